@@ -1,0 +1,7 @@
+mod footer;
+mod header;
+mod language_switch;
+
+pub use footer::SiteFooter;
+pub use header::SiteHeader;
+pub use language_switch::LanguageSwitch;

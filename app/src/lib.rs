@@ -1,0 +1,68 @@
+//! The breachcheck Leptos app: rendered on the server (`ssr`), hydrated in the browser
+//! (`hydrate`). Pages never open a database connection; server functions call the core.
+
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod site;
+
+#[cfg(feature = "ssr")]
+mod shell;
+#[cfg(feature = "ssr")]
+pub use shell::{content_security_policy, shell};
+
+use components::{SiteFooter, SiteHeader};
+use i18n::{Locale, Strings};
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+use pages::{HomePage, NotFound};
+use site::Boot;
+
+/// The visitor's language, shared by every component. A signal so the switch can change the
+/// page in place once hydrated.
+pub fn use_locale() -> RwSignal<Locale> {
+    expect_context::<RwSignal<Locale>>()
+}
+
+/// The strings of the current language, tracked.
+pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'static {
+    let locale = use_locale();
+    move || locale.get().strings()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let boot = SharedValue::new(Boot::from_request).into_inner();
+    let locale = RwSignal::new(boot.locale);
+    provide_context(locale);
+    provide_context(boot.site);
+    let s = use_strings();
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || s().skip_to_content}</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                // Async: every page is complete when it leaves the server, so it works
+                // without JavaScript and needs no streaming scripts.
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,21 @@
+use crate::use_strings;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let s = use_strings();
+
+    view! {
+        <Title text=move || s().not_found_title/>
+        <h1>{move || s().not_found_title}</h1>
+        <p>{move || s().not_found_body}</p>
+        <p>
+            <a href="/">{move || s().back_home}</a>
+        </p>
+    }
+}

@@ -1,0 +1,50 @@
+//! What the server tells the page about this deployment and this visitor.
+
+use crate::i18n::Locale;
+use serde::{Deserialize, Serialize};
+
+/// The operator's details from configuration, shown in the header and footer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// The operator's name, e.g. "Example Telecom".
+    pub name: String,
+    pub helpdesk_phone: Option<String>,
+    pub helpdesk_email: Option<String>,
+    pub helpdesk_hours: Option<String>,
+}
+
+/// Computed once per request on the server and serialised into the page, so the browser
+/// hydrates with exactly the values the server rendered.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Boot {
+    pub site: SiteInfo,
+    pub locale: Locale,
+}
+
+impl Boot {
+    #[cfg(feature = "ssr")]
+    pub fn from_request() -> Self {
+        use leptos::prelude::use_context;
+        Self {
+            site: use_context::<SiteInfo>().unwrap_or_default(),
+            locale: request_locale(),
+        }
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    pub fn from_request() -> Self {
+        // Only reached if the app is mounted without server-rendered HTML.
+        Self::default()
+    }
+}
+
+/// The language of the request being rendered: its cookie, else its Accept-Language.
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    use http::header::{ACCEPT_LANGUAGE, COOKIE};
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return Locale::default();
+    };
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    Locale::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
+}

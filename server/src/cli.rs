@@ -1,0 +1,79 @@
+//! The `breachcheck` command line.
+
+use crate::{Application, Config, Settings, telemetry};
+use breachcheck::storage::Database;
+use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "breachcheck", version, about = "Self-hosted breach-impact self-check site")]
+struct Cli {
+    /// A TOML file with settings; environment variables override it.
+    #[arg(long, global = true, value_name = "PATH", env = "BREACHCHECK_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve the site (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => return fail(&error),
+    };
+    telemetry::init(settings.environment());
+    let config = match Config::from_settings(settings) {
+        Ok(config) => config,
+        Err(error) => return fail(&error),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&error),
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config).await,
+            Command::Migrate => migrate(config).await,
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&*error),
+    }
+}
+
+fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    // The log may be JSON for machines; a refusal to start must also reach a person.
+    eprintln!("breachcheck: {error}");
+    tracing::error!("{error}");
+    ExitCode::FAILURE
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    tracing::info!(
+        "breachcheck is listening on http://{}",
+        app.local_addr()
+    );
+    app.run_until_stopped().await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    let database = Database::connect(config.database_url.expose_secret()).await?;
+    database.migrate().await?;
+    tracing::info!(backend = ?database.backend(), "migrations applied");
+    database.close().await;
+    Ok(())
+}

@@ -1,0 +1,316 @@
+//! Configuration: one typed struct, from an optional TOML file overridden by environment
+//! variables (`BREACHCHECK_*`, plus the conventional `DATABASE_URL`).
+//!
+//! Values are read verbatim: a pepper or a phone number is never reinterpreted as a number.
+
+use app::site::SiteInfo;
+use breachcheck::pepper::{MIN_PEPPER_BYTES, Pepper};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Production,
+}
+
+impl Environment {
+    pub fn is_production(self) -> bool {
+        self == Environment::Production
+    }
+}
+
+impl FromStr for Environment {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "development" | "dev" => Ok(Self::Development),
+            "production" | "prod" => Ok(Self::Production),
+            _ => Err(()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read the configuration file {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the configuration file {path} is not valid: {message}")]
+    ParseFile { path: PathBuf, message: String },
+    #[error("{name} has an invalid value: expected {expected}")]
+    InvalidValue {
+        name: &'static str,
+        expected: &'static str,
+    },
+    #[error("{0}")]
+    Pepper(String),
+    #[error("refusing to start in production:\n  - {}", .0.join("\n  - "))]
+    Production(Vec<String>),
+}
+
+/// Settings as given, before defaults and checks. Every field is optional so that the file
+/// and the environment can each supply any of them.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub env: Option<Environment>,
+    pub addr: Option<SocketAddr>,
+    pub database_url: Option<SecretString>,
+    pub data_dir: Option<PathBuf>,
+    pub site_name: Option<String>,
+    pub helpdesk_phone: Option<String>,
+    pub helpdesk_email: Option<String>,
+    pub helpdesk_hours: Option<String>,
+    /// Secrets do not belong in a config file: only the environment may carry the pepper.
+    #[serde(skip)]
+    pub pepper: Option<SecretString>,
+    pub pepper_file: Option<PathBuf>,
+    pub site_root: Option<PathBuf>,
+    pub request_timeout_secs: Option<u64>,
+    pub body_limit_bytes: Option<usize>,
+}
+
+impl Settings {
+    /// Reads the file (if any), then lets the process environment override it.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut settings = match file {
+            Some(path) => Self::from_toml_file(path)?,
+            None => Self::default(),
+        };
+        settings.apply_env(|name| std::env::var(name).ok())?;
+        Ok(settings)
+    }
+
+    pub fn from_toml_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::ReadFile {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::ParseFile {
+            path: path.to_owned(),
+            message: e.message().to_owned(),
+        })
+    }
+
+    /// Applies every variable that `lookup` knows; an empty value counts as unset.
+    pub fn apply_env(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        fn parsed<T: FromStr>(
+            name: &'static str,
+            value: String,
+            expected: &'static str,
+        ) -> Result<T, ConfigError> {
+            value
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::InvalidValue { name, expected })
+        }
+
+        if let Some(v) = get("BREACHCHECK_ENV") {
+            self.env = Some(parsed("BREACHCHECK_ENV", v, "development or production")?);
+        }
+        if let Some(v) = get("BREACHCHECK_ADDR") {
+            self.addr = Some(parsed("BREACHCHECK_ADDR", v, "an address like 127.0.0.1:3000")?);
+        }
+        if let Some(v) = get("DATABASE_URL").or_else(|| get("BREACHCHECK_DATABASE_URL")) {
+            self.database_url = Some(v.into());
+        }
+        if let Some(v) = get("BREACHCHECK_DATA_DIR") {
+            self.data_dir = Some(v.into());
+        }
+        if let Some(v) = get("BREACHCHECK_SITE_NAME") {
+            self.site_name = Some(v);
+        }
+        if let Some(v) = get("BREACHCHECK_HELPDESK_PHONE") {
+            self.helpdesk_phone = Some(v);
+        }
+        if let Some(v) = get("BREACHCHECK_HELPDESK_EMAIL") {
+            self.helpdesk_email = Some(v);
+        }
+        if let Some(v) = get("BREACHCHECK_HELPDESK_HOURS") {
+            self.helpdesk_hours = Some(v);
+        }
+        if let Some(v) = get("BREACHCHECK_PEPPER") {
+            self.pepper = Some(v.into());
+        }
+        if let Some(v) = get("BREACHCHECK_PEPPER_FILE") {
+            self.pepper_file = Some(v.into());
+        }
+        // cargo-leptos tells the server where it put the site as LEPTOS_SITE_ROOT.
+        if let Some(v) = get("BREACHCHECK_SITE_ROOT").or_else(|| get("LEPTOS_SITE_ROOT")) {
+            self.site_root = Some(v.into());
+        }
+        if let Some(v) = get("BREACHCHECK_REQUEST_TIMEOUT_SECS") {
+            self.request_timeout_secs = Some(parsed(
+                "BREACHCHECK_REQUEST_TIMEOUT_SECS",
+                v,
+                "a whole number of seconds",
+            )?);
+        }
+        if let Some(v) = get("BREACHCHECK_BODY_LIMIT_BYTES") {
+            self.body_limit_bytes = Some(parsed(
+                "BREACHCHECK_BODY_LIMIT_BYTES",
+                v,
+                "a whole number of bytes",
+            )?);
+        }
+        Ok(())
+    }
+
+    pub fn environment(&self) -> Environment {
+        self.env.unwrap_or_default()
+    }
+}
+
+/// The checked configuration the server runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub environment: Environment,
+    pub addr: SocketAddr,
+    /// Wrapped because a PostgreSQL URL may carry a password.
+    pub database_url: SecretString,
+    pub data_dir: PathBuf,
+    pub site: SiteInfo,
+    pub pepper: Pepper,
+    pub site_root: PathBuf,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+}
+
+const DEV_SITE_NAME: &str = "Example Telecom (development)";
+const DEV_HELPDESK_PHONE: &str = "0120-000-000";
+const DEV_HELPDESK_EMAIL: &str = "helpdesk@example.com";
+const DEV_HELPDESK_HOURS: &str = "9:00–18:00";
+const PEPPER_FILE_NAME: &str = "pepper";
+
+impl Config {
+    /// Applies defaults and checks. In production nothing falls back to a development
+    /// default: every problem is listed, by the setting's name, in one error.
+    pub fn from_settings(settings: Settings) -> Result<Self, ConfigError> {
+        let environment = settings.environment();
+        let data_dir = settings.data_dir.clone().unwrap_or_else(|| "data".into());
+        if environment.is_production() {
+            check_production(&settings, &data_dir)?;
+        }
+        let pepper = resolve_pepper(&settings, &data_dir)?;
+        let database_url = settings.database_url.unwrap_or_else(|| {
+            format!("sqlite://{}/breachcheck.db", data_dir.display()).into()
+        });
+        let dev = |value: Option<String>, default: &str| {
+            value.or_else(|| (!environment.is_production()).then(|| default.to_owned()))
+        };
+        Ok(Self {
+            environment,
+            addr: settings
+                .addr
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
+            database_url,
+            site: SiteInfo {
+                name: settings
+                    .site_name
+                    .unwrap_or_else(|| DEV_SITE_NAME.to_owned()),
+                helpdesk_phone: dev(settings.helpdesk_phone, DEV_HELPDESK_PHONE),
+                helpdesk_email: dev(settings.helpdesk_email, DEV_HELPDESK_EMAIL),
+                helpdesk_hours: dev(settings.helpdesk_hours, DEV_HELPDESK_HOURS),
+            },
+            pepper,
+            site_root: settings.site_root.unwrap_or_else(|| "target/site".into()),
+            request_timeout: Duration::from_secs(settings.request_timeout_secs.unwrap_or(30)),
+            body_limit_bytes: settings.body_limit_bytes.unwrap_or(16 * 1024),
+            data_dir,
+        })
+    }
+}
+
+fn check_production(settings: &Settings, data_dir: &Path) -> Result<(), ConfigError> {
+    let mut problems = Vec::new();
+    if settings.database_url.is_none() {
+        problems.push("DATABASE_URL is not set".to_owned());
+    }
+    match (&settings.pepper, &settings.pepper_file) {
+        (None, None) => problems.push(format!(
+            "BREACHCHECK_PEPPER (or BREACHCHECK_PEPPER_FILE) is not set; it must hold at least \
+             {MIN_PEPPER_BYTES} random bytes"
+        )),
+        (None, Some(file)) if file == &data_dir.join(PEPPER_FILE_NAME) => problems.push(
+            "BREACHCHECK_PEPPER_FILE points at the development pepper generated in the data \
+             directory"
+                .to_owned(),
+        ),
+        _ => {}
+    }
+    if settings.site_name.is_none() {
+        problems.push("BREACHCHECK_SITE_NAME is not set (the operator's name)".to_owned());
+    }
+    if settings.helpdesk_phone.is_none() && settings.helpdesk_email.is_none() {
+        problems.push(
+            "neither BREACHCHECK_HELPDESK_PHONE nor BREACHCHECK_HELPDESK_EMAIL is set".to_owned(),
+        );
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ConfigError::Production(problems))
+    }
+}
+
+/// The pepper from the environment, else from its file; in development only, a pepper
+/// generated once into the data directory.
+fn resolve_pepper(settings: &Settings, data_dir: &Path) -> Result<Pepper, ConfigError> {
+    if let Some(pepper) = &settings.pepper {
+        let bytes = pepper.expose_secret().as_bytes().to_vec();
+        return Pepper::parse(bytes)
+            .map_err(|e| ConfigError::Pepper(format!("BREACHCHECK_PEPPER: {e}")));
+    }
+    let path = match &settings.pepper_file {
+        Some(path) => path.clone(),
+        None => {
+            let path = data_dir.join(PEPPER_FILE_NAME);
+            if !path.exists() {
+                generate_pepper_file(&path)?;
+                tracing::warn!(
+                    path = %path.display(),
+                    "generated a random development pepper (mode 0600); production needs \
+                     BREACHCHECK_PEPPER or BREACHCHECK_PEPPER_FILE"
+                );
+            }
+            path
+        }
+    };
+    let contents = std::fs::read(&path).map_err(|e| {
+        ConfigError::Pepper(format!("could not read the pepper file {}: {e}", path.display()))
+    })?;
+    Pepper::from_file_contents(&contents)
+        .map_err(|e| ConfigError::Pepper(format!("pepper file {}: {e}", path.display())))
+}
+
+fn generate_pepper_file(path: &Path) -> Result<(), ConfigError> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| {
+        ConfigError::Pepper(format!("could not create {}: {e}", path.display()))
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(fail)?;
+    writeln!(file, "{}", Pepper::generate_hex()).map_err(fail)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,181 @@
+use super::*;
+use std::collections::HashMap;
+
+const PEPPER: &str = "an-obviously-secret-pepper-0123456789";
+
+fn settings_from(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let mut settings = Settings::default();
+    settings.apply_env(|name| vars.get(name).cloned())?;
+    Ok(settings)
+}
+
+fn production_error(vars: &[(&str, &str)]) -> String {
+    let settings = settings_from(vars).unwrap();
+    Config::from_settings(settings).unwrap_err().to_string()
+}
+
+#[test]
+fn production_without_a_pepper_names_the_setting() {
+    let message = production_error(&[
+        ("BREACHCHECK_ENV", "production"),
+        ("DATABASE_URL", "postgres://db/breachcheck"),
+        ("BREACHCHECK_SITE_NAME", "Example"),
+        ("BREACHCHECK_HELPDESK_PHONE", "0120"),
+    ]);
+    assert!(message.contains("BREACHCHECK_PEPPER"), "{message}");
+    assert!(!message.contains("DATABASE_URL"), "{message}");
+}
+
+#[test]
+fn production_lists_every_missing_setting() {
+    let message = production_error(&[("BREACHCHECK_ENV", "production")]);
+    for name in [
+        "DATABASE_URL",
+        "BREACHCHECK_PEPPER",
+        "BREACHCHECK_SITE_NAME",
+        "BREACHCHECK_HELPDESK_PHONE",
+    ] {
+        assert!(message.contains(name), "{name} missing from: {message}");
+    }
+}
+
+#[test]
+fn production_refuses_a_short_pepper() {
+    let message = production_error(&[
+        ("BREACHCHECK_ENV", "production"),
+        ("DATABASE_URL", "postgres://db/breachcheck"),
+        ("BREACHCHECK_SITE_NAME", "Example"),
+        ("BREACHCHECK_HELPDESK_EMAIL", "help@example.com"),
+        ("BREACHCHECK_PEPPER", "too-short"),
+    ]);
+    assert!(message.contains("BREACHCHECK_PEPPER"), "{message}");
+    assert!(message.contains("at least 32"), "{message}");
+}
+
+#[test]
+fn production_refuses_the_development_pepper_file() {
+    let message = production_error(&[
+        ("BREACHCHECK_ENV", "production"),
+        ("DATABASE_URL", "postgres://db/breachcheck"),
+        ("BREACHCHECK_SITE_NAME", "Example"),
+        ("BREACHCHECK_HELPDESK_EMAIL", "help@example.com"),
+        ("BREACHCHECK_PEPPER_FILE", "data/pepper"),
+    ]);
+    assert!(message.contains("development pepper"), "{message}");
+}
+
+#[test]
+fn production_starts_with_everything_set_and_no_dev_contact() {
+    let settings = settings_from(&[
+        ("BREACHCHECK_ENV", "production"),
+        ("DATABASE_URL", "postgres://db/breachcheck"),
+        ("BREACHCHECK_SITE_NAME", "Example Telecom"),
+        ("BREACHCHECK_HELPDESK_EMAIL", "help@example.com"),
+        ("BREACHCHECK_PEPPER", PEPPER),
+    ])
+    .unwrap();
+    let config = Config::from_settings(settings).unwrap();
+    assert!(config.environment.is_production());
+    assert_eq!(config.site.helpdesk_phone, None, "no development default");
+    assert_eq!(config.pepper.expose(), PEPPER.as_bytes());
+}
+
+#[test]
+fn secrets_never_appear_in_debug_output() {
+    let settings = settings_from(&[
+        ("BREACHCHECK_PEPPER", PEPPER),
+        ("DATABASE_URL", "postgres://user:hunter2-password@db/breachcheck"),
+    ])
+    .unwrap();
+    let config = Config::from_settings(settings).unwrap();
+    let printed = format!("{config:?} {config:#?}");
+    assert!(!printed.contains(PEPPER), "{printed}");
+    assert!(!printed.contains("obviously-secret"), "{printed}");
+    assert!(!printed.contains("hunter2"), "{printed}");
+}
+
+#[test]
+fn values_are_taken_verbatim() {
+    let settings = settings_from(&[
+        ("BREACHCHECK_HELPDESK_PHONE", "0120123456"),
+        ("BREACHCHECK_PEPPER", "01234567890123456789012345678901234"),
+        ("BREACHCHECK_SITE_NAME", "\"Quoted\" \\n Telecom"),
+    ])
+    .unwrap();
+    let config = Config::from_settings(settings).unwrap();
+    assert_eq!(config.site.helpdesk_phone.as_deref(), Some("0120123456"));
+    assert_eq!(config.site.name, "\"Quoted\" \\n Telecom");
+    assert_eq!(
+        config.pepper.expose(),
+        b"01234567890123456789012345678901234"
+    );
+}
+
+#[test]
+fn bad_values_name_their_variable() {
+    let error = settings_from(&[("BREACHCHECK_ADDR", "not-an-address")])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("BREACHCHECK_ADDR"), "{error}");
+    let error = settings_from(&[("BREACHCHECK_ENV", "staging")])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("BREACHCHECK_ENV"), "{error}");
+}
+
+#[test]
+fn environment_overrides_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("breachcheck.toml");
+    std::fs::write(
+        &path,
+        "site_name = \"From File\"\nhelpdesk_hours = \"24h\"\naddr = \"127.0.0.1:4000\"\n",
+    )
+    .unwrap();
+    let mut settings = Settings::from_toml_file(&path).unwrap();
+    settings
+        .apply_env(|name| (name == "BREACHCHECK_SITE_NAME").then(|| "From Env".to_owned()))
+        .unwrap();
+    assert_eq!(settings.site_name.as_deref(), Some("From Env"));
+    assert_eq!(settings.helpdesk_hours.as_deref(), Some("24h"));
+    assert_eq!(settings.addr, Some("127.0.0.1:4000".parse().unwrap()));
+}
+
+#[test]
+fn a_pepper_in_the_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("breachcheck.toml");
+    std::fs::write(&path, "pepper = \"in-a-file\"\n").unwrap();
+    let error = Settings::from_toml_file(&path).err().unwrap().to_string();
+    assert!(error.contains("pepper"), "{error}");
+    assert!(!error.contains("in-a-file"), "{error}");
+}
+
+#[test]
+fn development_generates_a_private_pepper_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let settings = || Settings {
+        data_dir: Some(data.clone()),
+        ..Settings::default()
+    };
+    let first = Config::from_settings(settings()).unwrap();
+    let second = Config::from_settings(settings()).unwrap();
+    assert_eq!(first.pepper.expose(), second.pepper.expose());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("pepper")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert_eq!(
+        first.database_url.expose_secret(),
+        format!("sqlite://{}/breachcheck.db", data.display())
+    );
+}

@@ -1,0 +1,12 @@
+//! The breachcheck server: configuration, the middleware stack, routes outside Leptos,
+//! and the command line. `main.rs` only calls [`cli::main`].
+
+pub mod cli;
+pub mod config;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::{Config, Environment, Settings};
+pub use startup::Application;

@@ -1,0 +1,136 @@
+//! The middleware stack, outermost first: request id, tracing span, security headers,
+//! plain-language bodies for bare errors, timeout, request body limit.
+
+use crate::config::Config;
+use axum::{
+    BoxError, Router,
+    body::Body,
+    error_handling::HandleErrorLayer,
+    http::{HeaderName, HeaderValue, Request, Response, StatusCode, header},
+    response::IntoResponse,
+};
+
+use tower::{ServiceBuilder, timeout::TimeoutLayer, util::option_layer};
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+/// The CSP of every response that does not set its own. Pages rendered by Leptos replace it
+/// with one that carries their nonce (see `app::content_security_policy`).
+const DEFAULT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+pub fn apply(router: Router, config: &Config) -> Router {
+    let hsts = config.environment.is_production().then(|| {
+        SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        )
+    });
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+        ))
+        .layer(option_layer(hsts))
+        .layer(axum::middleware::map_response(explain_bare_errors))
+        .layer(HandleErrorLayer::new(timed_out))
+        .layer(TimeoutLayer::new(config.request_timeout))
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes));
+    router.layer(layers)
+}
+
+/// One span per request; the path only, never the query string, which may one day carry
+/// something a visitor typed.
+fn request_span(request: &Request<Body>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
+}
+
+async fn timed_out(error: BoxError) -> axum::response::Response {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        tracing::warn!("request timed out");
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "10")],
+            "処理に時間がかかりすぎました。しばらくしてからもう一度お試しください。\n\
+             The server took too long to answer. Please try again in a moment.\n",
+        )
+            .into_response()
+    } else {
+        tracing::error!(%error, "unhandled middleware error");
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "エラーが発生しました。 / Something went wrong.\n",
+        )
+            .into_response()
+    }
+}
+
+/// Some layers answer with a status and an empty or technical body; a person should read
+/// what happened, in both languages.
+async fn explain_bare_errors(response: Response<Body>) -> Response<Body> {
+    if response.headers().contains_key(header::CONTENT_TYPE) {
+        return response;
+    }
+    let text = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "送信されたデータが大きすぎます。 / The request is too large.\n"
+        }
+        StatusCode::METHOD_NOT_ALLOWED => {
+            "この操作はできません。 / This method is not allowed here.\n"
+        }
+        StatusCode::REQUEST_TIMEOUT => {
+            "時間内にリクエストを受け取れませんでした。 / The request took too long to arrive.\n"
+        }
+        _ => return response,
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    Response::from_parts(parts, Body::from(text))
+}
+

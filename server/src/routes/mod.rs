@@ -1,0 +1,66 @@
+//! The router: Leptos pages and server functions, plus the few routes that are not pages.
+
+mod health;
+mod language;
+
+use crate::config::{Config, Environment};
+use app::{App, shell, site::SiteInfo};
+use axum::{Router, extract::FromRef, handler::HandlerWithoutStateExt, routing::get};
+use breachcheck::storage::Database;
+use leptos::prelude::{LeptosOptions, provide_context};
+use leptos_axum::{LeptosRoutes, generate_route_list, render_app_async_with_context};
+use tower_http::{compression::CompressionLayer, services::ServeDir};
+
+/// What handlers outside Leptos may extract. Server functions get the same values through
+/// Leptos context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub database: Database,
+    pub environment: Environment,
+}
+
+pub fn router(config: &Config, database: Database) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("breachcheck")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(leptos::config::Env::PROD)
+        .build();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        database: database.clone(),
+        environment: config.environment,
+    };
+    let site = config.site.clone();
+    let context = move || provide_server_context(site.clone(), database.clone());
+    let app_shell = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+
+    // Anything that is not a route: a file of the built site (compressed), else the app's
+    // own "not found" page with status 404.
+    let not_found = render_app_async_with_context(context.clone(), app_shell.clone());
+    let site_files = ServeDir::new(&*leptos_options.site_root)
+        .append_index_html_on_directories(false)
+        .not_found_service(not_found.into_service());
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/lang/{code}", get(language::switch))
+        .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
+        .fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(CompressionLayer::new())
+                .service(site_files),
+        )
+        .with_state(state)
+}
+
+fn provide_server_context(site: SiteInfo, database: Database) {
+    provide_context(site);
+    provide_context(database);
+}

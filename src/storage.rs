@@ -1,0 +1,200 @@
+//! The database: one `sqlx::Any` pool over SQLite or PostgreSQL.
+//!
+//! SQL is written once, in the subset both back ends share (`$1` placeholders, integer
+//! times, BLOB/BYTEA digests); only the DDL differs, so each back end has its own
+//! migration directory with the same meaning.
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Self, StorageError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StorageError::UnsupportedUrl)
+        }
+    }
+
+    fn migrator(self) -> &'static Migrator {
+        match self {
+            Self::Sqlite => &SQLITE_MIGRATIONS,
+            Self::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("DATABASE_URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+    #[error("could not create the directory for the SQLite database: {0}")]
+    CreateDir(#[source] std::io::Error),
+    #[error("could not connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("could not apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// Why `/readyz` says no. Kept coarse on purpose: the probe's body is public.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum NotReady {
+    #[error("database unreachable")]
+    Unreachable,
+    #[error("migrations pending: schema {applied}, code expects {expected}")]
+    MigrationsPending { applied: i64, expected: i64 },
+}
+
+#[derive(Clone, Debug)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Database {
+    /// Connects, creating the SQLite file (and its directory) on first start.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // SQLite has one writer; a small pool avoids piling up on its lock.
+                Backend::Sqlite => 4,
+                Backend::Postgres => 10,
+            })
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        // WAL lets readers go on while an import writes.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = options.connect(&url).await.map_err(StorageError::Connect)?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies every migration the code carries that the database lacks.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        self.backend.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Whether this replica can serve: the database answers and its schema is the one the
+    /// code was built for.
+    pub async fn readiness(&self) -> Result<(), NotReady> {
+        let expected = self
+            .backend
+            .migrator()
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0);
+        let applied: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|error| {
+            tracing::warn!(%error, "readiness query failed");
+            NotReady::Unreachable
+        })?;
+        if applied < expected {
+            return Err(NotReady::MigrationsPending { applied, expected });
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Makes sure the SQLite file can be created: its directory exists and the URL asks for
+/// read-write-create mode.
+fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or_default();
+    if !path.is_empty() && path != ":memory:" {
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(StorageError::CreateDir)?;
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_back_ends() {
+        assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert!(Backend::from_url("mysql://u@h/db").is_err());
+    }
+
+    #[tokio::test]
+    async fn sqlite_file_is_created_in_wal_mode_and_migrated() {
+        let dir = std::env::temp_dir().join(format!("bc-storage-{}", std::process::id()));
+        let url = format!("sqlite://{}/nested/test.db", dir.display());
+        let db = Database::connect(&url).await.unwrap();
+        assert_eq!(
+            db.readiness().await,
+            Err(NotReady::Unreachable),
+            "no migrations table yet"
+        );
+        db.migrate().await.unwrap();
+        db.readiness().await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert!(dir.join("nested/test.db").exists());
+        db.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
