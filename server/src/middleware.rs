@@ -107,10 +107,16 @@ async fn timed_out(error: BoxError) -> axum::response::Response {
     }
 }
 
-/// Some layers answer with a status and an empty or technical body; a person should read
-/// what happened, in both languages.
+/// Some layers answer with a status and an empty or technical body ("length limit
+/// exceeded"); a person should read what happened, in both languages. Our own HTML pages
+/// already say it.
 async fn explain_bare_errors(response: Response<Body>) -> Response<Body> {
-    if response.headers().contains_key(header::CONTENT_TYPE) {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
         return response;
     }
     let text = match response.status() {

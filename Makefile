@@ -1,0 +1,65 @@
+# The two commands: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Leptos reads this at compile time; keeping it identical for every cargo call avoids
+# rebuilding between clippy, tests and cargo-leptos.
+export LEPTOS_OUTPUT_NAME := breachcheck
+PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help setup setup-test build run test fmt-check clippy unit-test integration-test \
+        integration-test-sqlite integration-test-postgres e2e
+
+help:
+	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite in data/"
+	@echo "make test   formatting, clippy, unit, integration (SQLite + PostgreSQL) and browser tests"
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --browser
+
+build: setup
+	@echo "==> building the release site (server + wasm)"
+	cargo leptos build --release
+
+run: build
+	@echo "==> serving on http://127.0.0.1:3000 (Ctrl-C stops)"
+	BREACHCHECK_SITE_ROOT=target/site ./target/release/breachcheck serve
+
+test: setup-test fmt-check clippy unit-test integration-test build e2e
+	@echo "==> all tests passed"
+
+fmt-check:
+	@echo "==> cargo fmt --check"
+	cargo fmt --all -- --check
+
+clippy:
+	@echo "==> clippy, server-side build (ssr)"
+	cargo clippy --workspace --all-targets -- -D warnings
+	@echo "==> clippy, browser build (hydrate, wasm32)"
+	cargo clippy -p app --all-targets --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+unit-test:
+	@echo "==> unit tests"
+	cargo test --workspace --lib --bins
+
+integration-test: integration-test-sqlite integration-test-postgres
+
+integration-test-sqlite:
+	@echo "==> integration tests against SQLite"
+	BREACHCHECK_TEST_DATABASE=sqlite cargo test -p server --test api
+
+integration-test-postgres:
+	@echo "==> integration tests against PostgreSQL ($(PG_ADMIN_URL))"
+	@pg_isready -q -d "$(PG_ADMIN_URL)" || { \
+	  echo "PostgreSQL is not reachable at $(PG_ADMIN_URL)."; \
+	  echo "Start it with: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start"; \
+	  exit 1; }
+	BREACHCHECK_TEST_DATABASE=postgres BREACHCHECK_TEST_PG_URL="$(PG_ADMIN_URL)" \
+	  cargo test -p server --test api
+
+e2e:
+	@scripts/e2e.sh

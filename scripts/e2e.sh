@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the browser tests against the release build, on a free port, with a fresh database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x target/release/breachcheck ] || [ ! -f target/site/pkg/breachcheck.wasm ]; then
+  echo "no release build: run 'cargo leptos build --release' first (make test does)" >&2
+  exit 1
+fi
+E2E_PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+E2E_DATA_DIR=$(mktemp -d)
+trap 'rm -rf "$E2E_DATA_DIR"' EXIT
+export E2E_PORT E2E_DATA_DIR
+echo "==> browser tests against http://127.0.0.1:${E2E_PORT}"
+cd end2end && npx playwright test "$@"

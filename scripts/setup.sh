@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs what building and testing breachcheck needs, skipping whatever is already there.
+# Usage: scripts/setup.sh [--browser]   (--browser adds Chromium for the browser tests)
+# Versions and reasons: ../shared/TOOLCHAIN.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10
+say() { printf '==> %s\n' "$*"; }
+with_browser=false
+[ "${1:-}" = "--browser" ] && with_browser=true
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "wasm32-unknown-unknown target: present"
+else
+  say "installing the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if cargo leptos --version 2>/dev/null | grep -q " ${CARGO_LEPTOS_VERSION}\$"; then
+  say "cargo-leptos ${CARGO_LEPTOS_VERSION}: present"
+else
+  # 0.3.11 needs a newer rustc than this machine has.
+  say "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (about 12 minutes on 2 cores)"
+  cargo install cargo-leptos --version "${CARGO_LEPTOS_VERSION}" --locked
+fi
+
+# The CLI must be exactly the wasm-bindgen version the lock file resolved.
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$bindgen_version" ]; then
+  echo "could not read the wasm-bindgen version from Cargo.lock" >&2
+  exit 1
+fi
+if wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen_version}\b"; then
+  say "wasm-bindgen CLI ${bindgen_version}: present"
+else
+  # Without --locked: with it, 0.2.130 fails to resolve webpki-roots.
+  say "installing wasm-bindgen CLI ${bindgen_version} (about 2 minutes)"
+  cargo install wasm-bindgen-cli --version "${bindgen_version}"
+fi
+
+# npm packages: Playwright, and binaryen's wasm-opt (Debian's breaks hydration).
+if [ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ] \
+   && [ end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ]; then
+  say "npm packages in end2end/: present"
+else
+  say "installing npm packages in end2end/ (Playwright, binaryen's wasm-opt)"
+  (cd end2end && npm ci --no-fund --no-audit)
+fi
+
+if $with_browser; then
+  if [ -x /usr/bin/chromium ]; then
+    say "Chromium: present"
+  else
+    # Playwright cannot download its own browser here; Debian's Chromium is used instead.
+    say "installing Debian's Chromium"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+fi
+say "toolchain ready"

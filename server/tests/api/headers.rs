@@ -1,0 +1,92 @@
+use crate::helpers::{spawn_app, spawn_app_with};
+use reqwest::StatusCode;
+use server::Environment;
+
+fn nonce_of(csp: &str) -> String {
+    let start = csp.find("'nonce-").expect("a nonce in the CSP") + "'nonce-".len();
+    csp[start..].split('\'').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_csp_with_a_fresh_nonce() {
+    let app = spawn_app().await;
+    let first = app.get("/").await;
+    let csp = first.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let body = first.text().await.unwrap();
+    let nonce = nonce_of(&csp);
+    assert!(nonce.len() >= 16);
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the nonce");
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+
+    let second = app.get("/").await;
+    let csp2 = second.headers()["content-security-policy"].to_str().unwrap();
+    assert_ne!(nonce_of(csp2), nonce, "the nonce changes per request");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for path in ["/", "/healthz", "/no-such-page"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(headers.contains_key("x-request-id"), "{path}");
+        assert!(!headers.contains_key("strict-transport-security"), "no HSTS over dev http");
+    }
+}
+
+#[tokio::test]
+async fn production_adds_hsts() {
+    let app = spawn_app_with(|settings| settings.env = Some(Environment::Production)).await;
+    let response = app.get("/healthz").await;
+    let hsts = response.headers()["strict-transport-security"].to_str().unwrap();
+    assert!(hsts.contains("max-age="), "{hsts}");
+}
+
+#[tokio::test]
+async fn a_20_kib_body_is_refused_with_413() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/"))
+        .body(vec![b'a'; 20 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.text().await.unwrap().contains("too large"));
+
+    let small = app
+        .client
+        .post(app.url("/"))
+        .body(vec![b'a'; 8 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(small.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn static_assets_are_compressed() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    let css = "body { color: black; }\n".repeat(200);
+    std::fs::write(site.path().join("pkg/breachcheck.css"), &css).unwrap();
+    let root = site.path().to_owned();
+    let app = spawn_app_with(move |settings| settings.site_root = Some(root)).await;
+
+    let response = app
+        .get_with("/pkg/breachcheck.css", "accept-encoding", "gzip")
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert!(response.bytes().await.unwrap().len() < css.len() / 4);
+}

@@ -1,0 +1,162 @@
+use breachcheck::storage::Database;
+use server::{Application, Config, Environment, Settings};
+use sqlx::Connection;
+use std::path::PathBuf;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub const TEST_PEPPER: &str = "integration-test-pepper-0123456789abcdef";
+
+/// A database that exists for one test and is removed after it.
+enum TestDatabase {
+    Sqlite,
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// Creates the database and returns its URL.
+    async fn create(dir: &TempDir) -> (Self, String) {
+        match std::env::var("BREACHCHECK_TEST_DATABASE").as_deref() {
+            Ok("postgres") => {
+                let admin_url = std::env::var("BREACHCHECK_TEST_PG_URL")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+                let name = format!("breachcheck_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!(
+                            "PostgreSQL is unreachable at {admin_url}: {e}. Start it with: \
+                             pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+                        )
+                    });
+                sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create the test database");
+                let url = match admin_url.rsplit_once('/') {
+                    Some((base, _)) => format!("{base}/{name}"),
+                    None => panic!("BREACHCHECK_TEST_PG_URL needs a database path"),
+                };
+                (Self::Postgres { admin_url, name }, url)
+            }
+            Ok("sqlite") | Err(_) => (
+                Self::Sqlite,
+                format!("sqlite://{}/test.db", dir.path().display()),
+            ),
+            Ok(other) => panic!("BREACHCHECK_TEST_DATABASE must be sqlite or postgres, not {other}"),
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Self::Postgres { admin_url, name } = self else {
+            return;
+        };
+        let (admin_url, db_name) = (admin_url.clone(), name.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+                sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop test database {name}");
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub database: Database,
+    pub client: reqwest::Client,
+    pub data_dir: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    // Dropped after the fields above, so the database outlives the app's handles.
+    _database: TestDatabase,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(header, value)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+pub fn test_settings() -> Settings {
+    Settings {
+        env: Some(Environment::Development),
+        addr: Some("127.0.0.1:0".parse().unwrap()),
+        site_name: Some("Test Telecom".into()),
+        helpdesk_phone: Some("0120-111-222".into()),
+        helpdesk_email: Some("help@test.example".into()),
+        pepper: Some(TEST_PEPPER.into()),
+        ..Settings::default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Builds the application on port 0 against a fresh database; `customise` may change the
+/// settings first.
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (test_database, url) = TestDatabase::create(&dir).await;
+    let mut settings = test_settings();
+    settings.database_url = Some(url.into());
+    settings.data_dir = Some(dir.path().join("data"));
+    customise(&mut settings);
+    let config = Config::from_settings(settings).expect("valid test configuration");
+    let data_dir = config.data_dir.clone();
+    let app = Application::build(config).await.expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let database = app.database();
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address,
+        database,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        data_dir,
+        shutdown: Some(shutdown),
+        _database: test_database,
+        _dir: dir,
+    }
+}

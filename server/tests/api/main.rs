@@ -1,0 +1,8 @@
+//! Integration tests: the real application on port 0, over HTTP, against SQLite or
+//! PostgreSQL (`BREACHCHECK_TEST_DATABASE=sqlite|postgres`).
+
+mod headers;
+mod health;
+mod helpers;
+mod home;
+mod process;
