@@ -147,10 +147,12 @@ impl Database {
 fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = rest.split('?').next().unwrap_or_default();
-    if !path.is_empty() && path != ":memory:" {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(StorageError::CreateDir)?;
-        }
+    let on_disk = !path.is_empty() && path != ":memory:";
+    if let Some(dir) = Path::new(path)
+        .parent()
+        .filter(|d| on_disk && !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(StorageError::CreateDir)?;
     }
     Ok(if url.contains("mode=") {
         url.to_owned()
@@ -168,7 +170,10 @@ mod tests {
     #[test]
     fn recognises_back_ends() {
         assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("sqlite::memory:").unwrap(),
+            Backend::Sqlite
+        );
         assert_eq!(
             Backend::from_url("postgres://u@h/db").unwrap(),
             Backend::Postgres

@@ -16,10 +16,9 @@ pub fn content_security_policy(nonce: &str) -> String {
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
-    if let (Some(nonce), Some(response)) = (
-        use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
+    if let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    {
         let policy = content_security_policy(&nonce);
         if let Ok(value) = http::HeaderValue::from_str(&policy) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "breachcheck", version, about = "Self-hosted breach-impact self-check site")]
+#[command(
+    name = "breachcheck",
+    version,
+    about = "Self-hosted breach-impact self-check site"
+)]
 struct Cli {
     /// A TOML file with settings; environment variables override it.
     #[arg(long, global = true, value_name = "PATH", env = "BREACHCHECK_CONFIG")]
@@ -61,10 +65,7 @@ fn fail(error: &dyn std::fmt::Display) -> ExitCode {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
-    tracing::info!(
-        "breachcheck is listening on http://{}",
-        app.local_addr()
-    );
+    tracing::info!("breachcheck is listening on http://{}", app.local_addr());
     app.run_until_stopped().await?;
     tracing::info!("stopped");
     Ok(())

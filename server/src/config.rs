@@ -122,7 +122,11 @@ impl Settings {
             self.env = Some(parsed("BREACHCHECK_ENV", v, "development or production")?);
         }
         if let Some(v) = get("BREACHCHECK_ADDR") {
-            self.addr = Some(parsed("BREACHCHECK_ADDR", v, "an address like 127.0.0.1:3000")?);
+            self.addr = Some(parsed(
+                "BREACHCHECK_ADDR",
+                v,
+                "an address like 127.0.0.1:3000",
+            )?);
         }
         if let Some(v) = get("DATABASE_URL").or_else(|| get("BREACHCHECK_DATABASE_URL")) {
             self.database_url = Some(v.into());
@@ -205,9 +209,9 @@ impl Config {
             check_production(&settings, &data_dir)?;
         }
         let pepper = resolve_pepper(&settings, &data_dir)?;
-        let database_url = settings.database_url.unwrap_or_else(|| {
-            format!("sqlite://{}/breachcheck.db", data_dir.display()).into()
-        });
+        let database_url = settings
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}/breachcheck.db", data_dir.display()).into());
         let dev = |value: Option<String>, default: &str| {
             value.or_else(|| (!environment.is_production()).then(|| default.to_owned()))
         };
@@ -290,7 +294,10 @@ fn resolve_pepper(settings: &Settings, data_dir: &Path) -> Result<Pepper, Config
         }
     };
     let contents = std::fs::read(&path).map_err(|e| {
-        ConfigError::Pepper(format!("could not read the pepper file {}: {e}", path.display()))
+        ConfigError::Pepper(format!(
+            "could not read the pepper file {}: {e}",
+            path.display()
+        ))
     })?;
     Pepper::from_file_contents(&contents)
         .map_err(|e| ConfigError::Pepper(format!("pepper file {}: {e}", path.display())))

@@ -139,4 +139,3 @@ async fn explain_bare_errors(response: Response<Body>) -> Response<Body> {
     );
     Response::from_parts(parts, Body::from(text))
 }
-

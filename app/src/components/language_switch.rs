@@ -13,7 +13,11 @@ pub fn LanguageSwitch() -> impl IntoView {
     let target = move || locale.get().other();
     let href = move || {
         let next = format!("{}{}", location.pathname.get(), location.search.get());
-        format!("/lang/{}?next={}", target().code(), encode_query_value(&next))
+        format!(
+            "/lang/{}?next={}",
+            target().code(),
+            encode_query_value(&next)
+        )
     };
     let switch_in_place = move |ev: leptos::ev::MouseEvent| {
         // A modified click (new tab, download) keeps its ordinary meaning.
@@ -90,6 +94,9 @@ mod tests {
             encode_query_value("/check?a=1&b=2#x"),
             "/check%3Fa%3D1%26b%3D2%23x"
         );
-        assert_eq!(encode_query_value("/お知らせ"), "/%E3%81%8A%E7%9F%A5%E3%82%89%E3%81%9B");
+        assert_eq!(
+            encode_query_value("/お知らせ"),
+            "/%E3%81%8A%E7%9F%A5%E3%82%89%E3%81%9B"
+        );
     }
 }

@@ -88,7 +88,10 @@ fn production_starts_with_everything_set_and_no_dev_contact() {
 fn secrets_never_appear_in_debug_output() {
     let settings = settings_from(&[
         ("BREACHCHECK_PEPPER", PEPPER),
-        ("DATABASE_URL", "postgres://user:hunter2-password@db/breachcheck"),
+        (
+            "DATABASE_URL",
+            "postgres://user:hunter2-password@db/breachcheck",
+        ),
     ])
     .unwrap();
     let config = Config::from_settings(settings).unwrap();
@@ -171,7 +174,10 @@ fn development_generates_a_private_pepper_once() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(data.join("pepper")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(data.join("pepper"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     assert_eq!(

@@ -30,7 +30,11 @@ pub async fn switch(
         .next
         .filter(|next| is_local_path(next))
         .unwrap_or_else(|| "/".to_owned());
-    let secure = if environment.is_production() { "; Secure" } else { "" };
+    let secure = if environment.is_production() {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
         locale.code()

@@ -11,11 +11,17 @@ fn nonce_of(csp: &str) -> String {
 async fn pages_carry_a_strict_csp_with_a_fresh_nonce() {
     let app = spawn_app().await;
     let first = app.get("/").await;
-    let csp = first.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let csp = first.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let body = first.text().await.unwrap();
     let nonce = nonce_of(&csp);
     assert!(nonce.len() >= 16);
-    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the nonce");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the nonce"
+    );
     let script_src = csp
         .split(';')
         .find(|d| d.trim().starts_with("script-src"))
@@ -24,7 +30,9 @@ async fn pages_carry_a_strict_csp_with_a_fresh_nonce() {
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
 
     let second = app.get("/").await;
-    let csp2 = second.headers()["content-security-policy"].to_str().unwrap();
+    let csp2 = second.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
     assert_ne!(nonce_of(csp2), nonce, "the nonce changes per request");
 }
 
@@ -39,7 +47,10 @@ async fn every_response_carries_the_security_headers() {
         let csp = headers["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(headers.contains_key("x-request-id"), "{path}");
-        assert!(!headers.contains_key("strict-transport-security"), "no HSTS over dev http");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "no HSTS over dev http"
+        );
     }
 }
 
@@ -47,7 +58,9 @@ async fn every_response_carries_the_security_headers() {
 async fn production_adds_hsts() {
     let app = spawn_app_with(|settings| settings.env = Some(Environment::Production)).await;
     let response = app.get("/healthz").await;
-    let hsts = response.headers()["strict-transport-security"].to_str().unwrap();
+    let hsts = response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap();
     assert!(hsts.contains("max-age="), "{hsts}");
 }
 

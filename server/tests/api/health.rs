@@ -25,7 +25,13 @@ async fn readyz_is_503_when_the_database_is_gone() {
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(response.headers().contains_key("retry-after"));
-    assert!(response.text().await.unwrap().contains("database unreachable"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("database unreachable")
+    );
 }
 
 #[tokio::test]
@@ -37,7 +43,13 @@ async fn readyz_is_503_when_migrations_are_not_current() {
         .unwrap();
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert!(response.text().await.unwrap().contains("migrations pending"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("migrations pending")
+    );
 }
 
 #[tokio::test]

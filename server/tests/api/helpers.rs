@@ -1,7 +1,6 @@
 use breachcheck::storage::Database;
 use server::{Application, Config, Environment, Settings};
 use sqlx::Connection;
-use std::path::PathBuf;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -43,7 +42,9 @@ impl TestDatabase {
                 Self::Sqlite,
                 format!("sqlite://{}/test.db", dir.path().display()),
             ),
-            Ok(other) => panic!("BREACHCHECK_TEST_DATABASE must be sqlite or postgres, not {other}"),
+            Ok(other) => {
+                panic!("BREACHCHECK_TEST_DATABASE must be sqlite or postgres, not {other}")
+            }
         }
     }
 }
@@ -79,7 +80,6 @@ pub struct TestApp {
     pub address: String,
     pub database: Database,
     pub client: reqwest::Client,
-    pub data_dir: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     // Dropped after the fields above, so the database outlives the app's handles.
     _database: TestDatabase,
@@ -92,7 +92,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
@@ -139,8 +143,9 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     settings.data_dir = Some(dir.path().join("data"));
     customise(&mut settings);
     let config = Config::from_settings(settings).expect("valid test configuration");
-    let data_dir = config.data_dir.clone();
-    let app = Application::build(config).await.expect("application builds");
+    let app = Application::build(config)
+        .await
+        .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let database = app.database();
     let (shutdown, stopped) = oneshot::channel::<()>();
@@ -154,7 +159,6 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
-        data_dir,
         shutdown: Some(shutdown),
         _database: test_database,
         _dir: dir,

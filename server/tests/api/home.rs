@@ -40,7 +40,12 @@ async fn the_language_cookie_wins_over_accept_language() {
 #[tokio::test]
 async fn home_page_shows_the_operator_and_helpdesk_from_configuration() {
     let app = spawn_app().await;
-    let body = app.get_with("/", "accept-language", "en").await.text().await.unwrap();
+    let body = app
+        .get_with("/", "accept-language", "en")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(body.contains("Test Telecom"));
     assert!(body.contains("0120-111-222"));
     assert!(body.contains("help@test.example"));
@@ -62,7 +67,11 @@ async fn the_language_link_remembers_the_choice_and_goes_back() {
 #[tokio::test]
 async fn the_language_link_never_redirects_off_site() {
     let app = spawn_app().await;
-    for next in ["//evil.example/", "https://evil.example/", "/%5Cevil.example"] {
+    for next in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/%5Cevil.example",
+    ] {
         let response = app.get(&format!("/lang/ja?next={next}")).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(response.headers()["location"], "/", "next={next}");

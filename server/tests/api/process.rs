@@ -77,8 +77,14 @@ fn development_generates_a_pepper_serves_and_stops_cleanly_on_sigterm() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "exit status {:?}", output.status);
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(log.contains("generated a random development pepper"), "{log}");
+    assert!(
+        log.contains("generated a random development pepper"),
+        "{log}"
+    );
     assert!(log.contains("shutdown requested"), "{log}");
     let secret = std::fs::read_to_string(pepper).unwrap();
-    assert!(!log.contains(secret.trim()), "the pepper never reaches the log");
+    assert!(
+        !log.contains(secret.trim()),
+        "the pepper never reaches the log"
+    );
 }
