@@ -139,3 +139,39 @@ async fn explain_bare_errors(response: Response<Body>) -> Response<Body> {
     );
     Response::from_parts(parts, Body::from(text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_timeout_becomes_503_with_retry_after_and_a_readable_body() {
+        let response = timed_out(Box::new(tower::timeout::error::Elapsed::new())).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "10");
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.contains("took too long"), "{text}");
+        assert!(text.contains("しばらくしてから"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_technical_413_is_explained_in_both_languages() {
+        let response = Response::builder()
+            .status(StatusCode::PAYLOAD_TOO_LARGE)
+            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body(Body::from("length limit exceeded"))
+            .unwrap();
+        let response = explain_bare_errors(response).await;
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(
+            text.contains("too large") && text.contains("大きすぎます"),
+            "{text}"
+        );
+    }
+}

@@ -1,19 +1,76 @@
-//! The real binary: refusing to start, generating a development pepper, stopping cleanly.
+//! The real binary: refusing to start, generating a development pepper, logging, stopping
+//! cleanly.
 
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_breachcheck");
 
-fn clean_command(dir: &std::path::Path) -> Command {
+/// The binary with none of the caller's breachcheck settings leaking in.
+fn clean_command(dir: &Path) -> Command {
     let mut command = Command::new(BINARY);
     command.current_dir(dir).env("NO_COLOR", "1");
     for (name, _) in std::env::vars() {
-        if name.starts_with("BREACHCHECK_") || name == "DATABASE_URL" {
+        if name.starts_with("BREACHCHECK_") || name == "DATABASE_URL" || name == "RUST_LOG" {
             command.env_remove(name);
         }
     }
     command
+}
+
+fn free_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+/// Starts `serve` on `port` and waits until it accepts connections.
+fn start(mut command: Command, port: u16) -> Child {
+    let mut child = command
+        .arg("serve")
+        .env("BREACHCHECK_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "the server did not start listening: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+/// Sends SIGTERM and returns what the process wrote; it must exit successfully.
+fn terminate(child: Child) -> Output {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "exit status {:?}", output.status);
+    output
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
 }
 
 #[test]
@@ -36,29 +93,9 @@ fn production_without_a_pepper_refuses_to_start() {
 #[test]
 fn development_generates_a_pepper_serves_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
-    let mut child = clean_command(dir.path())
-        .arg("serve")
-        .env("BREACHCHECK_ADDR", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let port = free_port();
+    let child = start(clean_command(dir.path()), port);
 
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let ready = loop {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break true;
-        }
-        if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
-            break false;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(ready, "the server did not start listening");
     let pepper = dir.path().join("data/pepper");
     assert!(pepper.exists());
     #[cfg(unix)]
@@ -69,13 +106,7 @@ fn development_generates_a_pepper_serves_and_stops_cleanly_on_sigterm() {
     }
     assert!(dir.path().join("data/breachcheck.db").exists());
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "exit status {:?}", output.status);
+    let output = terminate(child);
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(
         log.contains("generated a random development pepper"),
@@ -87,4 +118,51 @@ fn development_generates_a_pepper_serves_and_stops_cleanly_on_sigterm() {
         !log.contains(secret.trim()),
         "the pepper never reaches the log"
     );
+}
+
+#[test]
+fn production_logs_json_lines_that_carry_the_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let pepper = "production-test-pepper-with-enough-bytes-0123";
+    let port = free_port();
+    let mut command = clean_command(dir.path());
+    command
+        .env("BREACHCHECK_ENV", "production")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/prod.db", dir.path().display()),
+        )
+        .env("BREACHCHECK_PEPPER", pepper)
+        .env("BREACHCHECK_SITE_NAME", "Example Telecom")
+        .env("BREACHCHECK_HELPDESK_EMAIL", "help@example.com");
+    let child = start(command, port);
+
+    let response = http_get(port, "/healthz");
+    let request_id = response
+        .lines()
+        .find_map(|line| line.strip_prefix("x-request-id: "))
+        .expect("a request id header")
+        .trim()
+        .to_owned();
+    let output = terminate(child);
+    let log = String::from_utf8_lossy(&output.stderr);
+
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let request_lines: Vec<_> = lines
+        .iter()
+        .filter(|line| line["span"]["request_id"] == request_id.as_str())
+        .collect();
+    assert!(
+        !request_lines.is_empty(),
+        "no line carries {request_id}: {log}"
+    );
+    assert!(
+        request_lines
+            .iter()
+            .any(|line| line["span"]["path"] == "/healthz")
+    );
+    assert!(!log.contains(pepper), "the pepper never reaches the log");
 }
