@@ -5,6 +5,8 @@
 //! server-only parts sit behind the `server` feature.
 
 #[cfg(feature = "server")]
+pub mod audit;
+#[cfg(feature = "server")]
 pub mod pepper;
 #[cfg(feature = "server")]
 pub mod storage;

@@ -106,6 +106,16 @@ impl Database {
         self.backend
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers that both read first cannot deadlock on the
+    /// upgrade; they queue on the busy timeout instead.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StorageError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Applies every migration the code carries that the database lacks.
     pub async fn migrate(&self) -> Result<(), StorageError> {
         self.backend.migrator().run(&self.pool).await?;

@@ -1,6 +1,7 @@
 //! The `breachcheck` command line.
 
 use crate::{Application, Config, Settings, telemetry};
+use breachcheck::audit::{self, Verification};
 use breachcheck::storage::Database;
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
@@ -27,6 +28,17 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Inspect the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; report the first broken entry and exit 1 if there is one.
+    Verify,
 }
 
 pub fn main() -> ExitCode {
@@ -48,10 +60,13 @@ pub fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
+            Command::Audit {
+                command: AuditCommand::Verify,
+            } => verify_audit_log(config).await,
         }
     });
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => fail(&*error),
     }
 }
@@ -63,18 +78,39 @@ fn fail(error: &dyn std::fmt::Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
+async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let app = Application::build(config).await?;
     tracing::info!("breachcheck is listening on http://{}", app.local_addr());
     app.run_until_stopped().await?;
     tracing::info!("stopped");
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
-async fn migrate(config: Config) -> anyhow::Result<()> {
+async fn connect(config: &Config) -> anyhow::Result<Database> {
     let database = Database::connect(config.database_url.expose_secret()).await?;
     database.migrate().await?;
+    Ok(database)
+}
+
+async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
+    let database = connect(&config).await?;
     tracing::info!(backend = ?database.backend(), "migrations applied");
     database.close().await;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn verify_audit_log(config: Config) -> anyhow::Result<ExitCode> {
+    let database = connect(&config).await?;
+    let verification = audit::verify(&database).await?;
+    database.close().await;
+    Ok(match verification {
+        Verification::Intact { entries } => {
+            println!("audit log intact: {entries} entries");
+            ExitCode::SUCCESS
+        }
+        Verification::Broken { seq, reason } => {
+            println!("audit log broken at entry #{seq}: {reason}");
+            ExitCode::FAILURE
+        }
+    })
 }

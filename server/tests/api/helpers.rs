@@ -78,6 +78,7 @@ impl Drop for TestDatabase {
 
 pub struct TestApp {
     pub address: String,
+    pub database_url: String,
     pub database: Database,
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
@@ -87,6 +88,11 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// A directory this test may write into; removed with the app.
+    pub fn scratch_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -139,7 +145,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (test_database, url) = TestDatabase::create(&dir).await;
     let mut settings = test_settings();
-    settings.database_url = Some(url.into());
+    settings.database_url = Some(url.clone().into());
     settings.data_dir = Some(dir.path().join("data"));
     customise(&mut settings);
     let config = Config::from_settings(settings).expect("valid test configuration");
@@ -154,6 +160,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     }));
     TestApp {
         address,
+        database_url: url,
         database,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

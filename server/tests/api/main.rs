@@ -1,6 +1,7 @@
 //! Integration tests: the real application on port 0, over HTTP, against SQLite or
 //! PostgreSQL (`BREACHCHECK_TEST_DATABASE=sqlite|postgres`).
 
+mod audit;
 mod headers;
 mod health;
 mod helpers;
