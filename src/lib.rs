@@ -7,7 +7,10 @@
 #[cfg(feature = "server")]
 pub mod audit;
 #[cfg(feature = "server")]
+pub mod hashing_pool;
+#[cfg(feature = "server")]
 pub mod pepper;
+pub mod staff;
 #[cfg(feature = "server")]
 pub mod storage;
 
