@@ -7,3 +7,4 @@ mod health;
 mod helpers;
 mod home;
 mod process;
+mod staff_cli;

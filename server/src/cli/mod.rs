@@ -1,5 +1,7 @@
 //! The `breachcheck` command line.
 
+mod user;
+
 use crate::{Application, Config, Settings, telemetry};
 use breachcheck::audit::{self, Verification};
 use breachcheck::storage::Database;
@@ -28,6 +30,11 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
     /// Inspect the audit log.
     Audit {
         #[command(subcommand)]
@@ -63,6 +70,12 @@ pub fn main() -> ExitCode {
             Command::Audit {
                 command: AuditCommand::Verify,
             } => verify_audit_log(config).await,
+            Command::User { command } => {
+                let database = connect(&config).await?;
+                let outcome = user::run(command, &config, &database).await;
+                database.close().await;
+                outcome.map(|()| ExitCode::SUCCESS)
+            }
         }
     });
     match outcome {
