@@ -7,7 +7,13 @@
 pub mod password;
 pub mod policy;
 #[cfg(feature = "server")]
+pub mod session;
+#[cfg(feature = "server")]
+pub mod sign_in;
+#[cfg(feature = "server")]
 pub mod store;
+#[cfg(feature = "server")]
+pub mod throttle;
 #[cfg(feature = "server")]
 pub mod totp;
 

@@ -7,4 +7,5 @@ mod health;
 mod helpers;
 mod home;
 mod process;
+mod sign_in;
 mod staff_cli;

@@ -1,0 +1,306 @@
+//! Signing staff in (the core flow the sign-in pages call), on both back ends.
+
+use crate::helpers::{TestApp, spawn_app};
+use breachcheck::hashing_pool::HashingPool;
+use breachcheck::staff::password;
+use breachcheck::staff::policy::NewPassword;
+use breachcheck::staff::session::{SessionPolicy, SessionToken};
+use breachcheck::staff::sign_in::{SignIn, SignInError};
+use breachcheck::staff::store::{self, NewStaff};
+use breachcheck::staff::throttle::ThrottlePolicy;
+use breachcheck::staff::totp::{STEP_SECONDS, TotpSecret};
+use breachcheck::staff::{DisplayName, Role, StaffEmail, StaffId};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const EMAIL: &str = "hanako@example.com";
+const PASSWORD: &str = "blue-kettle-orbit-42";
+const IP: &str = "192.0.2.10";
+
+struct Fixture {
+    app: TestApp,
+    sign_in: SignIn,
+    staff_id: StaffId,
+    totp: TotpSecret,
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+async fn fixture_with(sessions: SessionPolicy) -> Fixture {
+    let app = spawn_app().await;
+    let pool = HashingPool::new(2, 64);
+    let email = StaffEmail::parse(EMAIL).unwrap();
+    let hash = password::hash(&pool, NewPassword::parse(PASSWORD, &email).unwrap())
+        .await
+        .unwrap();
+    let totp = TotpSecret::generate();
+    let staff_id = store::create(
+        &app.database,
+        NewStaff {
+            email,
+            display_name: DisplayName::parse("Hanako").unwrap(),
+            role: Role::Admin,
+            password_hash: hash,
+            totp_secret: totp.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let sign_in = SignIn {
+        db: app.database.clone(),
+        pool,
+        sessions,
+        throttle: ThrottlePolicy::default(),
+    };
+    Fixture {
+        app,
+        sign_in,
+        staff_id,
+        totp,
+    }
+}
+
+async fn fixture() -> Fixture {
+    fixture_with(SessionPolicy::default()).await
+}
+
+impl Fixture {
+    async fn sign_in_at(&self, unix_seconds: u64) -> Result<SessionToken, SignInError> {
+        let pending = self
+            .sign_in
+            .password_step(EMAIL, PASSWORD.into(), IP)
+            .await?;
+        let code = self.totp.code_at(unix_seconds);
+        let signed_in = self
+            .sign_in
+            .code_step(&pending, &code, IP, unix_seconds)
+            .await?;
+        Ok(signed_in.token)
+    }
+
+    async fn is_signed_in(&self, token: &SessionToken) -> bool {
+        self.sign_in.current(token).await.unwrap().is_some()
+    }
+}
+
+#[tokio::test]
+async fn password_then_code_signs_in_under_a_new_token() {
+    let f = fixture().await;
+    let pending = f
+        .sign_in
+        .password_step("  HANAKO@example.com ", PASSWORD.into(), IP)
+        .await
+        .unwrap();
+    assert!(
+        !f.is_signed_in(&pending).await,
+        "a password alone is not enough"
+    );
+    let now = now();
+    let signed_in = f
+        .sign_in
+        .code_step(&pending, &f.totp.code_at(now), IP, now)
+        .await
+        .unwrap();
+    assert_eq!(signed_in.staff_id, f.staff_id);
+    assert_eq!(signed_in.role, Role::Admin);
+    assert_ne!(signed_in.token.expose(), pending.expose(), "the id rotates");
+    assert!(f.is_signed_in(&signed_in.token).await);
+    assert!(!f.is_signed_in(&pending).await, "the old token is gone");
+}
+
+#[tokio::test]
+async fn every_failure_gets_the_same_answer() {
+    let f = fixture().await;
+    let unknown = f
+        .sign_in
+        .password_step("nobody@example.com", PASSWORD.into(), IP)
+        .await;
+    let wrong_password = f
+        .sign_in
+        .password_step(EMAIL, "wrong-password-123".into(), IP)
+        .await;
+    let malformed = f
+        .sign_in
+        .password_step("not an email", PASSWORD.into(), IP)
+        .await;
+    let pending = f
+        .sign_in
+        .password_step(EMAIL, PASSWORD.into(), IP)
+        .await
+        .unwrap();
+    let now = now();
+    let wrong_code = f.totp.code_at(now + 10 * STEP_SECONDS);
+    let wrong_code = f.sign_in.code_step(&pending, &wrong_code, IP, now).await;
+    let messages: Vec<String> = [
+        unknown.err(),
+        wrong_password.err(),
+        malformed.err(),
+        wrong_code.err(),
+    ]
+    .into_iter()
+    .map(|e| {
+        let e = e.expect("refused");
+        assert!(matches!(e, SignInError::Rejected), "{e:?}");
+        e.to_string()
+    })
+    .collect();
+    assert!(
+        messages
+            .iter()
+            .all(|m| m == "email, password or code is wrong"),
+        "{messages:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_sixth_failure_is_throttled_even_with_the_right_password() {
+    let f = fixture().await;
+    for _ in 0..5 {
+        let outcome = f
+            .sign_in
+            .password_step(EMAIL, "wrong-password-123".into(), "198.51.100.1")
+            .await;
+        assert!(matches!(outcome, Err(SignInError::Rejected)));
+    }
+    // Another address: the account itself is throttled.
+    let outcome = f
+        .sign_in
+        .password_step(EMAIL, PASSWORD.into(), "198.51.100.2")
+        .await;
+    match outcome {
+        Err(SignInError::Throttled { retry_after }) => {
+            assert!(
+                retry_after > Duration::from_secs(14 * 60),
+                "{retry_after:?}"
+            );
+            assert!(retry_after <= Duration::from_secs(15 * 60));
+        }
+        other => panic!("expected throttling, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn one_address_is_throttled_across_accounts() {
+    let f = fixture().await;
+    for n in 0..5 {
+        let email = format!("guess{n}@example.com");
+        let _ = f.sign_in.password_step(&email, PASSWORD.into(), IP).await;
+    }
+    let outcome = f.sign_in.password_step(EMAIL, PASSWORD.into(), IP).await;
+    assert!(
+        matches!(outcome, Err(SignInError::Throttled { .. })),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_totp_code_cannot_be_used_twice() {
+    let f = fixture().await;
+    let now = now();
+    f.sign_in_at(now).await.unwrap();
+    let again = f.sign_in_at(now).await;
+    assert!(matches!(again, Err(SignInError::Rejected)), "{again:?}");
+    // The next time step's code works.
+    f.sign_in_at(now + STEP_SECONDS).await.unwrap();
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let f = fixture().await;
+    let token = f.sign_in_at(now()).await.unwrap();
+    let signed_in = f.sign_in.current(&token).await.unwrap().unwrap();
+    f.sign_in.sign_out(&signed_in).await.unwrap();
+    assert!(!f.is_signed_in(&token).await);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let f = fixture_with(SessionPolicy {
+        idle: Duration::from_millis(600),
+        ..SessionPolicy::default()
+    })
+    .await;
+    let token = f.sign_in_at(now()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(f.is_signed_in(&token).await, "activity keeps it alive");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert!(
+        !f.is_signed_in(&token).await,
+        "idle for longer than the timeout"
+    );
+}
+
+#[tokio::test]
+async fn the_absolute_lifetime_ends_even_a_busy_session() {
+    let f = fixture_with(SessionPolicy {
+        absolute: Duration::from_millis(800),
+        ..SessionPolicy::default()
+    })
+    .await;
+    let token = f.sign_in_at(now()).await.unwrap();
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(f.is_signed_in(&token).await);
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(!f.is_signed_in(&token).await);
+}
+
+#[tokio::test]
+async fn disabling_or_a_new_password_ends_sessions() {
+    let f = fixture().await;
+    let second_admin_keeps_the_guard_happy = {
+        let pool = HashingPool::new(1, 4);
+        let email = StaffEmail::parse("second@example.com").unwrap();
+        let hash = password::hash(&pool, NewPassword::parse(PASSWORD, &email).unwrap())
+            .await
+            .unwrap();
+        store::create(
+            &f.app.database,
+            NewStaff {
+                email,
+                display_name: DisplayName::parse("Second").unwrap(),
+                role: Role::Admin,
+                password_hash: hash,
+                totp_secret: TotpSecret::generate(),
+            },
+        )
+        .await
+        .unwrap()
+    };
+    assert_ne!(second_admin_keeps_the_guard_happy, f.staff_id);
+
+    let token = f.sign_in_at(now()).await.unwrap();
+    store::set_disabled(&f.app.database, f.staff_id, true)
+        .await
+        .unwrap();
+    assert!(!f.is_signed_in(&token).await, "disabled");
+    store::set_disabled(&f.app.database, f.staff_id, false)
+        .await
+        .unwrap();
+    assert!(
+        !f.is_signed_in(&token).await,
+        "enabling does not revive old sessions"
+    );
+    let enabled_again = f.sign_in.password_step(EMAIL, PASSWORD.into(), IP).await;
+    assert!(
+        enabled_again.is_ok(),
+        "the account signs in again once enabled"
+    );
+
+    let token = f.sign_in_at(now() + STEP_SECONDS).await.unwrap();
+    let current = f.sign_in.db.clone();
+    let hash = store::find(&current, f.staff_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    store::set_password(&current, f.staff_id, &hash)
+        .await
+        .unwrap();
+    assert!(!f.is_signed_in(&token).await, "password changed");
+}

@@ -1,0 +1,214 @@
+//! Signing staff in: a password step, then a TOTP step. Every failure looks the same to
+//! the caller (no hint whether the email, the password or the code was wrong), costs the
+//! same argon2 work, and counts towards throttling per account and per client address.
+
+use super::session::{self, Session, SessionPolicy, SessionToken, Stage};
+use super::store::{self, StaffRecord};
+use super::throttle::{self, ThrottlePolicy};
+use super::{Role, StaffEmail, StaffId, password};
+use crate::audit::{self, Actor, NewEntry};
+use crate::hashing_pool::{Busy, HashingPool};
+use crate::storage::{Database, StorageError};
+use serde_json::json;
+use sha2::{Digest as _, Sha256};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// The one answer for a wrong email, password or code, or a disabled account.
+    #[error("email, password or code is wrong")]
+    Rejected,
+    #[error("too many failed attempts; try again in {} minutes", .retry_after.as_secs().div_ceil(60))]
+    Throttled { retry_after: Duration },
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<store::StaffError> for SignInError {
+    fn from(error: store::StaffError) -> Self {
+        match error {
+            store::StaffError::Storage(e) => SignInError::Storage(e),
+            _ => SignInError::Rejected,
+        }
+    }
+}
+
+/// A signed-in staff member, as the rest of the server sees them.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub staff_id: StaffId,
+    pub role: Role,
+    pub display_name: String,
+    pub token: SessionToken,
+}
+
+#[derive(Clone)]
+pub struct SignIn {
+    pub db: Database,
+    pub pool: HashingPool,
+    pub sessions: SessionPolicy,
+    pub throttle: ThrottlePolicy,
+}
+
+fn account_subject(email: &str) -> String {
+    // Throttling keys hold no plaintext email.
+    let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
+    format!("account:{}", hex(&digest))
+}
+
+fn ip_subject(client_ip: &str) -> String {
+    format!("ip:{client_ip}")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl SignIn {
+    async fn refuse_if_throttled(&self, subjects: &[&str]) -> Result<(), SignInError> {
+        for subject in subjects {
+            if let Some(retry_after) =
+                throttle::retry_after(&self.db, subject, &self.throttle).await?
+            {
+                return Err(SignInError::Throttled { retry_after });
+            }
+        }
+        Ok(())
+    }
+
+    async fn fail(&self, subjects: &[&str], stage: &str, email_digest: &str) -> SignInError {
+        for subject in subjects {
+            if let Err(error) = throttle::record_failure(&self.db, subject, &self.throttle).await {
+                return error.into();
+            }
+        }
+        let entry = NewEntry {
+            actor: Actor::Public,
+            action: "staff.sign_in_failed",
+            subject: None,
+            detail: json!({ "stage": stage, "account": email_digest }),
+        };
+        match audit::append(&self.db, entry).await {
+            Ok(_) => SignInError::Rejected,
+            Err(error) => error.into(),
+        }
+    }
+
+    /// Step one. On success the returned token stands for a session that still owes the
+    /// TOTP code.
+    pub async fn password_step(
+        &self,
+        email: &str,
+        password: String,
+        client_ip: &str,
+    ) -> Result<SessionToken, SignInError> {
+        let account = account_subject(email);
+        let ip = ip_subject(client_ip);
+        let subjects = [account.as_str(), ip.as_str()];
+        self.refuse_if_throttled(&subjects).await?;
+
+        let staff = match StaffEmail::parse(email) {
+            Ok(email) => store::find_by_email(&self.db, &email).await?,
+            Err(_) => None,
+        };
+        let stored = staff.as_ref().map(|s| s.password_hash.clone());
+        let matches = password::verify(&self.pool, password, stored).await?;
+        match staff {
+            Some(staff) if matches && staff.is_active() => {
+                Ok(session::create(&self.db, staff.id, Stage::SecondFactor).await?)
+            }
+            _ => Err(self.fail(&subjects, "password", &account).await),
+        }
+    }
+
+    /// Step two. On success the pending session is replaced by a signed-in one under a new
+    /// token.
+    pub async fn code_step(
+        &self,
+        pending: &SessionToken,
+        code: &str,
+        client_ip: &str,
+        unix_seconds: u64,
+    ) -> Result<SignedIn, SignInError> {
+        let ip = ip_subject(client_ip);
+        let Some(Session {
+            staff_id,
+            stage: Stage::SecondFactor,
+        }) = session::lookup(&self.db, pending, &self.sessions).await?
+        else {
+            return Err(self.fail(&[&ip], "code", "").await);
+        };
+        let staff: StaffRecord = store::find(&self.db, staff_id)
+            .await?
+            .ok_or(SignInError::Rejected)?;
+        let account = account_subject(&staff.email);
+        let subjects = [account.as_str(), ip.as_str()];
+        self.refuse_if_throttled(&subjects).await?;
+
+        let step = staff
+            .totp_secret
+            .accept(code, unix_seconds, staff.totp_last_step);
+        let claimed = match step {
+            Some(step) => store::claim_totp_step(&self.db, staff.id, step).await?,
+            None => false,
+        };
+        if !claimed {
+            return Err(self.fail(&subjects, "code", &account).await);
+        }
+        throttle::clear(&self.db, &account).await?;
+        let token = session::promote(&self.db, pending, staff.id).await?;
+        audit::append(
+            &self.db,
+            NewEntry {
+                actor: Actor::Staff(staff.id.0),
+                action: "staff.signed_in",
+                subject: None,
+                detail: json!({}),
+            },
+        )
+        .await?;
+        Ok(SignedIn {
+            staff_id: staff.id,
+            role: staff.role,
+            display_name: staff.display_name,
+            token,
+        })
+    }
+
+    /// The signed-in staff member behind a token, if the session is live and the account
+    /// enabled.
+    pub async fn current(&self, token: &SessionToken) -> Result<Option<SignedIn>, SignInError> {
+        let Some(Session {
+            staff_id,
+            stage: Stage::SignedIn,
+        }) = session::lookup(&self.db, token, &self.sessions).await?
+        else {
+            return Ok(None);
+        };
+        Ok(store::find(&self.db, staff_id)
+            .await?
+            .map(|staff| SignedIn {
+                staff_id,
+                role: staff.role,
+                display_name: staff.display_name,
+                token: token.clone(),
+            }))
+    }
+
+    pub async fn sign_out(&self, signed_in: &SignedIn) -> Result<(), SignInError> {
+        session::end(&self.db, &signed_in.token).await?;
+        audit::append(
+            &self.db,
+            NewEntry {
+                actor: Actor::Staff(signed_in.staff_id.0),
+                action: "staff.signed_out",
+                subject: None,
+                detail: json!({}),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
