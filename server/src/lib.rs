@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod csrf;
 pub mod middleware;
 pub mod routes;
 pub mod startup;

@@ -1,5 +1,6 @@
 //! The middleware stack, outermost first: request id, tracing span, security headers,
-//! plain-language bodies for bare errors, timeout, request body limit.
+//! plain-language bodies for bare errors, timeout, request body limit, same-origin check
+//! for state-changing requests.
 
 use crate::config::Config;
 use axum::{
@@ -68,7 +69,10 @@ pub fn apply(router: Router, config: &Config) -> Router {
         .layer(HandleErrorLayer::new(timed_out))
         .layer(TimeoutLayer::new(config.request_timeout))
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes));
-    router.layer(layers)
+    // Innermost, on the router itself: it sees requests after the body limit.
+    router
+        .layer(axum::middleware::from_fn(crate::csrf::require_same_origin))
+        .layer(layers)
 }
 
 /// One span per request; the path only, never the query string, which may one day carry

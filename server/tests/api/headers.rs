@@ -103,3 +103,45 @@ async fn static_assets_are_compressed() {
     assert_eq!(response.headers()["content-encoding"], "gzip");
     assert!(response.bytes().await.unwrap().len() < css.len() / 4);
 }
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_same_site_ones_pass() {
+    let app = spawn_app().await;
+    let post = |headers: &[(&str, String)]| {
+        let mut request = app.client.post(app.url("/")).body("x=1");
+        for (name, value) in headers {
+            request = request.header(*name, value.as_str());
+        }
+        request.send()
+    };
+    let host = app.address.trim_start_matches("http://").to_owned();
+
+    let foreign = post(&[("origin", "https://evil.example".into())])
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    assert!(
+        foreign
+            .text()
+            .await
+            .unwrap()
+            .contains("did not come from this site")
+    );
+    let cross = post(&[("sec-fetch-site", "cross-site".into())])
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    let anonymous = post(&[]).await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::FORBIDDEN);
+
+    // From this site the request reaches the router (which has no POST on "/").
+    let same = post(&[("origin", app.address.clone())]).await.unwrap();
+    assert_eq!(same.status(), StatusCode::METHOD_NOT_ALLOWED, "host {host}");
+    let fetch = post(&[("sec-fetch-site", "same-origin".into())])
+        .await
+        .unwrap();
+    assert_eq!(fetch.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // Reading is never refused.
+    let read = app.get_with("/", "origin", "https://evil.example").await;
+    assert_eq!(read.status(), StatusCode::OK);
+}
