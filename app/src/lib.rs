@@ -20,6 +20,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
+use pages::staff::{StaffCodePage, StaffHomePage, StaffSignInPage};
 use pages::{HomePage, NotFound};
 use site::Boot;
 
@@ -53,6 +54,17 @@ pub fn App() -> impl IntoView {
                 // without JavaScript and needs no streaming scripts.
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view=StaffHomePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/staff/login")
+                        view=StaffSignInPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/login/code")
+                        view=StaffCodePage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <SiteFooter/>

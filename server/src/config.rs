@@ -5,6 +5,7 @@
 
 use app::site::SiteInfo;
 use breachcheck::pepper::{MIN_PEPPER_BYTES, Pepper};
+use breachcheck::staff::session::SessionPolicy;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -77,6 +78,8 @@ pub struct Settings {
     pub site_root: Option<PathBuf>,
     pub request_timeout_secs: Option<u64>,
     pub body_limit_bytes: Option<usize>,
+    pub session_idle_secs: Option<u64>,
+    pub session_lifetime_secs: Option<u64>,
 }
 
 impl Settings {
@@ -170,6 +173,20 @@ impl Settings {
                 "a whole number of bytes",
             )?);
         }
+        if let Some(v) = get("BREACHCHECK_SESSION_IDLE_SECS") {
+            self.session_idle_secs = Some(parsed(
+                "BREACHCHECK_SESSION_IDLE_SECS",
+                v,
+                "a whole number of seconds",
+            )?);
+        }
+        if let Some(v) = get("BREACHCHECK_SESSION_LIFETIME_SECS") {
+            self.session_lifetime_secs = Some(parsed(
+                "BREACHCHECK_SESSION_LIFETIME_SECS",
+                v,
+                "a whole number of seconds",
+            )?);
+        }
         Ok(())
     }
 
@@ -191,6 +208,7 @@ pub struct Config {
     pub site_root: PathBuf,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
+    pub sessions: SessionPolicy,
 }
 
 const DEV_SITE_NAME: &str = "Example Telecom (development)";
@@ -233,6 +251,18 @@ impl Config {
             site_root: settings.site_root.unwrap_or_else(|| "target/site".into()),
             request_timeout: Duration::from_secs(settings.request_timeout_secs.unwrap_or(30)),
             body_limit_bytes: settings.body_limit_bytes.unwrap_or(16 * 1024),
+            sessions: {
+                let defaults = SessionPolicy::default();
+                SessionPolicy {
+                    idle: settings
+                        .session_idle_secs
+                        .map_or(defaults.idle, Duration::from_secs),
+                    absolute: settings
+                        .session_lifetime_secs
+                        .map_or(defaults.absolute, Duration::from_secs),
+                    ..defaults
+                }
+            },
             data_dir,
         })
     }

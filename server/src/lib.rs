@@ -6,6 +6,7 @@ pub mod config;
 pub mod csrf;
 pub mod middleware;
 pub mod routes;
+pub mod staff_auth;
 pub mod startup;
 pub mod telemetry;
 

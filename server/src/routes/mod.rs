@@ -2,10 +2,20 @@
 
 mod health;
 mod language;
+mod staff_sign_in;
 
 use crate::config::{Config, Environment};
+use crate::staff_auth::{self, SessionCookie};
 use app::{App, shell, site::SiteInfo};
-use axum::{Router, extract::FromRef, handler::HandlerWithoutStateExt, routing::get};
+use axum::{
+    Router,
+    extract::FromRef,
+    handler::HandlerWithoutStateExt,
+    routing::{get, post},
+};
+use breachcheck::hashing_pool::HashingPool;
+use breachcheck::staff::sign_in::SignIn;
+use breachcheck::staff::throttle::ThrottlePolicy;
 use breachcheck::storage::Database;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list, render_app_async_with_context};
@@ -18,6 +28,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub database: Database,
     pub environment: Environment,
+    pub sign_in: SignIn,
+    pub session_cookie: SessionCookie,
 }
 
 pub fn router(config: &Config, database: Database) -> Router {
@@ -32,6 +44,13 @@ pub fn router(config: &Config, database: Database) -> Router {
         leptos_options: leptos_options.clone(),
         database: database.clone(),
         environment: config.environment,
+        sign_in: SignIn {
+            db: database.clone(),
+            pool: HashingPool::for_this_machine(),
+            sessions: config.sessions,
+            throttle: ThrottlePolicy::default(),
+        },
+        session_cookie: SessionCookie::for_environment(config.environment),
     };
     let site = config.site.clone();
     let context = move || provide_server_context(site.clone(), database.clone());
@@ -51,12 +70,19 @@ pub fn router(config: &Config, database: Database) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch))
+        .route("/staff/login", post(staff_sign_in::password_step))
+        .route("/staff/login/code", post(staff_sign_in::code_step))
+        .route("/staff/logout", post(staff_sign_in::sign_out))
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
         .fallback_service(
             tower::ServiceBuilder::new()
                 .layer(CompressionLayer::new())
                 .service(site_files),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            staff_auth::gate,
+        ))
         .with_state(state)
 }
 

@@ -171,3 +171,95 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         _dir: dir,
     }
 }
+
+pub const STAFF_PASSWORD: &str = "blue-kettle-orbit-42";
+
+/// Creates an active staff member with [`STAFF_PASSWORD`] and returns its TOTP secret.
+pub async fn create_staff(
+    app: &TestApp,
+    email: &str,
+    role: breachcheck::staff::Role,
+) -> (
+    breachcheck::staff::StaffId,
+    breachcheck::staff::totp::TotpSecret,
+) {
+    use breachcheck::hashing_pool::HashingPool;
+    use breachcheck::staff::policy::NewPassword;
+    use breachcheck::staff::store::{self, NewStaff};
+    use breachcheck::staff::totp::TotpSecret;
+    use breachcheck::staff::{DisplayName, StaffEmail, password};
+    let email = StaffEmail::parse(email).unwrap();
+    let pool = HashingPool::new(1, 4);
+    let hash = password::hash(&pool, NewPassword::parse(STAFF_PASSWORD, &email).unwrap())
+        .await
+        .unwrap();
+    let totp = TotpSecret::generate();
+    let id = store::create(
+        &app.database,
+        NewStaff {
+            display_name: DisplayName::parse(&format!("Name of {}", email.local_part())).unwrap(),
+            email,
+            role,
+            password_hash: hash,
+            totp_secret: totp.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    (id, totp)
+}
+
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+impl TestApp {
+    /// Posts a form as this site's own pages would (same Origin), with an optional cookie.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let body: String = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("request")
+    }
+}
+
+fn form_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The `name=value` part of a response's Set-Cookie, for sending back.
+pub fn session_cookie_of(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("breachcheck") && !v.contains("_lang="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}

@@ -9,3 +9,4 @@ mod home;
 mod process;
 mod sign_in;
 mod staff_cli;
+mod staff_pages;

@@ -1,0 +1,66 @@
+//! The landing page of the staff area, per role.
+
+use crate::use_strings;
+use breachcheck::staff::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// What a page may know about the signed-in staff member.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct StaffView {
+    pub display_name: String,
+    pub role: Option<Role>,
+}
+
+impl StaffView {
+    /// The staff member the server's gate let through, read from the request.
+    #[cfg(feature = "ssr")]
+    fn from_request() -> Self {
+        use breachcheck::staff::sign_in::SignedIn;
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+            .map(|signed_in| StaffView {
+                display_name: signed_in.display_name,
+                role: Some(signed_in.role),
+            })
+            .unwrap_or_default()
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    fn from_request() -> Self {
+        Self::default()
+    }
+}
+
+#[component]
+pub fn StaffHomePage() -> impl IntoView {
+    let s = use_strings();
+    let me = SharedValue::new(StaffView::from_request).into_inner();
+    let role = me.role;
+    let role_name = move || match role {
+        Some(Role::Admin) => s().staff_role_admin,
+        _ => s().staff_role_helpdesk,
+    };
+    let about = move || match role {
+        Some(Role::Admin) => s().staff_home_admin,
+        _ => s().staff_home_helpdesk,
+    };
+
+    view! {
+        <Title text=move || s().staff_home_title/>
+        <h1>{move || s().staff_home_title}</h1>
+        <p class="signed-in-as">
+            {move || s().staff_signed_in_as}
+            " "
+            <strong>{me.display_name}</strong>
+            " ("
+            {role_name}
+            ")"
+        </p>
+        <p>{about}</p>
+        <form class="form form--inline" method="post" action="/staff/logout">
+            <button type="submit">{move || s().staff_sign_out}</button>
+        </form>
+    }
+}

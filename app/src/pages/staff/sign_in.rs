@@ -1,0 +1,82 @@
+//! Signing in: email and password, then the TOTP code. Plain forms posted to the server,
+//! which answers with a redirect, so they work the same with JavaScript off.
+
+use crate::{i18n::Strings, use_strings};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// What the last attempt said, from the redirect's query string.
+fn outcome_message(s: &'static Strings, error: Option<String>) -> Option<&'static str> {
+    match error.as_deref()? {
+        "throttled" => Some(s.staff_throttled),
+        "busy" => Some(s.staff_busy),
+        _ => Some(s.staff_rejected),
+    }
+}
+
+#[component]
+fn Outcome() -> impl IntoView {
+    let s = use_strings();
+    let query = use_query_map();
+    let error = move || outcome_message(s(), query.read().get("error"));
+    let signed_out = move || query.read().get("signed_out").is_some();
+    view! {
+        {move || error().map(|text| view! { <p class="notice notice--error" role="alert">{text}</p> })}
+        {move || {
+            signed_out()
+                .then(|| view! { <p class="notice" role="status">{move || s().staff_signed_out}</p> })
+        }}
+    }
+}
+
+#[component]
+pub fn StaffSignInPage() -> impl IntoView {
+    let s = use_strings();
+    view! {
+        <Title text=move || s().staff_sign_in_title/>
+        <h1>{move || s().staff_sign_in_title}</h1>
+        <Outcome/>
+        <form class="form" method="post" action="/staff/login">
+            <label for="email">{move || s().staff_email}</label>
+            <input id="email" name="email" type="email" autocomplete="username" required/>
+            <label for="password">{move || s().staff_password}</label>
+            <input
+                id="password"
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                required
+            />
+            <button type="submit">{move || s().staff_continue}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn StaffCodePage() -> impl IntoView {
+    let s = use_strings();
+    view! {
+        <Title text=move || s().staff_code_title/>
+        <h1>{move || s().staff_code_title}</h1>
+        <Outcome/>
+        <p>{move || s().staff_code_intro}</p>
+        <form class="form" method="post" action="/staff/login/code">
+            <label for="code">{move || s().staff_code}</label>
+            <input
+                id="code"
+                name="code"
+                type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                pattern="[0-9]{6}"
+                maxlength="6"
+                required
+            />
+            <button type="submit">{move || s().staff_sign_in}</button>
+        </form>
+        <p>
+            <a href="/staff/login">{move || s().staff_start_again}</a>
+        </p>
+    }
+}

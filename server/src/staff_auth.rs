@@ -1,0 +1,194 @@
+//! Who is calling: the session cookie, turned into a [`SignedIn`] proof or refused.
+//!
+//! Two ways in, one lookup: handlers take [`CurrentStaff`] (anonymous → 401), and every
+//! page under `/staff` except sign-in passes [`gate`] (anonymous → redirect to sign-in),
+//! which leaves the proof in the request for the page to read.
+
+use crate::config::Environment;
+use crate::routes::AppState;
+use axum::{
+    body::Body,
+    extract::{FromRequestParts, State},
+    http::{HeaderMap, Method, Request, StatusCode, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use breachcheck::staff::session::SessionToken;
+use breachcheck::staff::sign_in::{SignIn, SignedIn};
+
+/// The session cookie. `__Host-` in production (Secure, no Domain, Path=/: the browser
+/// then refuses it from any other host or over http); a plain name over http in
+/// development, where the prefix would make the browser drop it.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionCookie {
+    name: &'static str,
+    secure: bool,
+}
+
+impl SessionCookie {
+    pub fn for_environment(environment: Environment) -> Self {
+        if environment.is_production() {
+            Self {
+                name: "__Host-breachcheck",
+                secure: true,
+            }
+        } else {
+            Self {
+                name: "breachcheck_session",
+                secure: false,
+            }
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub fn set(&self, token: &SessionToken) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!(
+            "{}={}; Path=/; HttpOnly; SameSite=Strict{secure}",
+            self.name,
+            token.expose()
+        )
+    }
+
+    pub fn clear(&self) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!(
+            "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
+            self.name
+        )
+    }
+
+    pub fn read(&self, headers: &HeaderMap) -> Option<SessionToken> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, value)| *name == self.name && !value.is_empty())
+            .map(|(_, value)| SessionToken::from_cookie(value))
+    }
+}
+
+async fn signed_in(
+    sign_in: &SignIn,
+    cookie: &SessionCookie,
+    headers: &HeaderMap,
+) -> Result<Option<SignedIn>, Response> {
+    let Some(token) = cookie.read(headers) else {
+        return Ok(None);
+    };
+    sign_in.current(&token).await.map_err(|error| {
+        tracing::error!(%error, "session lookup failed");
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "エラーが発生しました。 / Something went wrong.\n",
+        )
+            .into_response()
+    })
+}
+
+/// A signed-in staff member; the proof every staff handler takes.
+pub struct CurrentStaff(pub SignedIn);
+
+impl FromRequestParts<AppState> for CurrentStaff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match signed_in(&state.sign_in, &state.session_cookie, &parts.headers).await? {
+            Some(staff) => Ok(CurrentStaff(staff)),
+            None => Err(unauthorized()),
+        }
+    }
+}
+
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        "サインインが必要です。 / Please sign in.\n",
+    )
+        .into_response()
+}
+
+/// Paths under `/staff` that anyone may open: the sign-in steps.
+fn is_public(path: &str) -> bool {
+    path == "/staff/login" || path == "/staff/login/code"
+}
+
+/// Guards every staff page: no session, no page.
+pub async fn gate(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let in_staff_area = path == "/staff" || path.starts_with("/staff/");
+    if !in_staff_area || is_public(path) {
+        return next.run(request).await;
+    }
+    match signed_in(&state.sign_in, &state.session_cookie, request.headers()).await {
+        Ok(Some(staff)) => {
+            request.extensions_mut().insert(staff);
+            let mut response = next.run(request).await;
+            // Staff pages are personal: never kept by a shared cache or the back button.
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                "no-store".parse().expect("valid header"),
+            );
+            response
+        }
+        // A page load goes to sign-in; a call (a form post, a script) is told plainly.
+        Ok(None) if matches!(*request.method(), Method::GET | Method::HEAD) => {
+            Redirect::to("/staff/login").into_response()
+        }
+        Ok(None) => unauthorized(),
+        Err(response) => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_carry_strict_attributes() {
+        let token = SessionToken::from_cookie("abc");
+        let production = SessionCookie::for_environment(Environment::Production).set(&token);
+        assert_eq!(
+            production,
+            "__Host-breachcheck=abc; Path=/; HttpOnly; SameSite=Strict; Secure"
+        );
+        let development = SessionCookie::for_environment(Environment::Development).set(&token);
+        assert!(
+            development.starts_with("breachcheck_session=abc; Path=/; HttpOnly; SameSite=Strict")
+        );
+        assert!(!development.contains("Secure"));
+    }
+
+    #[test]
+    fn the_cookie_is_found_among_others() {
+        let cookie = SessionCookie::for_environment(Environment::Development);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            "breachcheck_lang=en; breachcheck_session=tok; x=y"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(cookie.read(&headers).unwrap().expose(), "tok");
+        headers.insert(header::COOKIE, "breachcheck_session=".parse().unwrap());
+        assert!(cookie.read(&headers).is_none());
+    }
+
+    #[test]
+    fn only_the_sign_in_steps_are_public() {
+        assert!(is_public("/staff/login"));
+        assert!(is_public("/staff/login/code"));
+        assert!(!is_public("/staff"));
+        assert!(!is_public("/staff/login/../users"));
+        assert!(!is_public("/staff/users"));
+    }
+}

@@ -1,0 +1,264 @@
+//! Signing in through the pages, over HTTP: the forms, the redirects, the cookie.
+
+use crate::helpers::{
+    STAFF_PASSWORD, TestApp, create_staff, session_cookie_of, spawn_app, spawn_app_with, unix_now,
+};
+use breachcheck::staff::Role;
+use breachcheck::staff::totp::TotpSecret;
+use reqwest::StatusCode;
+use server::Environment;
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+/// Signs in through both forms and returns the session cookie.
+async fn sign_in(app: &TestApp, email: &str, totp: &TotpSecret, at: u64) -> String {
+    let password = app
+        .post_form(
+            "/staff/login",
+            &[("email", email), ("password", STAFF_PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(password.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&password), "/staff/login/code");
+    let pending = session_cookie_of(&password).expect("a pending session cookie");
+    let code = app
+        .post_form(
+            "/staff/login/code",
+            &[("code", &totp.code_at(at))],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(code.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&code), "/staff");
+    let session = session_cookie_of(&code).expect("a session cookie");
+    assert_ne!(session, pending, "the session id rotates at sign-in");
+    session
+}
+
+#[tokio::test]
+async fn the_staff_area_sends_strangers_to_sign_in() {
+    let app = spawn_app().await;
+    let response = app.get("/staff").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/staff/login");
+    let forged = app
+        .get_with("/staff", "cookie", "breachcheck_session=forged")
+        .await;
+    assert_eq!(forged.status(), StatusCode::SEE_OTHER);
+
+    let page = app.get_with("/staff/login", "accept-language", "en").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let body = page.text().await.unwrap();
+    assert!(body.contains("action=\"/staff/login\""));
+    assert!(body.contains("autocomplete=\"current-password\""));
+    assert!(body.contains("<label for=\"email\">"));
+}
+
+#[tokio::test]
+async fn signing_in_with_password_and_code_opens_the_staff_area() {
+    let app = spawn_app().await;
+    let (_, totp) = create_staff(&app, "hanako@example.com", Role::Helpdesk).await;
+    let password = app
+        .post_form(
+            "/staff/login",
+            &[
+                ("email", "hanako@example.com"),
+                ("password", STAFF_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    let set_cookie = password.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    assert!(set_cookie.contains("Path=/"), "{set_cookie}");
+    let pending = session_cookie_of(&password).unwrap();
+    let half = app.get_with("/staff", "cookie", &pending).await;
+    assert_eq!(
+        half.status(),
+        StatusCode::SEE_OTHER,
+        "a password alone opens nothing"
+    );
+
+    let session = sign_in(&app, "hanako@example.com", &totp, unix_now() + 30).await;
+    let home = app
+        .client
+        .get(app.url("/staff"))
+        .header("cookie", &session)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    assert_eq!(home.headers()["cache-control"], "no-store");
+    let body = home.text().await.unwrap();
+    assert!(body.contains("Name of hanako"), "{body}");
+    assert!(body.contains("Helpdesk"));
+}
+
+#[tokio::test]
+async fn wrong_password_unknown_email_and_wrong_code_look_the_same() {
+    let app = spawn_app().await;
+    let (_, totp) = create_staff(&app, "hanako@example.com", Role::Admin).await;
+    let wrong = app
+        .post_form(
+            "/staff/login",
+            &[
+                ("email", "hanako@example.com"),
+                ("password", "nope-nope-nope"),
+            ],
+            None,
+        )
+        .await;
+    let unknown = app
+        .post_form(
+            "/staff/login",
+            &[("email", "ghost@example.com"), ("password", STAFF_PASSWORD)],
+            None,
+        )
+        .await;
+    let empty = app.post_form("/staff/login", &[], None).await;
+    for response in [&wrong, &unknown, &empty] {
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(response), "/staff/login?error=rejected");
+        assert!(session_cookie_of(response).is_none());
+    }
+
+    let password = app
+        .post_form(
+            "/staff/login",
+            &[
+                ("email", "hanako@example.com"),
+                ("password", STAFF_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    let pending = session_cookie_of(&password).unwrap();
+    let wrong_code = totp.code_at(unix_now() + 600);
+    let code = app
+        .post_form(
+            "/staff/login/code",
+            &[("code", &wrong_code)],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(code.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&code), "/staff/login/code?error=rejected");
+
+    let page = app
+        .get_with("/staff/login?error=rejected", "accept-language", "en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Email, password or code is wrong."));
+}
+
+#[tokio::test]
+async fn the_sixth_failure_is_throttled_with_a_clear_message() {
+    let app = spawn_app().await;
+    create_staff(&app, "hanako@example.com", Role::Admin).await;
+    for _ in 0..5 {
+        let response = app
+            .post_form(
+                "/staff/login",
+                &[
+                    ("email", "hanako@example.com"),
+                    ("password", "wrong-wrong-wrong"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(location(&response), "/staff/login?error=rejected");
+    }
+    let sixth = app
+        .post_form(
+            "/staff/login",
+            &[
+                ("email", "hanako@example.com"),
+                ("password", STAFF_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(location(&sixth), "/staff/login?error=throttled");
+    assert!(sixth.headers().contains_key("retry-after"));
+    assert!(session_cookie_of(&sixth).is_none());
+    let page = app
+        .get_with("/staff/login?error=throttled", "accept-language", "ja")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("15分"), "translated throttling message");
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_and_needs_one() {
+    let app = spawn_app().await;
+    let (_, totp) = create_staff(&app, "hanako@example.com", Role::Admin).await;
+    let session = sign_in(&app, "hanako@example.com", &totp, unix_now()).await;
+
+    let anonymous = app.post_form("/staff/logout", &[], None).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let out = app.post_form("/staff/logout", &[], Some(&session)).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&out), "/staff/login?signed_out=1");
+    let cleared = out.headers()["set-cookie"].to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    let after = app.get_with("/staff", "cookie", &session).await;
+    assert_eq!(
+        after.status(),
+        StatusCode::SEE_OTHER,
+        "the old cookie is dead"
+    );
+}
+
+#[tokio::test]
+async fn a_cross_site_sign_in_post_is_refused() {
+    let app = spawn_app().await;
+    create_staff(&app, "hanako@example.com", Role::Admin).await;
+    let response = app
+        .client
+        .post(app.url("/staff/login"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "email=hanako%40example.com&password={STAFF_PASSWORD}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(session_cookie_of(&response).is_none());
+}
+
+#[tokio::test]
+async fn production_uses_a_host_prefixed_secure_cookie() {
+    let app = spawn_app_with(|settings| settings.env = Some(Environment::Production)).await;
+    create_staff(&app, "hanako@example.com", Role::Admin).await;
+    let response = app
+        .post_form(
+            "/staff/login",
+            &[
+                ("email", "hanako@example.com"),
+                ("password", STAFF_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        set_cookie.starts_with("__Host-breachcheck="),
+        "{set_cookie}"
+    );
+    assert!(set_cookie.contains("; Secure"), "{set_cookie}");
+}
