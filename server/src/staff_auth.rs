@@ -1,20 +1,21 @@
 //! Who is calling: the session cookie, turned into a [`SignedIn`] proof or refused.
 //!
-//! Two ways in, one lookup: handlers take [`CurrentStaff`] (anonymous → 401), and every
-//! page under `/staff` except sign-in passes [`gate`] (anonymous → redirect to sign-in),
-//! which leaves the proof in the request for the page to read.
+//! One lookup per request, in [`authenticate`], which leaves the proof in the request's
+//! extensions; handlers take [`CurrentStaff`] (anonymous → 401), pages and server functions
+//! read it from the request, and every page under `/staff` except sign-in is gated
+//! (anonymous → redirect to sign-in).
 
 use crate::config::Environment;
 use crate::routes::AppState;
 use axum::{
     body::Body,
     extract::{FromRequestParts, State},
-    http::{HeaderMap, Method, Request, StatusCode, header, request::Parts},
+    http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 use breachcheck::staff::session::SessionToken;
-use breachcheck::staff::sign_in::{SignIn, SignedIn};
+use breachcheck::staff::sign_in::SignedIn;
 
 /// The session cookie. `__Host-` in production (Secure, no Domain, Path=/: the browser
 /// then refuses it from any other host or over http); a plain name over http in
@@ -73,35 +74,63 @@ impl SessionCookie {
     }
 }
 
-async fn signed_in(
-    sign_in: &SignIn,
-    cookie: &SessionCookie,
-    headers: &HeaderMap,
-) -> Result<Option<SignedIn>, Response> {
-    let Some(token) = cookie.read(headers) else {
-        return Ok(None);
-    };
-    sign_in.current(&token).await.map_err(|error| {
-        tracing::error!(%error, "session lookup failed");
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "エラーが発生しました。 / Something went wrong.\n",
-        )
-            .into_response()
-    })
+/// Turns the session cookie, if any, into a [`SignedIn`] left in the request's extensions,
+/// then applies the page gate: every path under `/staff` but the sign-in steps needs it.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    if let Some(token) = state.session_cookie.read(request.headers()) {
+        match state.sign_in.current(&token).await {
+            Ok(Some(staff)) => {
+                request.extensions_mut().insert(staff);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(%error, "session lookup failed");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "エラーが発生しました。 / Something went wrong.\n",
+                )
+                    .into_response();
+            }
+        }
+    }
+    let path = request.uri().path();
+    let in_staff_area = path == "/staff" || path.starts_with("/staff/");
+    if !in_staff_area || is_public(path) {
+        return next.run(request).await;
+    }
+    if request.extensions().get::<SignedIn>().is_none() {
+        // A page load goes to sign-in; a call (a form post, a script) is told plainly.
+        return if matches!(*request.method(), Method::GET | Method::HEAD) {
+            Redirect::to("/staff/login").into_response()
+        } else {
+            unauthorized()
+        };
+    }
+    let mut response = next.run(request).await;
+    // Staff pages are personal: never kept by a shared cache or the back button.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// A signed-in staff member; the proof every staff handler takes.
 pub struct CurrentStaff(pub SignedIn);
 
-impl FromRequestParts<AppState> for CurrentStaff {
+impl<S: Send + Sync> FromRequestParts<S> for CurrentStaff {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        match signed_in(&state.sign_in, &state.session_cookie, &parts.headers).await? {
-            Some(staff) => Ok(CurrentStaff(staff)),
-            None => Err(unauthorized()),
-        }
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+        parts
+            .extensions
+            .get::<SignedIn>()
+            .cloned()
+            .map(CurrentStaff)
+            .ok_or_else(unauthorized)
     }
 }
 
@@ -116,37 +145,6 @@ fn unauthorized() -> Response {
 /// Paths under `/staff` that anyone may open: the sign-in steps.
 fn is_public(path: &str) -> bool {
     path == "/staff/login" || path == "/staff/login/code"
-}
-
-/// Guards every staff page: no session, no page.
-pub async fn gate(
-    State(state): State<AppState>,
-    mut request: Request<Body>,
-    next: Next,
-) -> Response {
-    let path = request.uri().path();
-    let in_staff_area = path == "/staff" || path.starts_with("/staff/");
-    if !in_staff_area || is_public(path) {
-        return next.run(request).await;
-    }
-    match signed_in(&state.sign_in, &state.session_cookie, request.headers()).await {
-        Ok(Some(staff)) => {
-            request.extensions_mut().insert(staff);
-            let mut response = next.run(request).await;
-            // Staff pages are personal: never kept by a shared cache or the back button.
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                "no-store".parse().expect("valid header"),
-            );
-            response
-        }
-        // A page load goes to sign-in; a call (a form post, a script) is told plainly.
-        Ok(None) if matches!(*request.method(), Method::GET | Method::HEAD) => {
-            Redirect::to("/staff/login").into_response()
-        }
-        Ok(None) => unauthorized(),
-        Err(response) => response,
-    }
 }
 
 #[cfg(test)]

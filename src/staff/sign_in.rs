@@ -35,13 +35,33 @@ impl From<store::StaffError> for SignInError {
     }
 }
 
-/// A signed-in staff member, as the rest of the server sees them.
+/// A signed-in staff member, as the rest of the server sees them. Its fields are private:
+/// only this module makes one, from a live session, so holding one is proof of sign-in
+/// (and [`SignedIn::as_admin`] of admin rights).
 #[derive(Clone, Debug)]
 pub struct SignedIn {
-    pub staff_id: StaffId,
-    pub role: Role,
-    pub display_name: String,
-    pub token: SessionToken,
+    staff_id: StaffId,
+    role: Role,
+    display_name: String,
+    token: SessionToken,
+}
+
+impl SignedIn {
+    pub fn staff_id(&self) -> StaffId {
+        self.staff_id
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn display_name(&self) -> &str {
+        &self.display_name
+    }
+
+    pub fn token(&self) -> &SessionToken {
+        &self.token
+    }
 }
 
 #[derive(Clone)]

@@ -81,7 +81,7 @@ pub fn router(config: &Config, database: Database) -> Router {
         )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            staff_auth::gate,
+            staff_auth::authenticate,
         ))
         .with_state(state)
 }

@@ -101,7 +101,7 @@ pub async fn code_step(
         .code_step(&pending, &form.code, &ip, now)
         .await
     {
-        Ok(signed_in) => see_other("/staff", Some(state.session_cookie.set(&signed_in.token))),
+        Ok(signed_in) => see_other("/staff", Some(state.session_cookie.set(signed_in.token()))),
         Err(error) => failure("/staff/login/code", error),
     }
 }

@@ -79,7 +79,7 @@ impl Fixture {
             .sign_in
             .code_step(&pending, &code, IP, unix_seconds)
             .await?;
-        Ok(signed_in.token)
+        Ok(signed_in.token().clone())
     }
 
     async fn is_signed_in(&self, token: &SessionToken) -> bool {
@@ -105,10 +105,14 @@ async fn password_then_code_signs_in_under_a_new_token() {
         .code_step(&pending, &f.totp.code_at(now), IP, now)
         .await
         .unwrap();
-    assert_eq!(signed_in.staff_id, f.staff_id);
-    assert_eq!(signed_in.role, Role::Admin);
-    assert_ne!(signed_in.token.expose(), pending.expose(), "the id rotates");
-    assert!(f.is_signed_in(&signed_in.token).await);
+    assert_eq!(signed_in.staff_id(), f.staff_id);
+    assert_eq!(signed_in.role(), Role::Admin);
+    assert_ne!(
+        signed_in.token().expose(),
+        pending.expose(),
+        "the id rotates"
+    );
+    assert!(f.is_signed_in(signed_in.token()).await);
     assert!(!f.is_signed_in(&pending).await, "the old token is gone");
 }
 

@@ -21,8 +21,8 @@ impl StaffView {
         use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
             .map(|signed_in| StaffView {
-                display_name: signed_in.display_name,
-                role: Some(signed_in.role),
+                display_name: signed_in.display_name().to_owned(),
+                role: Some(signed_in.role()),
             })
             .unwrap_or_default()
     }

@@ -1,0 +1,158 @@
+//! What only admins may do to staff accounts. Every function takes an [`Admin`] proof,
+//! which only [`SignedIn::as_admin`] can make: code that lacks admin rights cannot call
+//! these at all. Each change is audited with the acting admin.
+
+use super::password;
+use super::policy::{NewPassword, PasswordRejection};
+use super::sign_in::SignedIn;
+use super::store::{self, NewStaff, StaffError, StaffSummary};
+use super::totp::TotpSecret;
+use super::{DisplayName, EmailRejection, NameRejection, Role, StaffEmail, StaffId};
+use crate::audit::{self, Actor, NewEntry};
+use crate::hashing_pool::{Busy, HashingPool};
+use crate::storage::{Database, StorageError};
+use serde_json::json;
+
+/// Proof that the caller is a signed-in, enabled admin.
+pub struct Admin<'a>(&'a SignedIn);
+
+impl SignedIn {
+    pub fn as_admin(&self) -> Option<Admin<'_>> {
+        (self.role() == Role::Admin).then_some(Admin(self))
+    }
+}
+
+impl Admin<'_> {
+    pub fn staff_id(&self) -> StaffId {
+        self.0.staff_id()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error(transparent)]
+    Email(#[from] EmailRejection),
+    #[error(transparent)]
+    Name(#[from] NameRejection),
+    #[error(transparent)]
+    Password(#[from] PasswordRejection),
+    #[error("an admin cannot disable their own account")]
+    DisableSelf,
+    #[error(transparent)]
+    Staff(#[from] StaffError),
+    #[error(transparent)]
+    Busy(#[from] Busy),
+}
+
+impl From<StorageError> for AdminError {
+    fn from(error: StorageError) -> Self {
+        AdminError::Staff(StaffError::Storage(error))
+    }
+}
+
+async fn record(
+    db: &Database,
+    admin: &Admin<'_>,
+    action: &'static str,
+    detail: serde_json::Value,
+) -> Result<(), AdminError> {
+    let entry = NewEntry {
+        actor: Actor::Staff(admin.staff_id().0),
+        action,
+        subject: None,
+        detail,
+    };
+    audit::append(db, entry).await?;
+    Ok(())
+}
+
+pub async fn list(_admin: &Admin<'_>, db: &Database) -> Result<Vec<StaffSummary>, AdminError> {
+    Ok(store::list(db).await?)
+}
+
+/// Creates an account; the TOTP secret is returned once, for enrolment.
+pub async fn add(
+    admin: &Admin<'_>,
+    db: &Database,
+    pool: &HashingPool,
+    email: &str,
+    name: &str,
+    role: Role,
+    initial_password: &str,
+) -> Result<(StaffId, TotpSecret), AdminError> {
+    let email = StaffEmail::parse(email)?;
+    let display_name = DisplayName::parse(name)?;
+    let password = NewPassword::parse(initial_password, &email)?;
+    let password_hash = password::hash(pool, password).await?;
+    let totp_secret = TotpSecret::generate();
+    let id = store::create(
+        db,
+        NewStaff {
+            email,
+            display_name,
+            role,
+            password_hash,
+            totp_secret: totp_secret.clone(),
+        },
+    )
+    .await?;
+    record(
+        db,
+        admin,
+        "staff.created",
+        json!({ "staff_id": id.0, "role": role.as_str() }),
+    )
+    .await?;
+    Ok((id, totp_secret))
+}
+
+pub async fn set_disabled(
+    admin: &Admin<'_>,
+    db: &Database,
+    target: StaffId,
+    disabled: bool,
+) -> Result<(), AdminError> {
+    if disabled && target == admin.staff_id() {
+        return Err(AdminError::DisableSelf);
+    }
+    store::set_disabled(db, target, disabled).await?;
+    let action = if disabled {
+        "staff.disabled"
+    } else {
+        "staff.enabled"
+    };
+    record(db, admin, action, json!({ "staff_id": target.0 })).await
+}
+
+pub async fn set_role(
+    admin: &Admin<'_>,
+    db: &Database,
+    target: StaffId,
+    role: Role,
+) -> Result<(), AdminError> {
+    store::set_role(db, target, role).await?;
+    let detail = json!({ "staff_id": target.0, "role": role.as_str() });
+    record(db, admin, "staff.role_changed", detail).await
+}
+
+/// Sets a new password for another account (its sessions end).
+pub async fn reset_password(
+    admin: &Admin<'_>,
+    db: &Database,
+    pool: &HashingPool,
+    target: StaffId,
+    new_password: &str,
+) -> Result<(), AdminError> {
+    let staff = store::find(db, target).await?.ok_or(StaffError::NotFound)?;
+    let email = StaffEmail::parse(&staff.email)?;
+    let password = NewPassword::parse(new_password, &email)?;
+    let hash = password::hash(pool, password).await?;
+    store::set_password(db, target, &hash).await?;
+    record(
+        db,
+        admin,
+        "staff.password_reset",
+        json!({ "staff_id": target.0 }),
+    )
+    .await
+}
