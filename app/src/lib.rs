@@ -5,6 +5,7 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod site;
+pub mod staff_api;
 
 #[cfg(feature = "ssr")]
 mod shell;
@@ -20,7 +21,9 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
-use pages::staff::{StaffCodePage, StaffHomePage, StaffSignInPage};
+use pages::staff::{
+    StaffCodePage, StaffEnrolmentPage, StaffHomePage, StaffSignInPage, StaffUsersPage,
+};
 use pages::{HomePage, NotFound};
 use site::Boot;
 
@@ -58,6 +61,12 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/staff/login")
                         view=StaffSignInPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/staff/users/:id/enrolment")
+                        view=StaffEnrolmentPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -5,9 +5,9 @@
 use super::password;
 use super::policy::{NewPassword, PasswordRejection};
 use super::sign_in::SignedIn;
-use super::store::{self, NewStaff, StaffError, StaffSummary};
+use super::store::{self, NewStaff, StaffError};
 use super::totp::TotpSecret;
-use super::{DisplayName, EmailRejection, NameRejection, Role, StaffEmail, StaffId};
+use super::{DisplayName, EmailRejection, NameRejection, Role, StaffEmail, StaffId, StaffSummary};
 use crate::audit::{self, Actor, NewEntry};
 use crate::hashing_pool::{Busy, HashingPool};
 use crate::storage::{Database, StorageError};
@@ -155,4 +155,25 @@ pub async fn reset_password(
         json!({ "staff_id": target.0 }),
     )
     .await
+}
+
+/// The enrolment of an account that has never signed in: its email and TOTP secret, for
+/// the admin to hand over. `None` once the account has signed in; viewing is audited.
+pub async fn enrolment(
+    admin: &Admin<'_>,
+    db: &Database,
+    target: StaffId,
+) -> Result<Option<(String, TotpSecret)>, AdminError> {
+    let staff = store::find(db, target).await?.ok_or(StaffError::NotFound)?;
+    if staff.last_login_at.is_some() {
+        return Ok(None);
+    }
+    record(
+        db,
+        admin,
+        "staff.enrolment_viewed",
+        json!({ "staff_id": target.0 }),
+    )
+    .await?;
+    Ok(Some((staff.email, staff.totp_secret)))
 }

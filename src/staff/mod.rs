@@ -54,6 +54,18 @@ impl Role {
     }
 }
 
+/// What other staff may see of a staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSummary {
+    pub id: StaffId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
 /// A staff member's email, lower-cased so that uniqueness is case-insensitive.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StaffEmail(String);

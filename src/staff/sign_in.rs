@@ -43,6 +43,7 @@ pub struct SignedIn {
     staff_id: StaffId,
     role: Role,
     display_name: String,
+    email: String,
     token: SessionToken,
 }
 
@@ -57,6 +58,10 @@ impl SignedIn {
 
     pub fn display_name(&self) -> &str {
         &self.display_name
+    }
+
+    pub fn email(&self) -> &str {
+        &self.email
     }
 
     pub fn token(&self) -> &SessionToken {
@@ -193,6 +198,7 @@ impl SignIn {
             staff_id: staff.id,
             role: staff.role,
             display_name: staff.display_name,
+            email: staff.email,
             token,
         })
     }
@@ -213,6 +219,7 @@ impl SignIn {
                 staff_id,
                 role: staff.role,
                 display_name: staff.display_name,
+                email: staff.email,
                 token: token.clone(),
             }))
     }

@@ -2,7 +2,7 @@
 
 use super::password::PasswordHash;
 use super::totp::TotpSecret;
-use super::{DisplayName, Role, StaffEmail, StaffId};
+use super::{DisplayName, Role, StaffEmail, StaffId, StaffSummary};
 use crate::now_millis;
 use crate::storage::{Database, StorageError};
 use sqlx::Row;
@@ -28,18 +28,6 @@ impl StaffRecord {
     pub fn is_active(&self) -> bool {
         self.disabled_at.is_none()
     }
-}
-
-/// What other staff may see of a staff member.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct StaffSummary {
-    pub id: StaffId,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub disabled: bool,
-    pub created_at: i64,
-    pub last_login_at: Option<i64>,
 }
 
 impl From<&StaffRecord> for StaffSummary {

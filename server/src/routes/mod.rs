@@ -3,6 +3,7 @@
 mod health;
 mod language;
 mod staff_sign_in;
+mod staff_users;
 
 use crate::config::{Config, Environment};
 use crate::staff_auth::{self, SessionCookie};
@@ -73,6 +74,14 @@ pub fn router(config: &Config, database: Database) -> Router {
         .route("/staff/login", post(staff_sign_in::password_step))
         .route("/staff/login/code", post(staff_sign_in::code_step))
         .route("/staff/logout", post(staff_sign_in::sign_out))
+        .route("/staff/users", post(staff_users::add))
+        .route("/staff/users/{id}/disable", post(staff_users::disable))
+        .route("/staff/users/{id}/enable", post(staff_users::enable))
+        .route("/staff/users/{id}/role", post(staff_users::change_role))
+        .route(
+            "/staff/users/{id}/password",
+            post(staff_users::reset_password),
+        )
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
         .fallback_service(
             tower::ServiceBuilder::new()

@@ -10,3 +10,4 @@ mod process;
 mod sign_in;
 mod staff_cli;
 mod staff_pages;
+mod staff_users;

@@ -10,25 +10,27 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StaffView {
     pub display_name: String,
+    pub email: String,
     pub role: Option<Role>,
 }
 
 impl StaffView {
     /// The staff member the server's gate let through, read from the request.
     #[cfg(feature = "ssr")]
-    fn from_request() -> Self {
+    pub(crate) fn from_request() -> Self {
         use breachcheck::staff::sign_in::SignedIn;
         use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
             .map(|signed_in| StaffView {
                 display_name: signed_in.display_name().to_owned(),
+                email: signed_in.email().to_owned(),
                 role: Some(signed_in.role()),
             })
             .unwrap_or_default()
     }
 
     #[cfg(not(feature = "ssr"))]
-    fn from_request() -> Self {
+    pub(crate) fn from_request() -> Self {
         Self::default()
     }
 }
@@ -59,6 +61,14 @@ pub fn StaffHomePage() -> impl IntoView {
             ")"
         </p>
         <p>{about}</p>
+        {(role == Some(Role::Admin))
+            .then(|| {
+                view! {
+                    <p>
+                        <a href="/staff/users">{move || s().staff_manage_users}</a>
+                    </p>
+                }
+            })}
         <form class="form form--inline" method="post" action="/staff/logout">
             <button type="submit">{move || s().staff_sign_out}</button>
         </form>

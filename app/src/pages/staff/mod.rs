@@ -1,8 +1,12 @@
 //! Pages of the staff area. The server guards every path under `/staff` except sign-in
 //! (see `server::staff_gate`); these components only render.
 
+mod enrolment;
 mod home;
 mod sign_in;
+mod users;
 
+pub use enrolment::StaffEnrolmentPage;
 pub use home::StaffHomePage;
 pub use sign_in::{StaffCodePage, StaffSignInPage};
+pub use users::StaffUsersPage;

@@ -1,0 +1,211 @@
+//! `/staff/users`: admins list, add, disable/enable, change the role of, and reset the
+//! password of staff accounts. Every change is a plain form post answered by a redirect
+//! back here with what happened; the server checks the rights on each one.
+
+use super::home::StaffView;
+use crate::i18n::Strings;
+use crate::staff_api::list_staff;
+use crate::use_strings;
+use breachcheck::staff::{Role, StaffSummary};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The sentence for an `?error=` code set by the server's handlers.
+pub fn error_message(s: &'static Strings, code: &str) -> &'static str {
+    match code {
+        "email_invalid" => s.error_email_invalid,
+        "email_taken" => s.error_email_taken,
+        "name_invalid" => s.error_name_invalid,
+        "role_invalid" => s.error_role_invalid,
+        "password_short" => s.error_password_short,
+        "password_long" => s.error_password_long,
+        "password_common" => s.error_password_common,
+        "password_email" => s.error_password_email,
+        "not_found" => s.error_not_found,
+        "last_admin" => s.error_last_admin,
+        "disable_self" => s.error_disable_self,
+        "busy" => s.staff_busy,
+        _ => s.error_generic,
+    }
+}
+
+fn role_name(s: &'static Strings, role: Role) -> &'static str {
+    match role {
+        Role::Admin => s.staff_role_admin,
+        Role::Helpdesk => s.staff_role_helpdesk,
+    }
+}
+
+#[component]
+fn ChangeOutcome() -> impl IntoView {
+    let s = use_strings();
+    let query = use_query_map();
+    view! {
+        {move || {
+            query
+                .read()
+                .get("error")
+                .map(|code| {
+                    view! {
+                        <p class="notice notice--error" role="alert">
+                            {move || error_message(s(), &code)}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            query
+                .read()
+                .get("done")
+                .map(|_| view! { <p class="notice" role="status">{move || s().users_done}</p> })
+        }}
+    }
+}
+
+#[component]
+fn StaffRow(staff: StaffSummary, is_me: bool) -> impl IntoView {
+    let s = use_strings();
+    let id = staff.id.0;
+    let toggle = if staff.disabled { "enable" } else { "disable" };
+    let disabled = staff.disabled;
+    let role = staff.role;
+    let name = staff.display_name.clone();
+    let password_label = move || format!("{} – {}", s().users_new_password, name);
+    let role_label = {
+        let name = staff.display_name.clone();
+        move || format!("{} – {}", s().users_role, name)
+    };
+    view! {
+        <tr>
+            <td>
+                {staff.display_name.clone()}
+                {is_me.then(|| view! { " " {move || s().users_you} })}
+            </td>
+            <td>{staff.email}</td>
+            <td>{move || role_name(s(), role)}</td>
+            <td>
+                {move || if disabled { s().users_disabled } else { s().users_active }}
+            </td>
+            <td class="row-actions">
+                <form method="post" action=format!("/staff/users/{id}/{toggle}")>
+                    <button type="submit">
+                        {move || if disabled { s().users_enable } else { s().users_disable }}
+                    </button>
+                </form>
+                <form method="post" action=format!("/staff/users/{id}/role")>
+                    <select name="role" aria-label=role_label>
+                        <option value="helpdesk" selected=role == Role::Helpdesk>
+                            {move || s().staff_role_helpdesk}
+                        </option>
+                        <option value="admin" selected=role == Role::Admin>
+                            {move || s().staff_role_admin}
+                        </option>
+                    </select>
+                    <button type="submit">{move || s().users_change_role}</button>
+                </form>
+                <form method="post" action=format!("/staff/users/{id}/password")>
+                    <input
+                        type="password"
+                        name="password"
+                        autocomplete="new-password"
+                        minlength="12"
+                        required
+                        aria-label=password_label
+                    />
+                    <button type="submit">{move || s().users_reset_password}</button>
+                </form>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddStaffForm() -> impl IntoView {
+    let s = use_strings();
+    view! {
+        <h2>{move || s().users_add_heading}</h2>
+        <form class="form" method="post" action="/staff/users">
+            <label for="new-email">{move || s().staff_email}</label>
+            <input id="new-email" name="email" type="email" autocomplete="off" required/>
+            <label for="new-name">{move || s().users_name}</label>
+            <input id="new-name" name="name" type="text" autocomplete="off" required/>
+            <label for="new-role">{move || s().users_role}</label>
+            <select id="new-role" name="role">
+                <option value="helpdesk">{move || s().staff_role_helpdesk}</option>
+                <option value="admin">{move || s().staff_role_admin}</option>
+            </select>
+            <label for="new-password">{move || s().users_initial_password}</label>
+            <input
+                id="new-password"
+                name="password"
+                type="password"
+                autocomplete="new-password"
+                minlength="12"
+                required
+            />
+            <button type="submit">{move || s().users_add_button}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn StaffUsersPage() -> impl IntoView {
+    let s = use_strings();
+    let me = SharedValue::new(StaffView::from_request).into_inner();
+    let is_admin = me.role == Some(Role::Admin);
+    let my_email = me.email.clone();
+    let staff = Resource::new_blocking(|| (), |_| list_staff());
+
+    let listing = move || {
+        let my_email = my_email.clone();
+        Suspend::new(async move {
+            match staff.await {
+                Ok(list) => {
+                    let rows = list
+                        .into_iter()
+                        .map(|staff| {
+                            let is_me = staff.email == my_email;
+                            view! { <StaffRow staff is_me/> }
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="table-wrap">
+                            <table class="staff-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || s().users_name}</th>
+                                        <th scope="col">{move || s().staff_email}</th>
+                                        <th scope="col">{move || s().users_role}</th>
+                                        <th scope="col">{move || s().users_status}</th>
+                                        <th scope="col">{move || s().users_actions}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                        <AddStaffForm/>
+                    }
+                    .into_any()
+                }
+                Err(_) => {
+                    let text = move || {
+                        if is_admin {
+                            s().users_load_failed
+                        } else {
+                            s().staff_forbidden_body
+                        }
+                    };
+                    view! { <p class="notice notice--error" role="alert">{text}</p> }.into_any()
+                }
+            }
+        })
+    };
+
+    view! {
+        <Title text=move || s().users_title/>
+        <h1>{move || s().users_title}</h1>
+        <ChangeOutcome/>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
+    }
+}

@@ -1,0 +1,88 @@
+//! Server functions of the staff area. Each proves the caller's rights before anything
+//! else: no signed-in staff member → 401, the wrong role → 403.
+
+use breachcheck::staff::StaffSummary;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What an admin hands a new staff member: the authenticator enrolment.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub email: String,
+    pub uri: String,
+    /// A QR code of `uri`, as SVG drawn by the server (no user input inside).
+    pub qr_svg: String,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod access {
+    use breachcheck::staff::admin::Admin;
+    use breachcheck::staff::sign_in::SignedIn;
+    use http::StatusCode;
+    use leptos::prelude::*;
+
+    fn refuse(status: StatusCode, message: &str) -> ServerFnError {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
+        ServerFnError::new(message)
+    }
+
+    /// The signed-in staff member the server's authentication found for this request.
+    pub fn caller() -> Result<SignedIn, ServerFnError> {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+            .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "sign in required"))
+    }
+
+    pub fn admin(me: &SignedIn) -> Result<Admin<'_>, ServerFnError> {
+        me.as_admin()
+            .ok_or_else(|| refuse(StatusCode::FORBIDDEN, "admins only"))
+    }
+
+    pub fn not_found() -> ServerFnError {
+        refuse(StatusCode::NOT_FOUND, "not found")
+    }
+
+    /// Logged here with its detail; the caller learns only that it failed.
+    pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
+        tracing::error!(%error, "staff server function failed");
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    }
+}
+
+#[server(endpoint = "staff/list")]
+pub async fn list_staff() -> Result<Vec<StaffSummary>, ServerFnError> {
+    let me = access::caller()?;
+    let admin = access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    breachcheck::staff::admin::list(&admin, &db)
+        .await
+        .map_err(access::internal)
+}
+
+#[server(endpoint = "staff/enrolment")]
+pub async fn staff_enrolment(id: i64) -> Result<Option<Enrolment>, ServerFnError> {
+    use breachcheck::staff::admin::{self, AdminError};
+    use breachcheck::staff::store::StaffError;
+    let me = access::caller()?;
+    let admin = access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let site = expect_context::<crate::site::SiteInfo>();
+    let found = match admin::enrolment(&admin, &db, breachcheck::staff::StaffId(id)).await {
+        Ok(found) => found,
+        Err(AdminError::Staff(StaffError::NotFound)) => return Err(access::not_found()),
+        Err(error) => return Err(access::internal(error)),
+    };
+    found
+        .map(|(email, secret)| {
+            let uri = secret.enrolment_uri(&site.name, &email);
+            let qr_svg = qrcode::QrCode::new(uri.as_bytes())
+                .map_err(access::internal)?
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(220, 220)
+                .build();
+            Ok(Enrolment { email, uri, qr_svg })
+        })
+        .transpose()
+}

@@ -1,0 +1,287 @@
+//! `/staff/users` over HTTP: what admins can do to accounts, and what helpdesk cannot.
+
+use crate::helpers::{
+    STAFF_PASSWORD, TestApp, create_staff, session_cookie_of, spawn_app, unix_now,
+};
+use breachcheck::audit::{self, Verification};
+use breachcheck::staff::totp::TotpSecret;
+use breachcheck::staff::{Role, StaffEmail, store};
+use reqwest::StatusCode;
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+pub async fn signed_in(app: &TestApp, email: &str, totp: &TotpSecret, at: u64) -> String {
+    let password = app
+        .post_form(
+            "/staff/login",
+            &[("email", email), ("password", STAFF_PASSWORD)],
+            None,
+        )
+        .await;
+    let pending = session_cookie_of(&password).expect("password accepted");
+    let code = app
+        .post_form(
+            "/staff/login/code",
+            &[("code", &totp.code_at(at))],
+            Some(&pending),
+        )
+        .await;
+    session_cookie_of(&code).expect("code accepted")
+}
+
+async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_helpdesk_member_who_enrols_once() {
+    let app = spawn_app().await;
+    let (admin_id, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let admin = signed_in(&app, "admin@example.com", &admin_totp, unix_now()).await;
+
+    let page = get(&app, "/staff/users", &admin).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let body = page.text().await.unwrap();
+    assert!(body.contains("admin@example.com") && body.contains("(you)"));
+
+    let added = app
+        .post_form(
+            "/staff/users",
+            &[
+                ("email", "Desk@Example.com"),
+                ("name", "Desk Person"),
+                ("role", "helpdesk"),
+                ("password", "green-teapot-comet-17"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let enrolment_path = location(&added);
+    assert!(enrolment_path.ends_with("/enrolment"), "{enrolment_path}");
+
+    let enrolment = get(&app, &enrolment_path, &admin).await;
+    assert_eq!(enrolment.status(), StatusCode::OK);
+    let body = enrolment.text().await.unwrap();
+    assert!(body.contains("otpauth://totp/"), "{body}");
+    assert!(body.contains("<svg"), "a QR code");
+
+    // The new member signs in with the enrolled secret; the enrolment page then closes.
+    let desk = store::find_by_email(
+        &app.database,
+        &StaffEmail::parse("desk@example.com").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(desk.role, Role::Helpdesk);
+    let password = app
+        .post_form(
+            "/staff/login",
+            &[
+                ("email", "desk@example.com"),
+                ("password", "green-teapot-comet-17"),
+            ],
+            None,
+        )
+        .await;
+    let pending = session_cookie_of(&password).unwrap();
+    let code = app
+        .post_form(
+            "/staff/login/code",
+            &[("code", &desk.totp_secret.code_at(unix_now()))],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(location(&code), "/staff");
+    let closed = get(&app, &enrolment_path, &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(closed.contains("already enrolled"), "{closed}");
+    assert!(!closed.contains("otpauth://"));
+
+    let audit_rows: Vec<String> =
+        sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = $1")
+            .bind("staff.created")
+            .fetch_all(app.database.pool())
+            .await
+            .unwrap();
+    assert_eq!(audit_rows, vec![format!("staff:{}", admin_id.0)]);
+    assert!(matches!(
+        audit::verify(&app.database).await.unwrap(),
+        Verification::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn bad_input_comes_back_as_a_translated_reason() {
+    let app = spawn_app().await;
+    let (_, totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let admin = signed_in(&app, "admin@example.com", &totp, unix_now()).await;
+    for (form, code) in [
+        (
+            [
+                ("email", "x@example.com"),
+                ("name", "X"),
+                ("role", "helpdesk"),
+                ("password", "short"),
+            ],
+            "password_short",
+        ),
+        (
+            [
+                ("email", "nonsense"),
+                ("name", "X"),
+                ("role", "helpdesk"),
+                ("password", "green-teapot-comet-17"),
+            ],
+            "email_invalid",
+        ),
+        (
+            [
+                ("email", "x@example.com"),
+                ("name", " "),
+                ("role", "helpdesk"),
+                ("password", "green-teapot-comet-17"),
+            ],
+            "name_invalid",
+        ),
+        (
+            [
+                ("email", "x@example.com"),
+                ("name", "X"),
+                ("role", "root"),
+                ("password", "green-teapot-comet-17"),
+            ],
+            "role_invalid",
+        ),
+        (
+            [
+                ("email", "admin@example.com"),
+                ("name", "X"),
+                ("role", "helpdesk"),
+                ("password", "green-teapot-comet-17"),
+            ],
+            "email_taken",
+        ),
+    ] {
+        let response = app.post_form("/staff/users", &form, Some(&admin)).await;
+        assert_eq!(location(&response), format!("/staff/users?error={code}"));
+    }
+    let page = get(&app, "/staff/users?error=email_taken", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("A staff member with this email already exists."));
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff")
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "nothing half-created");
+}
+
+#[tokio::test]
+async fn admins_cannot_lock_everyone_out() {
+    let app = spawn_app().await;
+    let (admin_id, totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let admin = signed_in(&app, "admin@example.com", &totp, unix_now()).await;
+    let own = format!("/staff/users/{}", admin_id.0);
+    let disable_self = app
+        .post_form(&format!("{own}/disable"), &[], Some(&admin))
+        .await;
+    assert_eq!(location(&disable_self), "/staff/users?error=disable_self");
+    let demote_self = app
+        .post_form(
+            &format!("{own}/role"),
+            &[("role", "helpdesk")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(location(&demote_self), "/staff/users?error=last_admin");
+    let missing = app
+        .post_form("/staff/users/99999/disable", &[], Some(&admin))
+        .await;
+    assert_eq!(location(&missing), "/staff/users?error=not_found");
+}
+
+#[tokio::test]
+async fn disabling_a_member_ends_their_session_and_helpdesk_cannot_manage() {
+    let app = spawn_app().await;
+    let (_, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let (desk_id, desk_totp) = create_staff(&app, "desk@example.com", Role::Helpdesk).await;
+    let admin = signed_in(&app, "admin@example.com", &admin_totp, unix_now()).await;
+    let desk = signed_in(&app, "desk@example.com", &desk_totp, unix_now()).await;
+
+    let page = get(&app, "/staff/users", &desk).await;
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Your role does not allow this page.")
+    );
+    let post = app
+        .post_form(
+            &format!("/staff/users/{}/role", desk_id.0),
+            &[("role", "admin")],
+            Some(&desk),
+        )
+        .await;
+    assert_eq!(post.status(), StatusCode::FORBIDDEN);
+
+    let disabled = app
+        .post_form(
+            &format!("/staff/users/{}/disable", desk_id.0),
+            &[],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(location(&disabled), "/staff/users?done=1");
+    assert_eq!(
+        get(&app, "/staff", &desk).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let reset = app
+        .post_form(
+            &format!("/staff/users/{}/password", desk_id.0),
+            &[("password", "green-teapot-comet-17")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(location(&reset), "/staff/users?done=1");
+    let promoted = app
+        .post_form(
+            &format!("/staff/users/{}/role", desk_id.0),
+            &[("role", "admin")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(location(&promoted), "/staff/users?done=1");
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq")
+        .fetch_all(app.database.pool())
+        .await
+        .unwrap();
+    for expected in [
+        "staff.signed_in",
+        "staff.disabled",
+        "staff.password_reset",
+        "staff.role_changed",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected} in {actions:?}"
+        );
+    }
+}
