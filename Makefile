@@ -6,6 +6,8 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Leptos reads this at compile time; keeping it identical for every cargo call avoids
 # rebuilding between clippy, tests and cargo-leptos.
 export LEPTOS_OUTPUT_NAME := breachcheck
+# One-shot builds gain nothing from incremental caches, which grow by gigabytes.
+export CARGO_INCREMENTAL := 0
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: help setup setup-test build run test fmt-check clippy unit-test integration-test \

@@ -13,6 +13,7 @@ use axum::{
 
 use tower::{ServiceBuilder, timeout::TimeoutLayer, util::option_layer};
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
@@ -65,6 +66,8 @@ pub fn apply(router: Router, config: &Config) -> Router {
             HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
         ))
         .layer(option_layer(hsts))
+        // A bug that panics becomes a plain 500 for that request, not a dropped connection.
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::map_response(explain_bare_errors))
         .layer(HandleErrorLayer::new(timed_out))
         .layer(TimeoutLayer::new(config.request_timeout))
@@ -109,6 +112,15 @@ async fn timed_out(error: BoxError) -> axum::response::Response {
         )
             .into_response()
     }
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "エラーが発生しました。 / Something went wrong.\n",
+    )
+        .into_response()
 }
 
 /// Some layers answer with a status and an empty or technical body ("length limit

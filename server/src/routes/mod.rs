@@ -12,7 +12,7 @@ use axum::{
     Router,
     extract::FromRef,
     handler::HandlerWithoutStateExt,
-    routing::{get, post},
+    routing::{MethodRouter, get, post},
 };
 use breachcheck::hashing_pool::HashingPool;
 use breachcheck::staff::sign_in::SignIn;
@@ -71,17 +71,7 @@ pub fn router(config: &Config, database: Database) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch))
-        .route("/staff/login", post(staff_sign_in::password_step))
-        .route("/staff/login/code", post(staff_sign_in::code_step))
-        .route("/staff/logout", post(staff_sign_in::sign_out))
-        .route("/staff/users", post(staff_users::add))
-        .route("/staff/users/{id}/disable", post(staff_users::disable))
-        .route("/staff/users/{id}/enable", post(staff_users::enable))
-        .route("/staff/users/{id}/role", post(staff_users::change_role))
-        .route(
-            "/staff/users/{id}/password",
-            post(staff_users::reset_password),
-        )
+        .merge(staff_forms())
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
         .fallback_service(
             tower::ServiceBuilder::new()
@@ -93,6 +83,40 @@ pub fn router(config: &Config, database: Database) -> Router {
             staff_auth::authenticate,
         ))
         .with_state(state)
+}
+
+/// The form posts of the staff area, in one table so that tests can enumerate them (the
+/// authorisation matrix fails for a route it has no expectation for).
+fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/staff/login", post(staff_sign_in::password_step)),
+        ("/staff/login/code", post(staff_sign_in::code_step)),
+        ("/staff/logout", post(staff_sign_in::sign_out)),
+        ("/staff/users", post(staff_users::add)),
+        ("/staff/users/{id}/disable", post(staff_users::disable)),
+        ("/staff/users/{id}/enable", post(staff_users::enable)),
+        ("/staff/users/{id}/role", post(staff_users::change_role)),
+        (
+            "/staff/users/{id}/password",
+            post(staff_users::reset_password),
+        ),
+    ]
+}
+
+/// The paths of [`staff_form_routes`], all answering POST.
+pub fn staff_form_paths() -> Vec<&'static str> {
+    staff_form_routes()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
+}
+
+fn staff_forms() -> Router<AppState> {
+    staff_form_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, method)| {
+            router.route(path, method)
+        })
 }
 
 fn provide_server_context(site: SiteInfo, database: Database) {

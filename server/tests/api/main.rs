@@ -2,6 +2,7 @@
 //! PostgreSQL (`BREACHCHECK_TEST_DATABASE=sqlite|postgres`).
 
 mod audit;
+mod authorisation;
 mod headers;
 mod health;
 mod helpers;

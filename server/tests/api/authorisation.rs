@@ -1,0 +1,184 @@
+//! The authorisation matrix: every staff page, every staff form route and every server
+//! function, called anonymously, as helpdesk and as admin. The lists are enumerated from
+//! the application itself, and a route with no expectation here fails the test, so nothing
+//! new can be added without deciding who may call it.
+
+use crate::helpers::{TestApp, create_staff, spawn_app, unix_now};
+use crate::staff_users::signed_in;
+use breachcheck::staff::Role;
+use reqwest::StatusCode;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    Public,
+    Staff,
+    Admin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    Helpdesk,
+    Admin,
+}
+
+fn page_access(path: &str) -> Access {
+    match path {
+        "/staff/login" | "/staff/login/code" => Access::Public,
+        "/staff" => Access::Staff,
+        "/staff/users" | "/staff/users/{id}/enrolment" => Access::Admin,
+        other => panic!("no expectation for the staff page {other}: add it to the matrix"),
+    }
+}
+
+fn form_access(path: &str) -> Access {
+    match path {
+        "/staff/login" | "/staff/login/code" => Access::Public,
+        "/staff/logout" => Access::Staff,
+        "/staff/users"
+        | "/staff/users/{id}/disable"
+        | "/staff/users/{id}/enable"
+        | "/staff/users/{id}/role"
+        | "/staff/users/{id}/password" => Access::Admin,
+        other => panic!("no expectation for the staff form route {other}: add it to the matrix"),
+    }
+}
+
+/// Server functions and the body each is called with.
+fn server_fn_access(path: &str) -> (Access, &'static str) {
+    match path {
+        "/api/staff/list" => (Access::Admin, ""),
+        "/api/staff/enrolment" => (Access::Admin, "id={id}"),
+        other => panic!("no expectation for the server function {other}: add it to the matrix"),
+    }
+}
+
+fn allowed(access: Access, caller: Caller) -> bool {
+    match (access, caller) {
+        (Access::Public, _) => true,
+        (Access::Staff, Caller::Anonymous) => false,
+        (Access::Staff, _) => true,
+        (Access::Admin, Caller::Admin) => true,
+        (Access::Admin, _) => false,
+    }
+}
+
+struct Matrix {
+    app: TestApp,
+    target: i64,
+    helpdesk: String,
+    admin: String,
+}
+
+impl Matrix {
+    fn cookie(&self, caller: Caller) -> Option<&str> {
+        match caller {
+            Caller::Anonymous => None,
+            Caller::Helpdesk => Some(&self.helpdesk),
+            Caller::Admin => Some(&self.admin),
+        }
+    }
+
+    fn fill(&self, path: &str) -> String {
+        path.replace("{id}", &self.target.to_string())
+    }
+
+    async fn post(&self, path: &str, body: &str, caller: Caller) -> reqwest::Response {
+        let mut request = self
+            .app
+            .client
+            .post(self.app.url(&self.fill(path)))
+            .header("origin", &self.app.address)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(self.fill(body));
+        if let Some(cookie) = self.cookie(caller) {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn get(&self, path: &str, caller: Caller) -> reqwest::Response {
+        let mut request = self.app.client.get(self.app.url(&self.fill(path)));
+        if let Some(cookie) = self.cookie(caller) {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn every_staff_page_route_and_server_function_checks_the_callers_rights() {
+    let app = spawn_app().await;
+    let (_, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let (_, desk_totp) = create_staff(&app, "desk@example.com", Role::Helpdesk).await;
+    // The account admin actions are aimed at (never signs in, so its enrolment is open).
+    let (target, _) = create_staff(&app, "target@example.com", Role::Helpdesk).await;
+    let now = unix_now();
+    let matrix = Matrix {
+        admin: signed_in(&app, "admin@example.com", &admin_totp, now).await,
+        helpdesk: signed_in(&app, "desk@example.com", &desk_totp, now).await,
+        target: target.0,
+        app,
+    };
+
+    let pages: Vec<String> = leptos_axum::generate_route_list(app::App)
+        .into_iter()
+        .map(|route| route.path().to_owned())
+        .filter(|path| path.starts_with("/staff"))
+        .collect();
+    assert!(pages.len() >= 5, "{pages:?}");
+    let mut forms = server::routes::staff_form_paths();
+    // Signing out ends the caller's session: keep it for last.
+    forms.sort_by_key(|path| *path == "/staff/logout");
+    let server_fns: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    assert!(!server_fns.is_empty());
+
+    let mut checked = 0;
+    for caller in [Caller::Anonymous, Caller::Helpdesk, Caller::Admin] {
+        for path in &pages {
+            let access = page_access(path);
+            let status = matrix.get(path, caller).await.status();
+            let expected = if allowed(access, caller) {
+                StatusCode::OK
+            } else if caller == Caller::Anonymous {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(status, expected, "GET {path} as {caller:?}");
+            checked += 1;
+        }
+        for path in &server_fns {
+            let (access, body) = server_fn_access(path);
+            let status = matrix.post(path, body, caller).await.status();
+            let expected = if allowed(access, caller) {
+                StatusCode::OK
+            } else if caller == Caller::Anonymous {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(status, expected, "server function {path} as {caller:?}");
+            checked += 1;
+        }
+        for path in &forms {
+            let access = form_access(path);
+            let status = matrix.post(path, "", caller).await.status();
+            if allowed(access, caller) {
+                assert_eq!(status, StatusCode::SEE_OTHER, "POST {path} as {caller:?}");
+            } else if caller == Caller::Anonymous {
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "POST {path} as {caller:?}"
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "POST {path} as {caller:?}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3 * (pages.len() + server_fns.len() + forms.len()));
+}
