@@ -19,6 +19,11 @@ export function addStaff(email: string, role: 'admin' | 'helpdesk', name: string
   ).toString();
   const uri = output.split('\n').find((line) => line.startsWith('otpauth://'));
   if (!uri) throw new Error(`no enrolment URI in: ${output}`);
+  return secretOf(uri);
+}
+
+/** The TOTP secret inside an `otpauth://` URI. */
+export function secretOf(uri: string): Buffer {
   return base32Decode(new URL(uri).searchParams.get('secret') ?? '');
 }
 

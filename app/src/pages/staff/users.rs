@@ -166,7 +166,8 @@ pub fn StaffUsersPage() -> impl IntoView {
                         .into_iter()
                         .map(|staff| {
                             let is_me = staff.email == my_email;
-                            view! { <StaffRow staff is_me/> }
+                            // Erased: the typed view of a whole table overflows rustc's limits.
+                            view! { <StaffRow staff is_me/> }.into_any()
                         })
                         .collect_view();
                     view! {

@@ -1,0 +1,45 @@
+import { test, expect, type Page } from '@playwright/test';
+import { addStaff, secretOf, STAFF_PASSWORD, totp } from './staff';
+
+test.use({ locale: 'en-US' });
+
+async function signIn(page: Page, email: string, password: string, secret: Buffer) {
+  await page.goto('/staff/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Code').fill(totp(secret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+}
+
+test('an admin adds a helpdesk member, who then cannot manage staff', async ({ page }) => {
+  const adminSecret = addStaff('users-admin@example.com', 'admin', 'Users Admin');
+  await signIn(page, 'users-admin@example.com', STAFF_PASSWORD, adminSecret);
+
+  await page.getByRole('link', { name: 'Manage staff accounts' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Staff accounts');
+  await page.getByLabel('Email', { exact: true }).fill('new-desk@example.com');
+  await page.getByLabel('Name', { exact: true }).fill('New Desk');
+  await page.getByLabel('Role', { exact: true }).selectOption('helpdesk');
+  await page.getByLabel('Initial password (12 characters or more)').fill('green-teapot-comet-17');
+  await page.getByRole('button', { name: 'Add' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Authenticator enrolment');
+  await expect(page.locator('.qr svg')).toBeVisible();
+  const uri = (await page.locator('.enrolment-uri').textContent()) ?? '';
+  expect(uri).toContain('otpauth://totp/');
+  const deskSecret = secretOf(uri);
+
+  await page.goto('/staff');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/signed_out=1/);
+
+  await signIn(page, 'new-desk@example.com', 'green-teapot-comet-17', deskSecret);
+  await expect(page.getByText('(Helpdesk)')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Manage staff accounts' })).toHaveCount(0);
+  const response = await page.goto('/staff/users');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole('alert')).toHaveText('Your role does not allow this page.');
+  await expect(page.getByRole('button', { name: 'Add' })).toHaveCount(0);
+});
