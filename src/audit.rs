@@ -254,3 +254,75 @@ mod tests {
         assert_eq!(Actor::Public.to_string(), "public");
     }
 }
+
+/// What to show of the log: newest first, optionally narrowed by action and actor.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub limit: i64,
+}
+
+/// The newest entries that match `filter`. Read-only; who may call it is decided by the
+/// caller's proof (see `staff::admin::audit_entries`).
+pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Entry>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject_digest, detail, prev_hash, hash \
+         FROM audit_log WHERE ($1 = '' OR action = $1) AND ($2 = '' OR actor = $2) \
+         ORDER BY seq DESC LIMIT $3",
+    )
+    .bind(filter.action.clone().unwrap_or_default())
+    .bind(filter.actor.clone().unwrap_or_default())
+    .bind(filter.limit.clamp(1, 500))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Entry {
+                seq: row.try_get(0)?,
+                at: row.try_get(1)?,
+                actor: row.try_get(2)?,
+                action: row.try_get(3)?,
+                subject: row.try_get(4)?,
+                detail: row.try_get(5)?,
+                prev_hash: row.try_get(6)?,
+                hash: row.try_get(7)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// `2026-11-22 04:05:06 UTC` for a time in Unix milliseconds (civil calendar, no time zones).
+pub fn format_utc(millis: i64) -> String {
+    let secs = millis.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::format_utc;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00:00 UTC");
+        assert_eq!(format_utc(1_795_320_306_789), "2026-11-22 04:05:06 UTC");
+    }
+}

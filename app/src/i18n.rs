@@ -171,6 +171,16 @@ pub struct Strings {
     pub enrolment_gone: &'static str,
     pub enrolment_back: &'static str,
     pub staff_manage_users: &'static str,
+    pub audit_title: &'static str,
+    pub audit_action: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_filter: &'static str,
+    pub audit_seq: &'static str,
+    pub audit_time: &'static str,
+    pub audit_detail: &'static str,
+    pub audit_empty: &'static str,
+    pub audit_newest: &'static str,
+    pub staff_audit_link: &'static str,
 }
 
 pub static JA: Strings = Strings {
@@ -208,7 +218,7 @@ pub static JA: Strings = Strings {
     staff_role_admin: "管理者",
     staff_role_helpdesk: "ヘルプデスク",
     staff_home_helpdesk: "お客さまからのお問い合わせ対応のためのページです。照会機能は今後のリリースで追加されます。",
-    staff_home_admin: "管理者として、スタッフアカウントを管理できます。監査ログの画面は今後のリリースで追加されます。",
+    staff_home_admin: "管理者として、スタッフアカウントの管理と監査ログの確認ができます。",
     staff_sign_out: "サインアウト",
     staff_forbidden_title: "権限がありません",
     staff_forbidden_body: "このページを開く権限がありません。",
@@ -248,6 +258,16 @@ pub static JA: Strings = Strings {
     enrolment_gone: "このアカウントは登録済みのため、表示できません。",
     enrolment_back: "スタッフアカウントの一覧へ",
     staff_manage_users: "スタッフアカウントの管理",
+    audit_title: "監査ログ",
+    audit_action: "操作",
+    audit_actor: "実行者",
+    audit_filter: "絞り込む",
+    audit_seq: "番号",
+    audit_time: "日時",
+    audit_detail: "詳細",
+    audit_empty: "該当する記録はありません。",
+    audit_newest: "新しい順に最大200件を表示しています。",
+    staff_audit_link: "監査ログを見る",
 };
 
 pub static EN: Strings = Strings {
@@ -285,7 +305,7 @@ pub static EN: Strings = Strings {
     staff_role_admin: "Admin",
     staff_role_helpdesk: "Helpdesk",
     staff_home_helpdesk: "This is the area for answering customers. Lookups arrive in a coming release.",
-    staff_home_admin: "As an admin you manage staff accounts here. The audit log page arrives in a coming release.",
+    staff_home_admin: "As an admin you manage staff accounts and read the audit log here.",
     staff_sign_out: "Sign out",
     staff_forbidden_title: "Not allowed",
     staff_forbidden_body: "Your role does not allow this page.",
@@ -325,6 +345,16 @@ pub static EN: Strings = Strings {
     enrolment_gone: "This account has already enrolled, so its code is no longer shown.",
     enrolment_back: "Back to staff accounts",
     staff_manage_users: "Manage staff accounts",
+    audit_title: "Audit log",
+    audit_action: "Action",
+    audit_actor: "Actor",
+    audit_filter: "Filter",
+    audit_seq: "No.",
+    audit_time: "Time",
+    audit_detail: "Detail",
+    audit_empty: "No entries match.",
+    audit_newest: "The newest 200 entries at most are shown.",
+    staff_audit_link: "Read the audit log",
 };
 
 #[cfg(test)]

@@ -22,7 +22,8 @@ use leptos_router::{
     path,
 };
 use pages::staff::{
-    StaffCodePage, StaffEnrolmentPage, StaffHomePage, StaffSignInPage, StaffUsersPage,
+    StaffAuditPage, StaffCodePage, StaffEnrolmentPage, StaffHomePage, StaffSignInPage,
+    StaffUsersPage,
 };
 use pages::{HomePage, NotFound};
 use site::Boot;
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/audit") view=StaffAuditPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/staff/users/:id/enrolment")
                         view=StaffEnrolmentPage

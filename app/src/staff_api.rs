@@ -14,6 +14,16 @@ pub struct Enrolment {
     pub qr_svg: String,
 }
 
+/// One audit entry as an admin reads it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod access {
     use breachcheck::staff::admin::Admin;
@@ -85,4 +95,35 @@ pub async fn staff_enrolment(id: i64) -> Result<Option<Enrolment>, ServerFnError
             Ok(Enrolment { email, uri, qr_svg })
         })
         .transpose()
+}
+
+#[server(endpoint = "staff/audit")]
+pub async fn list_audit(
+    action: Option<String>,
+    actor: Option<String>,
+) -> Result<Vec<AuditRow>, ServerFnError> {
+    use breachcheck::audit::{Filter, format_utc};
+    let me = access::caller()?;
+    let admin = access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let filter = Filter {
+        action: action
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty()),
+        actor: actor.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()),
+        limit: 200,
+    };
+    let entries = breachcheck::staff::admin::audit_entries(&admin, &db, &filter)
+        .await
+        .map_err(access::internal)?;
+    Ok(entries
+        .into_iter()
+        .map(|entry| AuditRow {
+            seq: entry.seq,
+            at: format_utc(entry.at),
+            actor: entry.actor,
+            action: entry.action,
+            detail: entry.detail,
+        })
+        .collect())
 }

@@ -177,3 +177,12 @@ pub async fn enrolment(
     .await?;
     Ok(Some((staff.email, staff.totp_secret)))
 }
+
+/// The audit log, for admins.
+pub async fn audit_entries(
+    _admin: &Admin<'_>,
+    db: &Database,
+    filter: &audit::Filter,
+) -> Result<Vec<audit::Entry>, AdminError> {
+    Ok(audit::recent(db, filter).await?)
+}

@@ -26,7 +26,7 @@ fn page_access(path: &str) -> Access {
     match path {
         "/staff/login" | "/staff/login/code" => Access::Public,
         "/staff" => Access::Staff,
-        "/staff/users" | "/staff/users/{id}/enrolment" => Access::Admin,
+        "/staff/users" | "/staff/users/{id}/enrolment" | "/staff/audit" => Access::Admin,
         other => panic!("no expectation for the staff page {other}: add it to the matrix"),
     }
 }
@@ -49,6 +49,7 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
     match path {
         "/api/staff/list" => (Access::Admin, ""),
         "/api/staff/enrolment" => (Access::Admin, "id={id}"),
+        "/api/staff/audit" => (Access::Admin, ""),
         other => panic!("no expectation for the server function {other}: add it to the matrix"),
     }
 }

@@ -285,3 +285,47 @@ async fn disabling_a_member_ends_their_session_and_helpdesk_cannot_manage() {
         );
     }
 }
+
+#[tokio::test]
+async fn admins_read_and_filter_the_audit_log() {
+    let app = spawn_app().await;
+    let (admin_id, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let (_, desk_totp) = create_staff(&app, "desk@example.com", Role::Helpdesk).await;
+    let admin = signed_in(&app, "admin@example.com", &admin_totp, unix_now()).await;
+    let desk = signed_in(&app, "desk@example.com", &desk_totp, unix_now()).await;
+    let _ = app
+        .post_form(
+            "/staff/login",
+            &[("email", "nobody@example.com"), ("password", "x")],
+            None,
+        )
+        .await;
+
+    let all = get(&app, "/staff/audit", &admin).await;
+    assert_eq!(all.status(), StatusCode::OK);
+    let body = all.text().await.unwrap();
+    assert!(body.contains("staff.signed_in") && body.contains("staff.sign_in_failed"));
+    assert!(
+        !body.contains("nobody@example.com"),
+        "no plaintext email in the log"
+    );
+
+    let filtered = get(&app, "/staff/audit?action=staff.signed_in", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(filtered.contains(&format!("staff:{}", admin_id.0)));
+    assert!(!filtered.contains("staff.sign_in_failed"));
+    let nothing = get(&app, "/staff/audit?actor=staff:99999", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(nothing.contains("No entries match."));
+
+    assert_eq!(
+        get(&app, "/staff/audit", &desk).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

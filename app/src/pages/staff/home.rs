@@ -64,9 +64,14 @@ pub fn StaffHomePage() -> impl IntoView {
         {(role == Some(Role::Admin))
             .then(|| {
                 view! {
-                    <p>
-                        <a href="/staff/users">{move || s().staff_manage_users}</a>
-                    </p>
+                    <ul class="staff-links">
+                        <li>
+                            <a href="/staff/users">{move || s().staff_manage_users}</a>
+                        </li>
+                        <li>
+                            <a href="/staff/audit">{move || s().staff_audit_link}</a>
+                        </li>
+                    </ul>
                 }
             })}
         <form class="form form--inline" method="post" action="/staff/logout">

@@ -1,11 +1,13 @@
 //! Pages of the staff area. The server guards every path under `/staff` except sign-in
 //! (see `server::staff_gate`); these components only render.
 
+mod audit;
 mod enrolment;
 mod home;
 mod sign_in;
 mod users;
 
+pub use audit::StaffAuditPage;
 pub use enrolment::StaffEnrolmentPage;
 pub use home::StaffHomePage;
 pub use sign_in::{StaffCodePage, StaffSignInPage};

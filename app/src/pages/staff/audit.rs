@@ -1,0 +1,97 @@
+//! `/staff/audit`: the audit log for admins, newest first, filtered by a GET form.
+
+use super::home::StaffView;
+use crate::staff_api::{AuditRow, list_audit};
+use crate::use_strings;
+use breachcheck::staff::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
+    let s = use_strings();
+    if rows.is_empty() {
+        return view! { <p class="notice" role="status">{move || s().audit_empty}</p> }.into_any();
+    }
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            view! {
+                <tr>
+                    <td>{row.seq}</td>
+                    <td>{row.at}</td>
+                    <td>{row.actor}</td>
+                    <td>{row.action}</td>
+                    <td>
+                        <code>{row.detail}</code>
+                    </td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect_view();
+    view! {
+        <p>{move || s().audit_newest}</p>
+        <div class="table-wrap">
+            <table class="staff-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || s().audit_seq}</th>
+                        <th scope="col">{move || s().audit_time}</th>
+                        <th scope="col">{move || s().audit_actor}</th>
+                        <th scope="col">{move || s().audit_action}</th>
+                        <th scope="col">{move || s().audit_detail}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn StaffAuditPage() -> impl IntoView {
+    let s = use_strings();
+    let me = SharedValue::new(StaffView::from_request).into_inner();
+    let is_admin = me.role == Some(Role::Admin);
+    let query = use_query_map();
+    let filter = move || {
+        let query = query.read();
+        (query.get("action"), query.get("actor"))
+    };
+    let entries = Resource::new_blocking(filter, |(action, actor)| list_audit(action, actor));
+    let current = move |key: &'static str| query.read().get(key).unwrap_or_default();
+
+    let listing = move || {
+        Suspend::new(async move {
+            match entries.await {
+                Ok(rows) => view! { <AuditTable rows/> }.into_any(),
+                Err(_) => {
+                    let text = move || {
+                        if is_admin {
+                            s().error_generic
+                        } else {
+                            s().staff_forbidden_body
+                        }
+                    };
+                    view! { <p class="notice notice--error" role="alert">{text}</p> }.into_any()
+                }
+            }
+        })
+    };
+
+    view! {
+        <Title text=move || s().audit_title/>
+        <h1>{move || s().audit_title}</h1>
+        <form class="form form--inline" method="get" action="/staff/audit">
+            <label for="audit-action">{move || s().audit_action}</label>
+            <input id="audit-action" name="action" type="text" value=move || current("action")/>
+            <label for="audit-actor">{move || s().audit_actor}</label>
+            <input id="audit-actor" name="actor" type="text" value=move || current("actor")/>
+            <button type="submit">{move || s().audit_filter}</button>
+        </form>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
+    }
+}
