@@ -108,6 +108,21 @@ fn chain_hash(
     hasher.finalize().into()
 }
 
+/// Columns in the order `SELECT seq, at, actor, action, subject_digest, detail, prev_hash,
+/// hash` gives them.
+fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<Entry, sqlx::Error> {
+    Ok(Entry {
+        seq: row.try_get(0)?,
+        at: row.try_get(1)?,
+        actor: row.try_get(2)?,
+        action: row.try_get(3)?,
+        subject: row.try_get(4)?,
+        detail: row.try_get(5)?,
+        prev_hash: row.try_get(6)?,
+        hash: row.try_get(7)?,
+    })
+}
+
 /// Appends one entry and returns its sequence number.
 pub async fn append(db: &Database, entry: NewEntry) -> Result<i64, StorageError> {
     let mut tx = db.begin_write().await?;
@@ -183,16 +198,7 @@ pub async fn verify(db: &Database) -> Result<Verification, StorageError> {
     let mut expected_seq = 1;
     let mut entries = 0;
     while let Some(row) = rows.try_next().await? {
-        let entry = Entry {
-            seq: row.try_get(0)?,
-            at: row.try_get(1)?,
-            actor: row.try_get(2)?,
-            action: row.try_get(3)?,
-            subject: row.try_get(4)?,
-            detail: row.try_get(5)?,
-            prev_hash: row.try_get(6)?,
-            hash: row.try_get(7)?,
-        };
+        let entry = entry_from_row(&row)?;
         let broken = |reason| Verification::Broken {
             seq: entry.seq,
             reason,
@@ -277,18 +283,7 @@ pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Entry>, Storag
     .fetch_all(db.pool())
     .await?;
     rows.iter()
-        .map(|row| {
-            Ok(Entry {
-                seq: row.try_get(0)?,
-                at: row.try_get(1)?,
-                actor: row.try_get(2)?,
-                action: row.try_get(3)?,
-                subject: row.try_get(4)?,
-                detail: row.try_get(5)?,
-                prev_hash: row.try_get(6)?,
-                hash: row.try_get(7)?,
-            })
-        })
+        .map(entry_from_row)
         .collect::<Result<_, sqlx::Error>>()
         .map_err(Into::into)
 }

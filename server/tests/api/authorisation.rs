@@ -3,8 +3,7 @@
 //! the application itself, and a route with no expectation here fails the test, so nothing
 //! new can be added without deciding who may call it.
 
-use crate::helpers::{TestApp, create_staff, spawn_app, unix_now};
-use crate::staff_users::signed_in;
+use crate::helpers::{TestApp, create_staff, signed_in, spawn_app, unix_now};
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
 

@@ -263,3 +263,34 @@ pub fn session_cookie_of(response: &reqwest::Response) -> Option<String> {
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
 }
+
+/// Signs in through both forms, checking each redirect and that the session id rotates,
+/// and returns the session cookie.
+pub async fn signed_in(
+    app: &TestApp,
+    email: &str,
+    totp: &breachcheck::staff::totp::TotpSecret,
+    at: u64,
+) -> String {
+    let password = app
+        .post_form(
+            "/staff/login",
+            &[("email", email), ("password", STAFF_PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(password.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(password.headers()["location"], "/staff/login/code");
+    let pending = session_cookie_of(&password).expect("a pending session cookie");
+    let code = app
+        .post_form(
+            "/staff/login/code",
+            &[("code", &totp.code_at(at))],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(code.headers()["location"], "/staff", "code accepted");
+    let session = session_cookie_of(&code).expect("a session cookie");
+    assert_ne!(session, pending, "the session id rotates at sign-in");
+    session
+}

@@ -1,41 +1,14 @@
 //! Signing in through the pages, over HTTP: the forms, the redirects, the cookie.
 
 use crate::helpers::{
-    STAFF_PASSWORD, TestApp, create_staff, session_cookie_of, spawn_app, spawn_app_with, unix_now,
+    STAFF_PASSWORD, create_staff, session_cookie_of, signed_in, spawn_app, spawn_app_with, unix_now,
 };
 use breachcheck::staff::Role;
-use breachcheck::staff::totp::TotpSecret;
 use reqwest::StatusCode;
 use server::Environment;
 
 fn location(response: &reqwest::Response) -> &str {
     response.headers()["location"].to_str().unwrap()
-}
-
-/// Signs in through both forms and returns the session cookie.
-async fn sign_in(app: &TestApp, email: &str, totp: &TotpSecret, at: u64) -> String {
-    let password = app
-        .post_form(
-            "/staff/login",
-            &[("email", email), ("password", STAFF_PASSWORD)],
-            None,
-        )
-        .await;
-    assert_eq!(password.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&password), "/staff/login/code");
-    let pending = session_cookie_of(&password).expect("a pending session cookie");
-    let code = app
-        .post_form(
-            "/staff/login/code",
-            &[("code", &totp.code_at(at))],
-            Some(&pending),
-        )
-        .await;
-    assert_eq!(code.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&code), "/staff");
-    let session = session_cookie_of(&code).expect("a session cookie");
-    assert_ne!(session, pending, "the session id rotates at sign-in");
-    session
 }
 
 #[tokio::test]
@@ -86,7 +59,7 @@ async fn signing_in_with_password_and_code_opens_the_staff_area() {
         "a password alone opens nothing"
     );
 
-    let session = sign_in(&app, "hanako@example.com", &totp, unix_now() + 30).await;
+    let session = signed_in(&app, "hanako@example.com", &totp, unix_now() + 30).await;
     let home = app
         .client
         .get(app.url("/staff"))
@@ -204,7 +177,7 @@ async fn the_sixth_failure_is_throttled_with_a_clear_message() {
 async fn sign_out_ends_the_session_and_needs_one() {
     let app = spawn_app().await;
     let (_, totp) = create_staff(&app, "hanako@example.com", Role::Admin).await;
-    let session = sign_in(&app, "hanako@example.com", &totp, unix_now()).await;
+    let session = signed_in(&app, "hanako@example.com", &totp, unix_now()).await;
 
     let anonymous = app.post_form("/staff/logout", &[], None).await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);

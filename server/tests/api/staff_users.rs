@@ -1,34 +1,12 @@
 //! `/staff/users` over HTTP: what admins can do to accounts, and what helpdesk cannot.
 
-use crate::helpers::{
-    STAFF_PASSWORD, TestApp, create_staff, session_cookie_of, spawn_app, unix_now,
-};
+use crate::helpers::{TestApp, create_staff, session_cookie_of, signed_in, spawn_app, unix_now};
 use breachcheck::audit::{self, Verification};
-use breachcheck::staff::totp::TotpSecret;
 use breachcheck::staff::{Role, StaffEmail, store};
 use reqwest::StatusCode;
 
 fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-pub async fn signed_in(app: &TestApp, email: &str, totp: &TotpSecret, at: u64) -> String {
-    let password = app
-        .post_form(
-            "/staff/login",
-            &[("email", email), ("password", STAFF_PASSWORD)],
-            None,
-        )
-        .await;
-    let pending = session_cookie_of(&password).expect("password accepted");
-    let code = app
-        .post_form(
-            "/staff/login/code",
-            &[("code", &totp.code_at(at))],
-            Some(&pending),
-        )
-        .await;
-    session_cookie_of(&code).expect("code accepted")
 }
 
 async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
