@@ -50,9 +50,14 @@ unit-test:
 
 integration-test: integration-test-sqlite integration-test-postgres
 
+# One test at a time: with several servers rendering Leptos pages in one process, a rare
+# hang or reactive-arena panic was seen under load (see server/tests/api/main.rs). Serial
+# runs take about 11 s.
+API_TESTS := cargo test -p server --test api -- --test-threads=1
+
 integration-test-sqlite:
 	@echo "==> integration tests against SQLite"
-	BREACHCHECK_TEST_DATABASE=sqlite cargo test -p server --test api
+	BREACHCHECK_TEST_DATABASE=sqlite $(API_TESTS)
 
 integration-test-postgres:
 	@echo "==> integration tests against PostgreSQL ($(PG_ADMIN_URL))"
@@ -61,7 +66,7 @@ integration-test-postgres:
 	  echo "Start it with: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start"; \
 	  exit 1; }
 	BREACHCHECK_TEST_DATABASE=postgres BREACHCHECK_TEST_PG_URL="$(PG_ADMIN_URL)" \
-	  cargo test -p server --test api
+	  $(API_TESTS)
 
 e2e:
 	@scripts/e2e.sh

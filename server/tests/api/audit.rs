@@ -36,7 +36,7 @@ fn verify_with_cli(app: &TestApp) -> (bool, String) {
     )
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_chain_verifies_after_a_sequence_of_actions() {
     let app = spawn_app().await;
     assert_eq!(
@@ -93,7 +93,7 @@ async fn concurrent_appends_from_two_replicas_never_fork_the_chain() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_detail_is_named_by_audit_verify() {
     let app = spawn_app().await;
     for n in 1..=4 {
@@ -117,7 +117,7 @@ async fn an_edited_detail_is_named_by_audit_verify() {
     assert!(stdout.contains("broken at entry #3"), "{stdout}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removed_entry_is_detected() {
     let app = spawn_app().await;
     for n in 1..=4 {

@@ -106,7 +106,7 @@ impl Matrix {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_staff_page_route_and_server_function_checks_the_callers_rights() {
     let app = spawn_app().await;
     let (_, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;

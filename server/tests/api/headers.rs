@@ -7,7 +7,7 @@ fn nonce_of(csp: &str) -> String {
     csp[start..].split('\'').next().unwrap().to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_strict_csp_with_a_fresh_nonce() {
     let app = spawn_app().await;
     let first = app.get("/").await;
@@ -36,7 +36,7 @@ async fn pages_carry_a_strict_csp_with_a_fresh_nonce() {
     assert_ne!(nonce_of(csp2), nonce, "the nonce changes per request");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
     for path in ["/", "/healthz", "/no-such-page"] {
@@ -54,7 +54,7 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_adds_hsts() {
     let app = spawn_app_with(|settings| settings.env = Some(Environment::Production)).await;
     let response = app.get("/healthz").await;
@@ -64,7 +64,7 @@ async fn production_adds_hsts() {
     assert!(hsts.contains("max-age="), "{hsts}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_20_kib_body_is_refused_with_413() {
     let app = spawn_app().await;
     let response = app
@@ -87,7 +87,7 @@ async fn a_20_kib_body_is_refused_with_413() {
     assert_ne!(small.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_assets_are_compressed() {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
@@ -104,7 +104,7 @@ async fn static_assets_are_compressed() {
     assert!(response.bytes().await.unwrap().len() < css.len() / 4);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused_and_same_site_ones_pass() {
     let app = spawn_app().await;
     let post = |headers: &[(&str, String)]| {

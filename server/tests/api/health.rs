@@ -1,7 +1,7 @@
 use crate::helpers::spawn_app;
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_while_the_process_lives() {
     let app = spawn_app().await;
     let response = app.get("/healthz").await;
@@ -11,14 +11,14 @@ async fn healthz_answers_while_the_process_lives() {
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_is_ok_with_a_migrated_database() {
     let app = spawn_app().await;
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_is_503_when_the_database_is_gone() {
     let app = spawn_app().await;
     app.database.close().await;
@@ -34,7 +34,7 @@ async fn readyz_is_503_when_the_database_is_gone() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_is_503_when_migrations_are_not_current() {
     let app = spawn_app().await;
     sqlx::query("DELETE FROM _sqlx_migrations")
@@ -52,7 +52,7 @@ async fn readyz_is_503_when_migrations_are_not_current() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_migration_creates_settings_and_audit_log() {
     let app = spawn_app().await;
     let pool = app.database.pool();

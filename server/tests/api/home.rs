@@ -6,7 +6,7 @@ fn html_lang(body: &str) -> Option<&str> {
     body[start..].split('"').next()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_follows_accept_language() {
     let app = spawn_app().await;
 
@@ -23,7 +23,7 @@ async fn home_page_follows_accept_language() {
     assert!(body.contains("Incident notices"), "English notices heading");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_cookie_wins_over_accept_language() {
     let app = spawn_app().await;
     let response = app
@@ -37,7 +37,7 @@ async fn the_language_cookie_wins_over_accept_language() {
     assert_eq!(html_lang(&response.text().await.unwrap()), Some("en"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_shows_the_operator_and_helpdesk_from_configuration() {
     let app = spawn_app().await;
     let body = app
@@ -53,7 +53,7 @@ async fn home_page_shows_the_operator_and_helpdesk_from_configuration() {
     assert!(body.contains("No notices have been published."));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_link_remembers_the_choice_and_goes_back() {
     let app = spawn_app().await;
     let response = app.get("/lang/en?next=/some/page%3Fx%3D1").await;
@@ -64,7 +64,7 @@ async fn the_language_link_remembers_the_choice_and_goes_back() {
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_link_never_redirects_off_site() {
     let app = spawn_app().await;
     for next in [
@@ -79,7 +79,7 @@ async fn the_language_link_never_redirects_off_site() {
     assert_eq!(app.get("/lang/fr").await.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_pages_are_404_in_the_visitors_language() {
     let app = spawn_app().await;
     let response = app.get_with("/no/such/page", "accept-language", "ja").await;

@@ -87,7 +87,7 @@ impl Fixture {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_then_code_signs_in_under_a_new_token() {
     let f = fixture().await;
     let pending = f
@@ -116,7 +116,7 @@ async fn password_then_code_signs_in_under_a_new_token() {
     assert!(!f.is_signed_in(&pending).await, "the old token is gone");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_failure_gets_the_same_answer() {
     let f = fixture().await;
     let unknown = f
@@ -160,7 +160,7 @@ async fn every_failure_gets_the_same_answer() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sixth_failure_is_throttled_even_with_the_right_password() {
     let f = fixture().await;
     for _ in 0..5 {
@@ -187,7 +187,7 @@ async fn the_sixth_failure_is_throttled_even_with_the_right_password() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_is_throttled_across_accounts() {
     let f = fixture().await;
     for n in 0..5 {
@@ -201,7 +201,7 @@ async fn one_address_is_throttled_across_accounts() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_totp_code_cannot_be_used_twice() {
     let f = fixture().await;
     let now = now();
@@ -212,7 +212,7 @@ async fn a_totp_code_cannot_be_used_twice() {
     f.sign_in_at(now + STEP_SECONDS).await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_ends_the_session() {
     let f = fixture().await;
     let token = f.sign_in_at(now()).await.unwrap();
@@ -221,7 +221,7 @@ async fn sign_out_ends_the_session() {
     assert!(!f.is_signed_in(&token).await);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_session_expires() {
     let f = fixture_with(SessionPolicy {
         idle: Duration::from_millis(600),
@@ -238,7 +238,7 @@ async fn an_idle_session_expires() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_absolute_lifetime_ends_even_a_busy_session() {
     let f = fixture_with(SessionPolicy {
         absolute: Duration::from_millis(800),
@@ -254,7 +254,7 @@ async fn the_absolute_lifetime_ends_even_a_busy_session() {
     assert!(!f.is_signed_in(&token).await);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disabling_or_a_new_password_ends_sessions() {
     let f = fixture().await;
     let second_admin_keeps_the_guard_happy = {

@@ -60,7 +60,7 @@ async fn find(app: &TestApp, email: &str) -> Option<store::StaffRecord> {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_add_creates_an_account_and_prints_its_enrolment() {
     let app = spawn_app().await;
     let output = add(&app, "Hanako@Example.com", "admin", PASSWORD);
@@ -84,7 +84,7 @@ async fn user_add_creates_an_account_and_prints_its_enrolment() {
     assert!(staff.password_hash.as_stored().starts_with("$argon2id$"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn weak_passwords_and_duplicates_are_refused() {
     let app = spawn_app().await;
     for (password, reason) in [
@@ -119,7 +119,7 @@ async fn weak_passwords_and_duplicates_are_refused() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disable_enable_and_reset_are_audited_and_guard_the_last_admin() {
     let app = spawn_app().await;
     assert!(

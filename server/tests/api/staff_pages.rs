@@ -11,7 +11,7 @@ fn location(response: &reqwest::Response) -> &str {
     response.headers()["location"].to_str().unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_staff_area_sends_strangers_to_sign_in() {
     let app = spawn_app().await;
     let response = app.get("/staff").await;
@@ -30,7 +30,7 @@ async fn the_staff_area_sends_strangers_to_sign_in() {
     assert!(body.contains("<label for=\"email\">"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_with_password_and_code_opens_the_staff_area() {
     let app = spawn_app().await;
     let (_, totp) = create_staff(&app, "hanako@example.com", Role::Helpdesk).await;
@@ -75,7 +75,7 @@ async fn signing_in_with_password_and_code_opens_the_staff_area() {
     assert!(body.contains("Helpdesk"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_unknown_email_and_wrong_code_look_the_same() {
     let app = spawn_app().await;
     let (_, totp) = create_staff(&app, "hanako@example.com", Role::Admin).await;
@@ -134,7 +134,7 @@ async fn wrong_password_unknown_email_and_wrong_code_look_the_same() {
     assert!(page.contains("Email, password or code is wrong."));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sixth_failure_is_throttled_with_a_clear_message() {
     let app = spawn_app().await;
     create_staff(&app, "hanako@example.com", Role::Admin).await;
@@ -173,7 +173,7 @@ async fn the_sixth_failure_is_throttled_with_a_clear_message() {
     assert!(page.contains("15分"), "translated throttling message");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_ends_the_session_and_needs_one() {
     let app = spawn_app().await;
     let (_, totp) = create_staff(&app, "hanako@example.com", Role::Admin).await;
@@ -195,7 +195,7 @@ async fn sign_out_ends_the_session_and_needs_one() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cross_site_sign_in_post_is_refused() {
     let app = spawn_app().await;
     create_staff(&app, "hanako@example.com", Role::Admin).await;
@@ -214,7 +214,7 @@ async fn a_cross_site_sign_in_post_is_refused() {
     assert!(session_cookie_of(&response).is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_uses_a_host_prefixed_secure_cookie() {
     let app = spawn_app_with(|settings| settings.env = Some(Environment::Production)).await;
     create_staff(&app, "hanako@example.com", Role::Admin).await;

@@ -19,7 +19,7 @@ async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_adds_a_helpdesk_member_who_enrols_once() {
     let app = spawn_app().await;
     let (admin_id, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
@@ -101,7 +101,7 @@ async fn an_admin_adds_a_helpdesk_member_who_enrols_once() {
     ));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_comes_back_as_a_translated_reason() {
     let app = spawn_app().await;
     let (_, totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
@@ -169,7 +169,7 @@ async fn bad_input_comes_back_as_a_translated_reason() {
     assert_eq!(count, 1, "nothing half-created");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_cannot_lock_everyone_out() {
     let app = spawn_app().await;
     let (admin_id, totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
@@ -193,7 +193,7 @@ async fn admins_cannot_lock_everyone_out() {
     assert_eq!(location(&missing), "/staff/users?error=not_found");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disabling_a_member_ends_their_session_and_helpdesk_cannot_manage() {
     let app = spawn_app().await;
     let (_, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
@@ -264,7 +264,7 @@ async fn disabling_a_member_ends_their_session_and_helpdesk_cannot_manage() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_read_and_filter_the_audit_log() {
     let app = spawn_app().await;
     let (admin_id, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
