@@ -181,6 +181,15 @@ pub struct Strings {
     pub audit_empty: &'static str,
     pub audit_newest: &'static str,
     pub staff_audit_link: &'static str,
+    pub account_title: &'static str,
+    pub account_password_heading: &'static str,
+    pub account_current_password: &'static str,
+    pub account_new_password: &'static str,
+    pub account_change_button: &'static str,
+    pub account_relogin_note: &'static str,
+    pub error_wrong_password: &'static str,
+    pub staff_password_changed: &'static str,
+    pub staff_account_link: &'static str,
 }
 
 pub static JA: Strings = Strings {
@@ -268,6 +277,15 @@ pub static JA: Strings = Strings {
     audit_empty: "該当する記録はありません。",
     audit_newest: "新しい順に最大200件を表示しています。",
     staff_audit_link: "監査ログを見る",
+    account_title: "あなたのアカウント",
+    account_password_heading: "パスワードの変更",
+    account_current_password: "現在のパスワード",
+    account_new_password: "新しいパスワード(12文字以上)",
+    account_change_button: "パスワードを変更",
+    account_relogin_note: "変更すると、すべての端末でサインアウトされます。新しいパスワードでサインインし直してください。",
+    error_wrong_password: "現在のパスワードが正しくありません。",
+    staff_password_changed: "パスワードを変更しました。新しいパスワードでサインインしてください。",
+    staff_account_link: "あなたのアカウント",
 };
 
 pub static EN: Strings = Strings {
@@ -355,6 +373,15 @@ pub static EN: Strings = Strings {
     audit_empty: "No entries match.",
     audit_newest: "The newest 200 entries at most are shown.",
     staff_audit_link: "Read the audit log",
+    account_title: "Your account",
+    account_password_heading: "Change your password",
+    account_current_password: "Current password",
+    account_new_password: "New password (12 characters or more)",
+    account_change_button: "Change password",
+    account_relogin_note: "Changing it signs you out everywhere; sign in again with the new password.",
+    error_wrong_password: "The current password is wrong.",
+    staff_password_changed: "Your password has been changed. Please sign in with the new one.",
+    staff_account_link: "Your account",
 };
 
 #[cfg(test)]

@@ -22,8 +22,8 @@ use leptos_router::{
     path,
 };
 use pages::staff::{
-    StaffAuditPage, StaffCodePage, StaffEnrolmentPage, StaffHomePage, StaffSignInPage,
-    StaffUsersPage,
+    StaffAccountPage, StaffAuditPage, StaffCodePage, StaffEnrolmentPage, StaffHomePage,
+    StaffSignInPage, StaffUsersPage,
 };
 use pages::{HomePage, NotFound};
 use site::Boot;
@@ -66,6 +66,11 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/audit") view=StaffAuditPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/staff/account")
+                        view=StaffAccountPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/staff/users/:id/enrolment")
                         view=StaffEnrolmentPage

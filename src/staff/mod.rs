@@ -4,6 +4,8 @@
 //! hashing, TOTP and storage are server-only.
 
 #[cfg(feature = "server")]
+pub mod account;
+#[cfg(feature = "server")]
 pub mod admin;
 #[cfg(feature = "server")]
 pub mod password;

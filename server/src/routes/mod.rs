@@ -2,6 +2,7 @@
 
 mod health;
 mod language;
+mod staff_account;
 mod staff_sign_in;
 mod staff_users;
 
@@ -92,6 +93,10 @@ fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/staff/login", post(staff_sign_in::password_step)),
         ("/staff/login/code", post(staff_sign_in::code_step)),
         ("/staff/logout", post(staff_sign_in::sign_out)),
+        (
+            "/staff/account/password",
+            post(staff_account::change_password),
+        ),
         ("/staff/users", post(staff_users::add)),
         ("/staff/users/{id}/disable", post(staff_users::disable)),
         ("/staff/users/{id}/enable", post(staff_users::enable)),

@@ -24,7 +24,7 @@ enum Caller {
 fn page_access(path: &str) -> Access {
     match path {
         "/staff/login" | "/staff/login/code" => Access::Public,
-        "/staff" => Access::Staff,
+        "/staff" | "/staff/account" => Access::Staff,
         "/staff/users" | "/staff/users/{id}/enrolment" | "/staff/audit" => Access::Admin,
         other => panic!("no expectation for the staff page {other}: add it to the matrix"),
     }
@@ -33,7 +33,7 @@ fn page_access(path: &str) -> Access {
 fn form_access(path: &str) -> Access {
     match path {
         "/staff/login" | "/staff/login/code" => Access::Public,
-        "/staff/logout" => Access::Staff,
+        "/staff/logout" | "/staff/account/password" => Access::Staff,
         "/staff/users"
         | "/staff/users/{id}/disable"
         | "/staff/users/{id}/enable"

@@ -16,6 +16,7 @@ mod helpers;
 mod home;
 mod process;
 mod sign_in;
+mod staff_account;
 mod staff_cli;
 mod staff_pages;
 mod staff_users;

@@ -74,6 +74,9 @@ pub fn StaffHomePage() -> impl IntoView {
                     </ul>
                 }
             })}
+        <p>
+            <a href="/staff/account">{move || s().staff_account_link}</a>
+        </p>
         <form class="form form--inline" method="post" action="/staff/logout">
             <button type="submit">{move || s().staff_sign_out}</button>
         </form>

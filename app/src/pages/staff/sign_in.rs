@@ -21,11 +21,18 @@ fn Outcome() -> impl IntoView {
     let query = use_query_map();
     let error = move || outcome_message(s(), query.read().get("error"));
     let signed_out = move || query.read().get("signed_out").is_some();
+    let password_changed = move || query.read().get("password_changed").is_some();
     view! {
         {move || error().map(|text| view! { <p class="notice notice--error" role="alert">{text}</p> })}
         {move || {
             signed_out()
                 .then(|| view! { <p class="notice" role="status">{move || s().staff_signed_out}</p> })
+        }}
+        {move || {
+            password_changed()
+                .then(|| {
+                    view! { <p class="notice" role="status">{move || s().staff_password_changed}</p> }
+                })
         }}
     }
 }

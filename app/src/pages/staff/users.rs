@@ -25,6 +25,7 @@ pub fn error_message(s: &'static Strings, code: &str) -> &'static str {
         "not_found" => s.error_not_found,
         "last_admin" => s.error_last_admin,
         "disable_self" => s.error_disable_self,
+        "wrong_password" => s.error_wrong_password,
         "busy" => s.staff_busy,
         _ => s.error_generic,
     }
