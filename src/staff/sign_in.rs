@@ -8,9 +8,11 @@ use super::throttle::{self, ThrottlePolicy};
 use super::{Role, StaffEmail, StaffId, password};
 use crate::audit::{self, Actor, NewEntry};
 use crate::hashing_pool::{Busy, HashingPool};
+use crate::pepper::Pepper;
 use crate::storage::{Database, StorageError};
+use hmac::Hmac;
 use serde_json::json;
-use sha2::{Digest as _, Sha256};
+use sha2::Sha256;
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -75,12 +77,10 @@ pub struct SignIn {
     pub pool: HashingPool,
     pub sessions: SessionPolicy,
     pub throttle: ThrottlePolicy,
-}
-
-fn account_subject(email: &str) -> String {
-    // Throttling keys hold no plaintext email.
-    let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
-    format!("account:{}", hex(&digest))
+    /// Keys the digest of typed emails: whatever someone types at sign-in (a customer's
+    /// address included) is stored only as a keyed hash, which a copy of the database
+    /// cannot confirm guesses against.
+    pub pepper: Pepper,
 }
 
 fn ip_subject(client_ip: &str) -> String {
@@ -92,6 +92,16 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl SignIn {
+    /// The throttling and audit key for a typed email: HMAC-SHA-256 under the pepper.
+    fn account_subject(&self, email: &str) -> String {
+        use hmac::{KeyInit, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.pepper.expose())
+            .expect("HMAC takes keys of any length");
+        mac.update(b"staff-account:v1:");
+        mac.update(email.trim().to_lowercase().as_bytes());
+        format!("account:{}", hex(&mac.finalize().into_bytes()))
+    }
+
     async fn refuse_if_throttled(&self, subjects: &[&str]) -> Result<(), SignInError> {
         for subject in subjects {
             if let Some(retry_after) =
@@ -129,7 +139,7 @@ impl SignIn {
         password: String,
         client_ip: &str,
     ) -> Result<SessionToken, SignInError> {
-        let account = account_subject(email);
+        let account = self.account_subject(email);
         let ip = ip_subject(client_ip);
         let subjects = [account.as_str(), ip.as_str()];
         self.refuse_if_throttled(&subjects).await?;
@@ -168,7 +178,7 @@ impl SignIn {
         let staff: StaffRecord = store::find(&self.db, staff_id)
             .await?
             .ok_or(SignInError::Rejected)?;
-        let account = account_subject(&staff.email);
+        let account = self.account_subject(&staff.email);
         let subjects = [account.as_str(), ip.as_str()];
         self.refuse_if_throttled(&subjects).await?;
 

@@ -51,6 +51,7 @@ pub fn router(config: &Config, database: Database) -> Router {
             pool: HashingPool::for_this_machine(),
             sessions: config.sessions,
             throttle: ThrottlePolicy::default(),
+            pepper: config.pepper.clone(),
         },
         session_cookie: SessionCookie::for_environment(config.environment),
     };

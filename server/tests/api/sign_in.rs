@@ -1,7 +1,8 @@
 //! Signing staff in (the core flow the sign-in pages call), on both back ends.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TEST_PEPPER, TestApp, spawn_app};
 use breachcheck::hashing_pool::HashingPool;
+use breachcheck::pepper::Pepper;
 use breachcheck::staff::password;
 use breachcheck::staff::policy::NewPassword;
 use breachcheck::staff::session::{SessionPolicy, SessionToken};
@@ -55,6 +56,7 @@ async fn fixture_with(sessions: SessionPolicy) -> Fixture {
         pool,
         sessions,
         throttle: ThrottlePolicy::default(),
+        pepper: Pepper::parse(TEST_PEPPER.as_bytes().to_vec()).unwrap(),
     };
     Fixture {
         app,

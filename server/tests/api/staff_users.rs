@@ -287,6 +287,26 @@ async fn admins_read_and_filter_the_audit_log() {
         !body.contains("nobody@example.com"),
         "no plaintext email in the log"
     );
+    // Nor an unkeyed hash of it, which anyone could confirm a guessed address against.
+    let unkeyed: String = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(b"nobody@example.com")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let details: Vec<String> = sqlx::query_scalar("SELECT detail FROM audit_log")
+        .fetch_all(app.database.pool())
+        .await
+        .unwrap();
+    let subjects: Vec<String> = sqlx::query_scalar("SELECT subject FROM sign_in_failures")
+        .fetch_all(app.database.pool())
+        .await
+        .unwrap();
+    assert!(!subjects.is_empty());
+    for stored in details.iter().chain(&subjects) {
+        assert!(!stored.contains(&unkeyed), "{stored}");
+    }
 
     let filtered = get(&app, "/staff/audit?action=staff.signed_in", &admin)
         .await
