@@ -145,6 +145,12 @@ async fn explain_bare_errors(response: Response<Body>) -> Response<Body> {
         StatusCode::REQUEST_TIMEOUT => {
             "時間内にリクエストを受け取れませんでした。 / The request took too long to arrive.\n"
         }
+        // axum's own rejections of a malformed path, query or form (English, technical).
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY => {
+            "リクエストの形式が正しくありません。 / The request is not in a form this site understands.\n"
+        }
         _ => return response,
     };
     let (mut parts, _) = response.into_parts();

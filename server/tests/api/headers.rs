@@ -145,3 +145,32 @@ async fn cross_site_posts_are_refused_and_same_site_ones_pass() {
     let read = app.get_with("/", "origin", "https://evil.example").await;
     assert_eq!(read.status(), StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_a_bilingual_4xx() {
+    let app = spawn_app().await;
+    let bad_path = app
+        .post_form("/staff/users/not-a-number/disable", &[], None)
+        .await;
+    // Anonymous callers are refused before the path is even read.
+    assert_eq!(bad_path.status(), StatusCode::UNAUTHORIZED);
+    let bad_query = app.get("/lang/en?next=%ZZ&next=x").await;
+    assert_eq!(bad_query.status(), StatusCode::BAD_REQUEST);
+    let text = bad_query.text().await.unwrap();
+    assert!(
+        text.contains("not in a form this site understands"),
+        "{text}"
+    );
+    assert!(text.contains("形式が正しくありません"), "{text}");
+    let wrong_type = app
+        .client
+        .post(app.url("/staff/login"))
+        .header("origin", &app.address)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(wrong_type.text().await.unwrap().contains("not in a form"));
+}
