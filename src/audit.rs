@@ -7,7 +7,7 @@
 //! any case the primary key on `seq`, which refuses a second entry with the same number (so
 //! the chain can never fork).
 
-use crate::storage::{Backend, Database, StorageError};
+use crate::storage::{Backend, Database, StorageError, WriteTx};
 use sha2::{Digest as _, Sha256};
 use sqlx::Row;
 use std::fmt;
@@ -123,17 +123,35 @@ fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<Entry, sqlx::Error> {
     })
 }
 
-/// Appends one entry and returns its sequence number.
+/// Appends one entry on its own and returns its sequence number. For an entry that records
+/// a change, use [`append_in`] inside the change's transaction.
 pub async fn append(db: &Database, entry: NewEntry) -> Result<i64, StorageError> {
     let mut tx = db.begin_write().await?;
-    if db.backend() == Backend::Postgres {
+    let seq = append_in(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+/// Appends `entry` to the caller's transaction and commits it: the change and its record
+/// land together.
+pub async fn commit_with(mut tx: WriteTx, entry: NewEntry) -> Result<i64, StorageError> {
+    let seq = append_in(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+/// Appends one entry inside the caller's transaction, so that the entry and the change it
+/// records commit together or not at all. Take it last in the transaction: on PostgreSQL it
+/// holds the log's lock until commit.
+pub async fn append_in(tx: &mut WriteTx, entry: NewEntry) -> Result<i64, StorageError> {
+    if tx.backend() == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(POSTGRES_AUDIT_LOCK)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
     let (seq, prev_hash) = match last {
         Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<Vec<u8>, _>(1)?),
@@ -163,9 +181,8 @@ pub async fn append(db: &Database, entry: NewEntry) -> Result<i64, StorageError>
     .bind(detail)
     .bind(prev_hash)
     .bind(hash.to_vec())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(seq)
 }
 

@@ -85,15 +85,37 @@ pub async fn staff_enrolment(id: i64) -> Result<Option<Enrolment>, ServerFnError
         Err(error) => return Err(access::internal(error)),
     };
     found
-        .map(|(email, secret)| {
-            let uri = secret.enrolment_uri(&site.name, &email);
-            let qr_svg = qrcode::QrCode::new(uri.as_bytes())
-                .map_err(access::internal)?
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(220, 220)
-                .build();
-            Ok(Enrolment { email, uri, qr_svg })
-        })
+        .map(|(email, secret)| enrolment_of(&site, email, &secret))
+        .transpose()
+}
+
+#[cfg(feature = "ssr")]
+fn enrolment_of(
+    site: &crate::site::SiteInfo,
+    email: String,
+    secret: &breachcheck::staff::totp::TotpSecret,
+) -> Result<Enrolment, ServerFnError> {
+    let uri = secret.enrolment_uri(&site.name, &email);
+    let qr_svg = qrcode::QrCode::new(uri.as_bytes())
+        .map_err(access::internal)?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(220, 220)
+        .build();
+    Ok(Enrolment { email, uri, qr_svg })
+}
+
+/// The caller's own new authenticator secret while it waits for confirmation (any role:
+/// it is their account).
+#[server(endpoint = "staff/pending_totp")]
+pub async fn pending_totp() -> Result<Option<Enrolment>, ServerFnError> {
+    let me = access::caller()?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let site = expect_context::<crate::site::SiteInfo>();
+    let pending = breachcheck::staff::account::pending_totp(&me, &db)
+        .await
+        .map_err(access::internal)?;
+    pending
+        .map(|secret| enrolment_of(&site, me.email().to_owned(), &secret))
         .transpose()
 }
 

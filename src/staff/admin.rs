@@ -10,7 +10,7 @@ use super::totp::TotpSecret;
 use super::{DisplayName, EmailRejection, NameRejection, Role, StaffEmail, StaffId, StaffSummary};
 use crate::audit::{self, Actor, NewEntry};
 use crate::hashing_pool::{Busy, HashingPool};
-use crate::storage::{Database, StorageError};
+use crate::storage::{Database, StorageError, WriteTx};
 use serde_json::json;
 
 /// Proof that the caller is a signed-in, enabled admin.
@@ -50,19 +50,23 @@ impl From<StorageError> for AdminError {
     }
 }
 
-async fn record(
-    db: &Database,
-    admin: &Admin<'_>,
-    action: &'static str,
-    detail: serde_json::Value,
-) -> Result<(), AdminError> {
-    let entry = NewEntry {
+fn entry(admin: &Admin<'_>, action: &'static str, detail: serde_json::Value) -> NewEntry {
+    NewEntry {
         actor: Actor::Staff(admin.staff_id().0),
         action,
         subject: None,
         detail,
-    };
-    audit::append(db, entry).await?;
+    }
+}
+
+/// Appends the audit entry that records a change to the change's own transaction.
+async fn record(
+    tx: WriteTx,
+    admin: &Admin<'_>,
+    action: &'static str,
+    detail: serde_json::Value,
+) -> Result<(), AdminError> {
+    audit::commit_with(tx, entry(admin, action, detail)).await?;
     Ok(())
 }
 
@@ -85,8 +89,9 @@ pub async fn add(
     let password = NewPassword::parse(initial_password, &email)?;
     let password_hash = password::hash(pool, password).await?;
     let totp_secret = TotpSecret::generate();
+    let mut tx = db.begin_write().await?;
     let id = store::create(
-        db,
+        &mut tx,
         NewStaff {
             email,
             display_name,
@@ -97,7 +102,7 @@ pub async fn add(
     )
     .await?;
     record(
-        db,
+        tx,
         admin,
         "staff.created",
         json!({ "staff_id": id.0, "role": role.as_str() }),
@@ -115,13 +120,14 @@ pub async fn set_disabled(
     if disabled && target == admin.staff_id() {
         return Err(AdminError::DisableSelf);
     }
-    store::set_disabled(db, target, disabled).await?;
+    let mut tx = db.begin_write().await?;
+    store::set_disabled(&mut tx, target, disabled).await?;
     let action = if disabled {
         "staff.disabled"
     } else {
         "staff.enabled"
     };
-    record(db, admin, action, json!({ "staff_id": target.0 })).await
+    record(tx, admin, action, json!({ "staff_id": target.0 })).await
 }
 
 pub async fn set_role(
@@ -130,9 +136,10 @@ pub async fn set_role(
     target: StaffId,
     role: Role,
 ) -> Result<(), AdminError> {
-    store::set_role(db, target, role).await?;
+    let mut tx = db.begin_write().await?;
+    store::set_role(&mut tx, target, role).await?;
     let detail = json!({ "staff_id": target.0, "role": role.as_str() });
-    record(db, admin, "staff.role_changed", detail).await
+    record(tx, admin, "staff.role_changed", detail).await
 }
 
 /// Sets a new password for another account (its sessions end).
@@ -147,9 +154,10 @@ pub async fn reset_password(
     let email = StaffEmail::parse(&staff.email)?;
     let password = NewPassword::parse(new_password, &email)?;
     let hash = password::hash(pool, password).await?;
-    store::set_password(db, target, &hash).await?;
+    let mut tx = db.begin_write().await?;
+    store::set_password(&mut tx, target, &hash).await?;
     record(
-        db,
+        tx,
         admin,
         "staff.password_reset",
         json!({ "staff_id": target.0 }),
@@ -168,11 +176,13 @@ pub async fn enrolment(
     if staff.last_login_at.is_some() {
         return Ok(None);
     }
-    record(
+    audit::append(
         db,
-        admin,
-        "staff.enrolment_viewed",
-        json!({ "staff_id": target.0 }),
+        entry(
+            admin,
+            "staff.enrolment_viewed",
+            json!({ "staff_id": target.0 }),
+        ),
     )
     .await?;
     Ok(Some((staff.email, staff.totp_secret)))

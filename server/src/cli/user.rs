@@ -10,7 +10,7 @@ use breachcheck::staff::policy::NewPassword;
 use breachcheck::staff::store::{self, NewStaff, StaffRecord};
 use breachcheck::staff::totp::TotpSecret;
 use breachcheck::staff::{DisplayName, Role, StaffEmail};
-use breachcheck::storage::Database;
+use breachcheck::storage::{Database, WriteTx};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::io::BufRead;
@@ -86,8 +86,9 @@ pub async fn run(command: UserCommand, config: &Config, db: &Database) -> anyhow
             let new_password = NewPassword::parse(&password.read()?, &email)?;
             let password_hash = password::hash(&pool, new_password).await?;
             let totp_secret = TotpSecret::generate();
+            let mut tx = db.begin_write().await?;
             let id = store::create(
-                db,
+                &mut tx,
                 NewStaff {
                     email: email.clone(),
                     display_name,
@@ -98,7 +99,7 @@ pub async fn run(command: UserCommand, config: &Config, db: &Database) -> anyhow
             )
             .await?;
             let detail = json!({ "staff_id": id.0, "role": role.as_str() });
-            record(db, "staff.created", detail).await?;
+            record(tx, "staff.created", detail).await?;
             let uri = totp_secret.enrolment_uri(&config.site.name, email.as_str());
             println!("Created {} (id {id}) as {}.", email.as_str(), role.as_str());
             println!("Scan this code with an authenticator app, or enter the URI by hand:\n");
@@ -107,14 +108,16 @@ pub async fn run(command: UserCommand, config: &Config, db: &Database) -> anyhow
         }
         UserCommand::Disable { email } => {
             let staff = existing(db, &email).await?;
-            store::set_disabled(db, staff.id, true).await?;
-            record(db, "staff.disabled", json!({ "staff_id": staff.id.0 })).await?;
+            let mut tx = db.begin_write().await?;
+            store::set_disabled(&mut tx, staff.id, true).await?;
+            record(tx, "staff.disabled", json!({ "staff_id": staff.id.0 })).await?;
             println!("Disabled {}; its sessions have ended.", staff.email);
         }
         UserCommand::Enable { email } => {
             let staff = existing(db, &email).await?;
-            store::set_disabled(db, staff.id, false).await?;
-            record(db, "staff.enabled", json!({ "staff_id": staff.id.0 })).await?;
+            let mut tx = db.begin_write().await?;
+            store::set_disabled(&mut tx, staff.id, false).await?;
+            record(tx, "staff.enabled", json!({ "staff_id": staff.id.0 })).await?;
             println!("Enabled {}.", staff.email);
         }
         UserCommand::ResetPassword { email, password } => {
@@ -122,9 +125,10 @@ pub async fn run(command: UserCommand, config: &Config, db: &Database) -> anyhow
             let email = StaffEmail::parse(&staff.email)?;
             let new_password = NewPassword::parse(&password.read()?, &email)?;
             let hash = password::hash(&pool, new_password).await?;
-            store::set_password(db, staff.id, &hash).await?;
+            let mut tx = db.begin_write().await?;
+            store::set_password(&mut tx, staff.id, &hash).await?;
             record(
-                db,
+                tx,
                 "staff.password_reset",
                 json!({ "staff_id": staff.id.0 }),
             )
@@ -145,8 +149,9 @@ async fn existing(db: &Database, email: &str) -> anyhow::Result<StaffRecord> {
         .with_context(|| format!("no staff member has the email {}", email.as_str()))
 }
 
+/// Commits the change in `tx` together with its audit entry.
 async fn record(
-    db: &Database,
+    tx: WriteTx,
     action: &'static str,
     detail: serde_json::Value,
 ) -> anyhow::Result<()> {
@@ -156,7 +161,7 @@ async fn record(
         subject: None,
         detail,
     };
-    audit::append(db, entry).await?;
+    audit::commit_with(tx, entry).await?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use axum::{
     routing::{MethodRouter, get, post},
 };
 use breachcheck::hashing_pool::HashingPool;
+use breachcheck::staff::policy::PasswordRejection;
 use breachcheck::staff::sign_in::SignIn;
 use breachcheck::staff::throttle::ThrottlePolicy;
 use breachcheck::storage::Database;
@@ -98,6 +99,11 @@ fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/staff/account/password",
             post(staff_account::change_password),
         ),
+        ("/staff/account/totp", post(staff_account::begin_totp)),
+        (
+            "/staff/account/totp/confirm",
+            post(staff_account::confirm_totp),
+        ),
         ("/staff/users", post(staff_users::add)),
         ("/staff/users/{id}/disable", post(staff_users::disable)),
         ("/staff/users/{id}/enable", post(staff_users::enable)),
@@ -123,6 +129,16 @@ fn staff_forms() -> Router<AppState> {
         .fold(Router::new(), |router, (path, method)| {
             router.route(path, method)
         })
+}
+
+/// The `?error=` code for a refused new password, shared by every form that sets one.
+fn password_error_code(rejection: &PasswordRejection) -> &'static str {
+    match rejection {
+        PasswordRejection::TooShort => "password_short",
+        PasswordRejection::TooLong => "password_long",
+        PasswordRejection::Common => "password_common",
+        PasswordRejection::ContainsEmail => "password_email",
+    }
 }
 
 fn provide_server_context(site: SiteInfo, database: Database) {

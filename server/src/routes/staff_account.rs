@@ -1,6 +1,6 @@
 //! The form posts of `/staff/account`. Each acts on the caller's own account only.
 
-use super::AppState;
+use super::{AppState, password_error_code};
 use crate::staff_auth::CurrentStaff;
 use axum::{
     Form,
@@ -9,9 +9,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use breachcheck::staff::account::{self, AccountError};
-use breachcheck::staff::policy::PasswordRejection;
 use breachcheck::staff::store::StaffError;
 use serde::Deserialize;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
@@ -21,16 +21,49 @@ pub struct PasswordForm {
     password: String,
 }
 
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
 fn error_code(error: &AccountError) -> &'static str {
     match error {
         AccountError::WrongPassword => "wrong_password",
-        AccountError::Password(PasswordRejection::TooShort) => "password_short",
-        AccountError::Password(PasswordRejection::TooLong) => "password_long",
-        AccountError::Password(PasswordRejection::Common) => "password_common",
-        AccountError::Password(PasswordRejection::ContainsEmail) => "password_email",
+        AccountError::WrongCode => "wrong_code",
+        AccountError::NothingPending => "nothing_pending",
+        AccountError::Throttled { .. } => "throttled",
+        AccountError::Password(rejection) => password_error_code(rejection),
         AccountError::Busy(_) => "busy",
         AccountError::Email(_) | AccountError::Staff(_) => "failed",
     }
+}
+
+fn back_to_account(query: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/staff/account?{query}"))],
+    )
+        .into_response()
+}
+
+fn failure(error: AccountError) -> Response {
+    if matches!(error, AccountError::Staff(StaffError::Storage(_))) {
+        tracing::error!(%error, "account change failed");
+    }
+    let mut response = back_to_account(&format!("error={}", error_code(&error)));
+    if let AccountError::Throttled { retry_after } = error
+        && let Ok(value) = retry_after.as_secs().to_string().parse()
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// Changes the caller's password; all their sessions end, so they sign in again.
@@ -39,9 +72,7 @@ pub async fn change_password(
     CurrentStaff(me): CurrentStaff,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let db = &state.database;
-    let pool = &state.sign_in.pool;
-    match account::change_password(&me, db, pool, form.current, &form.password).await {
+    match account::change_password(&me, &state.sign_in, form.current, &form.password).await {
         Ok(()) => (
             StatusCode::SEE_OTHER,
             [
@@ -53,12 +84,32 @@ pub async fn change_password(
             ],
         )
             .into_response(),
-        Err(error) => {
-            if matches!(error, AccountError::Staff(StaffError::Storage(_))) {
-                tracing::error!(%error, "password change failed");
-            }
-            let location = format!("/staff/account?error={}", error_code(&error));
-            (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-        }
+        Err(error) => failure(error),
+    }
+}
+
+/// A code from the current authenticator starts the move to a new one; the page then shows
+/// the new secret's QR code.
+pub async fn begin_totp(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    match account::begin_totp_reenrolment(&me, &state.sign_in, &form.code, unix_seconds()).await {
+        Ok(()) => back_to_account("totp=pending"),
+        Err(error) => failure(error),
+    }
+}
+
+/// A code from the new authenticator completes the move.
+pub async fn confirm_totp(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    match account::complete_totp_reenrolment(&me, &state.sign_in, &form.code, unix_seconds()).await
+    {
+        Ok(()) => back_to_account("done=totp"),
+        Err(error) => failure(error),
     }
 }

@@ -2,7 +2,7 @@
 //! admin rights from it (else 403), then answers with a redirect back to the page saying
 //! what happened (post/redirect/get).
 
-use super::AppState;
+use super::{AppState, password_error_code};
 use crate::staff_auth::CurrentStaff;
 use axum::{
     Form,
@@ -11,7 +11,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use breachcheck::staff::admin::{self, Admin, AdminError};
-use breachcheck::staff::policy::PasswordRejection;
 use breachcheck::staff::store::StaffError;
 use breachcheck::staff::{EmailRejection, Role, StaffId};
 use serde::Deserialize;
@@ -61,10 +60,7 @@ fn error_code(error: &AdminError) -> &'static str {
     match error {
         AdminError::Email(EmailRejection::Malformed | EmailRejection::TooLong) => "email_invalid",
         AdminError::Name(_) => "name_invalid",
-        AdminError::Password(PasswordRejection::TooShort) => "password_short",
-        AdminError::Password(PasswordRejection::TooLong) => "password_long",
-        AdminError::Password(PasswordRejection::Common) => "password_common",
-        AdminError::Password(PasswordRejection::ContainsEmail) => "password_email",
+        AdminError::Password(rejection) => password_error_code(rejection),
         AdminError::DisableSelf => "disable_self",
         AdminError::Staff(StaffError::EmailTaken) => "email_taken",
         AdminError::Staff(StaffError::NotFound) => "not_found",

@@ -139,3 +139,44 @@ async fn a_removed_entry_is_detected() {
         }
     );
 }
+
+/// A change and its audit entry commit together: when the entry cannot be written, the
+/// change does not happen either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_whose_audit_entry_fails_is_rolled_back() {
+    use crate::helpers::{create_staff, signed_in, unix_now};
+    use breachcheck::staff::Role;
+    use breachcheck::storage::Backend;
+    let app = spawn_app().await;
+    let (_, totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let (desk, _) = create_staff(&app, "desk@example.com", Role::Helpdesk).await;
+    let session = signed_in(&app, "admin@example.com", &totp, unix_now()).await;
+
+    let refuse_audit: &[&str] = match app.database.backend() {
+        Backend::Sqlite => &["CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             BEGIN SELECT RAISE(ABORT, 'audit refused'); END"],
+        Backend::Postgres => &[
+            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+        ],
+    };
+    for statement in refuse_audit {
+        sqlx::query(statement)
+            .execute(app.database.pool())
+            .await
+            .unwrap();
+    }
+
+    let path = format!("/staff/users/{}/disable", desk.0);
+    let response = app.post_form(&path, &[], Some(&session)).await;
+    assert_eq!(response.headers()["location"], "/staff/users?error=failed");
+    let disabled_at: Option<i64> =
+        sqlx::query_scalar("SELECT disabled_at FROM staff WHERE id = $1")
+            .bind(desk.0)
+            .fetch_one(app.database.pool())
+            .await
+            .unwrap();
+    assert_eq!(disabled_at, None, "the change went with its audit entry");
+}

@@ -33,7 +33,10 @@ fn page_access(path: &str) -> Access {
 fn form_access(path: &str) -> Access {
     match path {
         "/staff/login" | "/staff/login/code" => Access::Public,
-        "/staff/logout" | "/staff/account/password" => Access::Staff,
+        "/staff/logout"
+        | "/staff/account/password"
+        | "/staff/account/totp"
+        | "/staff/account/totp/confirm" => Access::Staff,
         "/staff/users"
         | "/staff/users/{id}/disable"
         | "/staff/users/{id}/enable"
@@ -49,6 +52,7 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
         "/api/staff/list" => (Access::Admin, ""),
         "/api/staff/enrolment" => (Access::Admin, "id={id}"),
         "/api/staff/audit" => (Access::Admin, ""),
+        "/api/staff/pending_totp" => (Access::Staff, ""),
         other => panic!("no expectation for the server function {other}: add it to the matrix"),
     }
 }

@@ -39,8 +39,9 @@ async fn fixture_with(sessions: SessionPolicy) -> Fixture {
         .await
         .unwrap();
     let totp = TotpSecret::generate();
+    let mut tx = app.database.begin_write().await.unwrap();
     let staff_id = store::create(
-        &app.database,
+        &mut tx,
         NewStaff {
             email,
             display_name: DisplayName::parse("Hanako").unwrap(),
@@ -51,6 +52,7 @@ async fn fixture_with(sessions: SessionPolicy) -> Fixture {
     )
     .await
     .unwrap();
+    tx.commit().await.unwrap();
     let sign_in = SignIn {
         db: app.database.clone(),
         pool,
@@ -265,8 +267,9 @@ async fn disabling_or_a_new_password_ends_sessions() {
         let hash = password::hash(&pool, NewPassword::parse(PASSWORD, &email).unwrap())
             .await
             .unwrap();
-        store::create(
-            &f.app.database,
+        let mut tx = f.app.database.begin_write().await.unwrap();
+        let id = store::create(
+            &mut tx,
             NewStaff {
                 email,
                 display_name: DisplayName::parse("Second").unwrap(),
@@ -276,18 +279,24 @@ async fn disabling_or_a_new_password_ends_sessions() {
             },
         )
         .await
-        .unwrap()
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
     };
     assert_ne!(second_admin_keeps_the_guard_happy, f.staff_id);
 
     let token = f.sign_in_at(now()).await.unwrap();
-    store::set_disabled(&f.app.database, f.staff_id, true)
+    let mut tx = f.app.database.begin_write().await.unwrap();
+    store::set_disabled(&mut tx, f.staff_id, true)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     assert!(!f.is_signed_in(&token).await, "disabled");
-    store::set_disabled(&f.app.database, f.staff_id, false)
+    let mut tx = f.app.database.begin_write().await.unwrap();
+    store::set_disabled(&mut tx, f.staff_id, false)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     assert!(
         !f.is_signed_in(&token).await,
         "enabling does not revive old sessions"
@@ -305,8 +314,10 @@ async fn disabling_or_a_new_password_ends_sessions() {
         .unwrap()
         .unwrap()
         .password_hash;
-    store::set_password(&current, f.staff_id, &hash)
+    let mut tx = current.begin_write().await.unwrap();
+    store::set_password(&mut tx, f.staff_id, &hash)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     assert!(!f.is_signed_in(&token).await, "password changed");
 }

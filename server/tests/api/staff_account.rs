@@ -110,3 +110,156 @@ async fn changing_your_password_needs_the_current_one_and_ends_your_sessions() {
         .unwrap();
     assert_eq!(actors, vec![format!("staff:{}", desk_id.0)]);
 }
+
+async fn pending_secret(app: &crate::helpers::TestApp, id: i64) -> Option<Vec<u8>> {
+    sqlx::query_scalar("SELECT totp_pending_secret FROM staff WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_to_a_new_authenticator_needs_a_code_from_the_old_and_then_the_new() {
+    use breachcheck::staff::totp::TotpSecret;
+    let app = spawn_app().await;
+    let (desk_id, old) = create_staff(&app, "desk@example.com", Role::Helpdesk).await;
+    // Codes are accepted one step either side of now, and each step once: sign in with the
+    // previous step's code so that the steps after it are free for the test.
+    let now = unix_now();
+    let session = signed_in(&app, "desk@example.com", &old, now - 30).await;
+
+    // The code that signed in cannot be used again, nor can a wrong one.
+    for code in [old.code_at(now - 30), "000000".to_owned()] {
+        let refused = app
+            .post_form("/staff/account/totp", &[("code", &code)], Some(&session))
+            .await;
+        assert_eq!(
+            refused.headers()["location"],
+            "/staff/account?error=wrong_code"
+        );
+    }
+    assert_eq!(pending_secret(&app, desk_id.0).await, None);
+
+    let started = app
+        .post_form(
+            "/staff/account/totp",
+            &[("code", &old.code_at(now))],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(started.headers()["location"], "/staff/account?totp=pending");
+    let new = TotpSecret::from_stored(pending_secret(&app, desk_id.0).await.expect("parked"));
+
+    // The page (its server function) shows the new secret to its owner only.
+    let shown = app
+        .post_form("/api/staff/pending_totp", &[], Some(&session))
+        .await;
+    assert_eq!(shown.status(), StatusCode::OK);
+    let shown: serde_json::Value = serde_json::from_str(&shown.text().await.unwrap()).unwrap();
+    assert!(
+        shown["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
+    assert!(shown["qr_svg"].as_str().unwrap().contains("<svg"));
+    let page = app
+        .get_with("/staff/account", "cookie", &session)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("action=\"/staff/account/totp/confirm\""));
+
+    // Until confirmed, the old app still works; a code of the old app does not confirm.
+    let wrong = app
+        .post_form(
+            "/staff/account/totp/confirm",
+            &[("code", &old.code_at(now + 30))],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(
+        wrong.headers()["location"],
+        "/staff/account?error=wrong_code"
+    );
+    let confirmed = app
+        .post_form(
+            "/staff/account/totp/confirm",
+            &[("code", &new.code_at(now - 30))],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(confirmed.headers()["location"], "/staff/account?done=totp");
+    assert_eq!(pending_secret(&app, desk_id.0).await, None);
+    let again = app
+        .post_form(
+            "/staff/account/totp/confirm",
+            &[("code", &new.code_at(now + 30))],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(
+        again.headers()["location"],
+        "/staff/account?error=nothing_pending"
+    );
+
+    // Sign-in now takes the new app's codes, not the old one's.
+    let old_code = crate::helpers::try_sign_in(&app, "desk@example.com", &old, now + 30).await;
+    assert!(old_code.is_none(), "the old app no longer signs in");
+    let new_code = crate::helpers::try_sign_in(&app, "desk@example.com", &new, now + 30).await;
+    assert!(new_code.is_some(), "the new app signs in");
+
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE actor = $1 AND action LIKE 'staff.totp%' ORDER BY seq",
+    )
+    .bind(format!("staff:{}", desk_id.0))
+    .fetch_all(app.database.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        ["staff.totp_reenrolment_started", "staff.totp_reenrolled"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_the_current_password_is_throttled() {
+    let app = spawn_app().await;
+    let (_, totp) = create_staff(&app, "desk@example.com", Role::Helpdesk).await;
+    let session = signed_in(&app, "desk@example.com", &totp, unix_now()).await;
+    let attempt = |current: &'static str| {
+        let app = &app;
+        let session = &session;
+        async move {
+            app.post_form(
+                "/staff/account/password",
+                &[("current", current), ("password", NEW_PASSWORD)],
+                Some(session),
+            )
+            .await
+        }
+    };
+    for _ in 0..5 {
+        let wrong = attempt("not-my-password").await;
+        assert_eq!(
+            wrong.headers()["location"],
+            "/staff/account?error=wrong_password"
+        );
+    }
+    let throttled = attempt(STAFF_PASSWORD).await;
+    assert_eq!(
+        throttled.headers()["location"],
+        "/staff/account?error=throttled",
+        "even the right password waits once throttled"
+    );
+    assert!(throttled.headers().contains_key("retry-after"));
+    let failures: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'staff.account_check_failed'",
+    )
+    .fetch_one(app.database.pool())
+    .await
+    .unwrap();
+    assert_eq!(failures, 5);
+}

@@ -1,6 +1,7 @@
 //! `/staff/account`: what every staff member may change about their own account.
 
 use super::users::error_message;
+use crate::staff_api::pending_totp;
 use crate::use_strings;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,6 +12,7 @@ pub fn StaffAccountPage() -> impl IntoView {
     let s = use_strings();
     let query = use_query_map();
     let error = move || query.read().get("error");
+    let totp_done = move || query.read().get("done").as_deref() == Some("totp");
 
     view! {
         <Title text=move || s().account_title/>
@@ -25,6 +27,23 @@ pub fn StaffAccountPage() -> impl IntoView {
                     }
                 })
         }}
+        {move || {
+            totp_done()
+                .then(|| {
+                    view! {
+                        <p class="notice" role="status">{move || s().account_totp_done}</p>
+                    }
+                })
+        }}
+        <PasswordSection/>
+        <AuthenticatorSection/>
+    }
+}
+
+#[component]
+fn PasswordSection() -> impl IntoView {
+    let s = use_strings();
+    view! {
         <h2>{move || s().account_password_heading}</h2>
         <p>{move || s().account_relogin_note}</p>
         <form class="form" method="post" action="/staff/account/password">
@@ -47,5 +66,66 @@ pub fn StaffAccountPage() -> impl IntoView {
             />
             <button type="submit">{move || s().account_change_button}</button>
         </form>
+    }
+}
+
+/// Re-enrolment: a code from the current app, then (while a new secret waits) its QR code
+/// and a code from the new app.
+#[component]
+fn AuthenticatorSection() -> impl IntoView {
+    let s = use_strings();
+    let pending = Resource::new_blocking(|| (), |_| pending_totp());
+    let body = move || {
+        Suspend::new(async move {
+            match pending.await {
+                Ok(Some(enrolment)) => view! {
+                    <p>{move || s().account_totp_scan}</p>
+                    <div class="qr" inner_html=enrolment.qr_svg></div>
+                    <p>{move || s().enrolment_manual}</p>
+                    <p>
+                        <code class="enrolment-uri">{enrolment.uri}</code>
+                    </p>
+                    <form class="form" method="post" action="/staff/account/totp/confirm">
+                        <label for="new-code">{move || s().account_new_code}</label>
+                        <CodeInput id="new-code"/>
+                        <button type="submit">{move || s().account_totp_confirm_button}</button>
+                    </form>
+                }
+                .into_any(),
+                Ok(None) => view! {
+                    <p>{move || s().account_totp_intro}</p>
+                    <form class="form" method="post" action="/staff/account/totp">
+                        <label for="current-code">{move || s().account_current_code}</label>
+                        <CodeInput id="current-code"/>
+                        <button type="submit">{move || s().account_totp_start_button}</button>
+                    </form>
+                }
+                .into_any(),
+                Err(_) => view! {
+                    <p class="notice notice--error" role="alert">{move || s().error_generic}</p>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <h2>{move || s().account_totp_heading}</h2>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
+    }
+}
+
+#[component]
+fn CodeInput(id: &'static str) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            name="code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxlength="6"
+            required
+        />
     }
 }

@@ -26,6 +26,9 @@ pub fn error_message(s: &'static Strings, code: &str) -> &'static str {
         "last_admin" => s.error_last_admin,
         "disable_self" => s.error_disable_self,
         "wrong_password" => s.error_wrong_password,
+        "wrong_code" => s.error_wrong_code,
+        "nothing_pending" => s.error_nothing_pending,
+        "throttled" => s.staff_throttled,
         "busy" => s.staff_busy,
         _ => s.error_generic,
     }
