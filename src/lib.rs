@@ -10,6 +10,7 @@ pub mod audit;
 pub mod hashing_pool;
 #[cfg(feature = "server")]
 pub mod pepper;
+pub mod identifier;
 pub mod staff;
 #[cfg(feature = "server")]
 pub mod storage;
