@@ -7,9 +7,12 @@
 #[cfg(feature = "server")]
 pub mod audit;
 #[cfg(feature = "server")]
+pub mod digest;
+#[cfg(feature = "server")]
 pub mod hashing_pool;
 #[cfg(feature = "server")]
 pub mod pepper;
+pub mod dataset;
 pub mod identifier;
 pub mod staff;
 #[cfg(feature = "server")]

@@ -81,6 +81,8 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    #[error("the database holds something it should not: {0}")]
+    Corrupt(&'static str),
 }
 
 /// Why `/readyz` says no. Kept coarse on purpose: the probe's body is public.

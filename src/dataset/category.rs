@@ -1,0 +1,239 @@
+//! Data categories: what kinds of a customer's data an incident exposed. Seven standard
+//! ones that every notice and result page knows how to name, plus free ones an incident
+//! adds with its own labels. A dataset row's categories are a bitmask over its incident's
+//! list, so at most 63 per incident.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standard {
+    ContractName,
+    RepresentativeName,
+    ContractNumber,
+    Phone,
+    Email,
+    Address,
+    ServiceUsage,
+}
+
+impl Standard {
+    pub const ALL: [Standard; 7] = [
+        Standard::ContractName,
+        Standard::RepresentativeName,
+        Standard::ContractNumber,
+        Standard::Phone,
+        Standard::Email,
+        Standard::Address,
+        Standard::ServiceUsage,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Standard::ContractName => "contract_name",
+            Standard::RepresentativeName => "representative_name",
+            Standard::ContractNumber => "contract_number",
+            Standard::Phone => "phone",
+            Standard::Email => "email",
+            Standard::Address => "address",
+            Standard::ServiceUsage => "service_usage",
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Standard::ContractName => "契約名義",
+            Standard::RepresentativeName => "代表者名",
+            Standard::ContractNumber => "契約番号",
+            Standard::Phone => "電話番号",
+            Standard::Email => "メールアドレス",
+            Standard::Address => "住所",
+            Standard::ServiceUsage => "サービス利用状況",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Standard::ContractName => "Contract name",
+            Standard::RepresentativeName => "Representative's name",
+            Standard::ContractNumber => "Contract number",
+            Standard::Phone => "Phone number",
+            Standard::Email => "Email address",
+            Standard::Address => "Postal address",
+            Standard::ServiceUsage => "Service usage",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+/// One category of an incident. Standard ones are stored by key alone; free ones carry
+/// their labels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ja: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Category {
+    pub fn standard(standard: Standard) -> Self {
+        Self {
+            key: standard.key().to_owned(),
+            ja: None,
+            en: None,
+        }
+    }
+
+    /// A free category, named the same in both languages unless given two names as
+    /// `日本語 / English`.
+    pub fn free(index: usize, label: &str) -> Self {
+        let (ja, en) = match label.split_once(" / ") {
+            Some((ja, en)) => (ja.trim(), en.trim()),
+            None => (label.trim(), label.trim()),
+        };
+        Self {
+            key: format!("free_{index}"),
+            ja: Some(ja.to_owned()),
+            en: Some(en.to_owned()),
+        }
+    }
+
+    pub fn label(&self, japanese: bool) -> String {
+        match Standard::from_key(&self.key) {
+            Some(s) if japanese => s.label_ja().to_owned(),
+            Some(s) => s.label_en().to_owned(),
+            None if japanese => self.ja.clone().unwrap_or_else(|| self.key.clone()),
+            None => self.en.clone().unwrap_or_else(|| self.key.clone()),
+        }
+    }
+
+    /// Whether a spreadsheet cell names this category: its key or either label, ignoring
+    /// case and surrounding space.
+    fn is_named(&self, text: &str) -> bool {
+        let text = text.trim().to_lowercase();
+        let standard = Standard::from_key(&self.key);
+        [
+            Some(self.key.clone()),
+            self.ja.clone(),
+            self.en.clone(),
+            standard.map(|s| s.label_ja().to_owned()),
+            standard.map(|s| s.label_en().to_owned()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|name| name.to_lowercase() == text)
+    }
+}
+
+pub const MAX_CATEGORIES: usize = 63;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Categories(Vec<Category>);
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CategoriesRejection {
+    #[error("an incident involves at least one data category")]
+    Empty,
+    #[error("an incident has at most {MAX_CATEGORIES} data categories")]
+    TooMany,
+    #[error("a data category is listed twice")]
+    Duplicate,
+}
+
+impl Categories {
+    pub fn new(list: Vec<Category>) -> Result<Self, CategoriesRejection> {
+        if list.is_empty() {
+            return Err(CategoriesRejection::Empty);
+        }
+        if list.len() > MAX_CATEGORIES {
+            return Err(CategoriesRejection::TooMany);
+        }
+        for (i, category) in list.iter().enumerate() {
+            if list[..i].iter().any(|c| c.key == category.key) {
+                return Err(CategoriesRejection::Duplicate);
+            }
+        }
+        Ok(Self(list))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Category> {
+        self.0.iter()
+    }
+
+    /// Every category of the incident, as a bitmask.
+    pub fn all_bits(&self) -> i64 {
+        ((1u64 << self.0.len()) - 1) as i64
+    }
+
+    /// The bitmask for a cell such as `電話番号、メールアドレス` or `phone; email`, or the
+    /// first name that is not one of this incident's categories.
+    pub fn bits_of_cell(&self, cell: &str) -> Result<i64, String> {
+        let mut bits = 0i64;
+        for name in cell
+            .split([';', ',', '、', '，', '|', '/'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let index = self
+                .0
+                .iter()
+                .position(|c| c.is_named(name))
+                .ok_or_else(|| name.to_owned())?;
+            bits |= 1 << index;
+        }
+        Ok(bits)
+    }
+
+    /// The categories a bitmask names, in the incident's order.
+    pub fn of_bits(&self, bits: i64) -> Vec<&Category> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, c)| c)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incident() -> Categories {
+        Categories::new(vec![
+            Category::standard(Standard::ContractName),
+            Category::standard(Standard::Phone),
+            Category::standard(Standard::Email),
+            Category::free(0, "請求金額 / Billed amount"),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn cells_name_categories_in_either_language() {
+        let c = incident();
+        assert_eq!(c.bits_of_cell("電話番号、メールアドレス"), Ok(0b0110));
+        assert_eq!(c.bits_of_cell("phone; Email"), Ok(0b0110));
+        assert_eq!(c.bits_of_cell("contract_name,billed amount"), Ok(0b1001));
+        assert_eq!(c.bits_of_cell(""), Ok(0));
+        assert_eq!(c.bits_of_cell("住所"), Err("住所".to_owned()), "not this incident's");
+        assert_eq!(c.all_bits(), 0b1111);
+        let named: Vec<_> = c.of_bits(0b1010).iter().map(|c| c.label(false)).collect();
+        assert_eq!(named, ["Phone number", "Billed amount"]);
+    }
+
+    #[test]
+    fn lists_are_checked() {
+        assert_eq!(Categories::new(vec![]), Err(CategoriesRejection::Empty));
+        let twice = vec![
+            Category::standard(Standard::Phone),
+            Category::standard(Standard::Phone),
+        ];
+        assert_eq!(Categories::new(twice), Err(CategoriesRejection::Duplicate));
+    }
+}

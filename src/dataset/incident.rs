@@ -1,0 +1,240 @@
+//! Incidents: the breach a dataset and a notice belong to.
+
+use super::category::Categories;
+use super::DatasetError;
+use crate::audit::{self, Actor, NewEntry};
+use crate::staff::admin::Admin;
+use crate::storage::Database;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct IncidentId(pub i64);
+
+/// The URL name of an incident: 3 to 64 of a-z, 0-9 and inner hyphens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(input: &str) -> Result<Self, DatasetError> {
+        let slug = input.trim().to_lowercase();
+        let valid = (3..=64).contains(&slug.len())
+            && slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !slug.starts_with('-')
+            && !slug.ends_with('-');
+        if valid {
+            Ok(Self(slug))
+        } else {
+            Err(DatasetError::SlugInvalid)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarDate(String);
+
+impl CalendarDate {
+    /// `None` for an empty field; an error for anything that is not a real date.
+    pub fn parse_optional(input: &str) -> Result<Option<Self>, DatasetError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Ok(None);
+        }
+        let parts: Vec<&str> = input.split('-').collect();
+        let number = |s: &str, len: usize| {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        let [y, m, d] = parts[..] else {
+            return Err(DatasetError::DateInvalid);
+        };
+        let (Some(y), Some(m), Some(d)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+            return Err(DatasetError::DateInvalid);
+        };
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let days = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Err(DatasetError::DateInvalid),
+        };
+        if !(1..=days).contains(&d) {
+            return Err(DatasetError::DateInvalid);
+        }
+        Ok(Some(Self(input.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewIncident {
+    pub slug: Slug,
+    pub title_ja: String,
+    pub title_en: String,
+    pub occurred_from: Option<CalendarDate>,
+    pub occurred_to: Option<CalendarDate>,
+    pub announced_on: Option<CalendarDate>,
+    pub categories: Categories,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub slug: String,
+    pub title_ja: String,
+    pub title_en: String,
+    pub occurred_from: Option<String>,
+    pub occurred_to: Option<String>,
+    pub announced_on: Option<String>,
+    pub categories: Categories,
+    pub created_at: i64,
+}
+
+fn title(input: &str) -> Result<String, DatasetError> {
+    let title = input.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(DatasetError::TitleInvalid);
+    }
+    Ok(title.to_owned())
+}
+
+impl NewIncident {
+    /// Checks the titles; the other fields are already parsed.
+    pub fn titled(mut self) -> Result<Self, DatasetError> {
+        self.title_ja = title(&self.title_ja)?;
+        self.title_en = title(&self.title_en)?;
+        if let (Some(from), Some(to)) = (&self.occurred_from, &self.occurred_to)
+            && from.as_str() > to.as_str()
+        {
+            return Err(DatasetError::DateOrder);
+        }
+        Ok(self)
+    }
+}
+
+pub async fn create(
+    admin: &Admin<'_>,
+    db: &Database,
+    incident: NewIncident,
+) -> Result<IncidentId, DatasetError> {
+    let incident = incident.titled()?;
+    let categories = serde_json::to_string(&incident.categories).expect("categories serialise");
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO incidents (slug, title_ja, title_en, occurred_from, occurred_to, \
+         announced_on, categories, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(incident.slug.as_str())
+    .bind(&incident.title_ja)
+    .bind(&incident.title_en)
+    .bind(incident.occurred_from.as_ref().map(CalendarDate::as_str))
+    .bind(incident.occurred_to.as_ref().map(CalendarDate::as_str))
+    .bind(incident.announced_on.as_ref().map(CalendarDate::as_str))
+    .bind(categories)
+    .bind(admin.staff_id().0)
+    .bind(crate::now_millis())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => DatasetError::SlugTaken,
+        _ => DatasetError::from(crate::storage::StorageError::from(e)),
+    })?;
+    let entry = NewEntry {
+        actor: Actor::Staff(admin.staff_id().0),
+        action: "incident.created",
+        subject: None,
+        detail: json!({ "incident_id": id, "slug": incident.slug.as_str() }),
+    };
+    audit::commit_with(tx, entry).await?;
+    Ok(IncidentId(id))
+}
+
+const COLUMNS: &str = "id, slug, title_ja, title_en, occurred_from, occurred_to, announced_on, \
+                       categories, created_at";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Incident, DatasetError> {
+    let categories: String = row.try_get("categories").map_err(storage)?;
+    Ok(Incident {
+        id: IncidentId(row.try_get("id").map_err(storage)?),
+        slug: row.try_get("slug").map_err(storage)?,
+        title_ja: row.try_get("title_ja").map_err(storage)?,
+        title_en: row.try_get("title_en").map_err(storage)?,
+        occurred_from: row.try_get("occurred_from").map_err(storage)?,
+        occurred_to: row.try_get("occurred_to").map_err(storage)?,
+        announced_on: row.try_get("announced_on").map_err(storage)?,
+        categories: serde_json::from_str(&categories).map_err(|_| {
+            DatasetError::Storage(crate::storage::StorageError::Corrupt(
+                "an incident's categories are not valid JSON",
+            ))
+        })?,
+        created_at: row.try_get("created_at").map_err(storage)?,
+    })
+}
+
+fn storage(error: sqlx::Error) -> DatasetError {
+    DatasetError::Storage(error.into())
+}
+
+pub async fn list(db: &Database) -> Result<Vec<Incident>, DatasetError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM incidents ORDER BY created_at DESC"))
+        .fetch_all(db.pool())
+        .await
+        .map_err(storage)?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn find(db: &Database, id: IncidentId) -> Result<Option<Incident>, DatasetError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM incidents WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(storage)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find_by_slug(db: &Database, slug: &str) -> Result<Option<Incident>, DatasetError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM incidents WHERE slug = $1"))
+        .bind(slug.trim().to_lowercase())
+        .fetch_optional(db.pool())
+        .await
+        .map_err(storage)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_dates_are_checked() {
+        assert!(Slug::parse("2025-order-system").is_ok());
+        for bad in ["ab", "-abc", "abc-", "a b c", "日本語", &"a".repeat(65)] {
+            assert!(matches!(Slug::parse(bad), Err(DatasetError::SlugInvalid)), "{bad}");
+        }
+        assert_eq!(CalendarDate::parse_optional("").unwrap(), None);
+        assert!(CalendarDate::parse_optional("2024-02-29").unwrap().is_some());
+        for bad in ["2025-02-29", "2025-13-01", "2025-1-01", "25-01-01", "2025/01/01"] {
+            assert!(
+                matches!(
+                    CalendarDate::parse_optional(bad),
+                    Err(DatasetError::DateInvalid)
+                ),
+                "{bad}"
+            );
+        }
+    }
+}

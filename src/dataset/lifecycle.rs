@@ -1,0 +1,214 @@
+//! Moving a dataset through its life, each step by an admin and on the record. The audit
+//! entry of a step carries the row count and the content fingerprint, and commits with the
+//! step itself.
+
+use super::incident::IncidentId;
+use super::{DatasetError, DatasetId, Status};
+use crate::audit::{self, Actor, NewEntry};
+use crate::staff::StaffId;
+use crate::staff::admin::Admin;
+use crate::storage::{Database, WriteTx};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+
+/// Whether approval needs a second admin. On by default; a deployment with a single admin
+/// turns it off knowingly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ApprovalPolicy {
+    pub two_person: bool,
+}
+
+impl Default for ApprovalPolicy {
+    fn default() -> Self {
+        Self { two_person: true }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub id: DatasetId,
+    pub incident_id: IncidentId,
+    pub status: Status,
+    pub profile: String,
+    pub has_phone: bool,
+    pub row_count: i64,
+    /// Hex SHA-256 over the sorted digests, once the import is complete.
+    pub fingerprint: Option<String>,
+    pub uploaded_by: StaffId,
+    pub approved_by: Option<StaffId>,
+    pub activated_by: Option<StaffId>,
+    pub created_at: i64,
+    pub approved_at: Option<i64>,
+    pub activated_at: Option<i64>,
+    pub retired_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, incident_id, status, profile, has_phone, row_count, fingerprint, \
+                       uploaded_by, approved_by, activated_by, created_at, approved_at, \
+                       activated_at, retired_at";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Dataset, DatasetError> {
+    let status: String = row.try_get("status")?;
+    Ok(Dataset {
+        id: DatasetId(row.try_get("id")?),
+        incident_id: IncidentId(row.try_get("incident_id")?),
+        status: Status::parse(&status).ok_or(DatasetError::Storage(
+            crate::storage::StorageError::Corrupt("unknown dataset status"),
+        ))?,
+        profile: row.try_get("profile")?,
+        has_phone: row.try_get::<i64, _>("has_phone")? != 0,
+        row_count: row.try_get("row_count")?,
+        fingerprint: row
+            .try_get::<Option<Vec<u8>>, _>("fingerprint")?
+            .map(|f| hex(&f)),
+        uploaded_by: StaffId(row.try_get("uploaded_by")?),
+        approved_by: row.try_get::<Option<i64>, _>("approved_by")?.map(StaffId),
+        activated_by: row.try_get::<Option<i64>, _>("activated_by")?.map(StaffId),
+        created_at: row.try_get("created_at")?,
+        approved_at: row.try_get("approved_at")?,
+        activated_at: row.try_get("activated_at")?,
+        retired_at: row.try_get("retired_at")?,
+    })
+}
+
+pub async fn find(db: &Database, id: DatasetId) -> Result<Option<Dataset>, DatasetError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM datasets WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn list(db: &Database, incident: IncidentId) -> Result<Vec<Dataset>, DatasetError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM datasets WHERE incident_id = $1 ORDER BY id DESC"
+    ))
+    .bind(incident.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The dataset as it is inside `tx`, which from here on holds its row for the step.
+async fn locked(tx: &mut WriteTx, id: DatasetId) -> Result<Dataset, DatasetError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM datasets WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(DatasetError::NotFound)?;
+    from_row(&row)
+}
+
+fn entry(admin: &Admin<'_>, action: &'static str, dataset: &Dataset) -> NewEntry {
+    NewEntry {
+        actor: Actor::Staff(admin.staff_id().0),
+        action,
+        subject: None,
+        detail: json!({
+            "dataset_id": dataset.id.0,
+            "incident_id": dataset.incident_id.0,
+            "rows": dataset.row_count,
+            "fingerprint": dataset.fingerprint,
+        }),
+    }
+}
+
+/// Draft → approved, by an admin other than the uploader (unless the policy says one
+/// person may do both).
+pub async fn approve(
+    admin: &Admin<'_>,
+    db: &Database,
+    id: DatasetId,
+    policy: ApprovalPolicy,
+) -> Result<(), DatasetError> {
+    let mut tx = db.begin_write().await?;
+    let dataset = locked(&mut tx, id).await?;
+    if dataset.status != Status::Draft {
+        return Err(DatasetError::WrongStatus(dataset.status));
+    }
+    if policy.two_person && dataset.uploaded_by == admin.staff_id() {
+        return Err(DatasetError::SameAdmin);
+    }
+    sqlx::query(
+        "UPDATE datasets SET status = 'approved', approved_by = $1, approved_at = $2 \
+         WHERE id = $3 AND status = 'draft'",
+    )
+    .bind(admin.staff_id().0)
+    .bind(crate::now_millis())
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await?;
+    audit::commit_with(tx, entry(admin, "dataset.approved", &dataset)).await?;
+    Ok(())
+}
+
+/// Makes `dataset` the incident's active list, retiring the one that was active. Approved
+/// datasets are activated; retired ones are rolled back to.
+async fn make_active(
+    admin: &Admin<'_>,
+    db: &Database,
+    id: DatasetId,
+    from: Status,
+    action: &'static str,
+) -> Result<(), DatasetError> {
+    let now = crate::now_millis();
+    let mut tx = db.begin_write().await?;
+    let dataset = locked(&mut tx, id).await?;
+    if dataset.status != from {
+        return Err(DatasetError::WrongStatus(dataset.status));
+    }
+    sqlx::query(
+        "UPDATE datasets SET status = 'retired', retired_at = $1 \
+         WHERE incident_id = $2 AND status = 'active'",
+    )
+    .bind(now)
+    .bind(dataset.incident_id.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE datasets SET status = 'active', activated_by = $1, activated_at = $2, \
+         retired_at = NULL WHERE id = $3",
+    )
+    .bind(admin.staff_id().0)
+    .bind(now)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await?;
+    audit::commit_with(tx, entry(admin, action, &dataset)).await?;
+    Ok(())
+}
+
+/// Approved → active; the incident's previous active list retires in the same step.
+pub async fn activate(admin: &Admin<'_>, db: &Database, id: DatasetId) -> Result<(), DatasetError> {
+    make_active(admin, db, id, Status::Approved, "dataset.activated").await
+}
+
+/// Retired → active again (a rollback); whatever was active retires.
+pub async fn roll_back_to(
+    admin: &Admin<'_>,
+    db: &Database,
+    id: DatasetId,
+) -> Result<(), DatasetError> {
+    make_active(admin, db, id, Status::Retired, "dataset.rolled_back").await
+}
+
+/// Active → retired, leaving the incident with no active list.
+pub async fn retire(admin: &Admin<'_>, db: &Database, id: DatasetId) -> Result<(), DatasetError> {
+    let mut tx = db.begin_write().await?;
+    let dataset = locked(&mut tx, id).await?;
+    if dataset.status != Status::Active {
+        return Err(DatasetError::WrongStatus(dataset.status));
+    }
+    sqlx::query("UPDATE datasets SET status = 'retired', retired_at = $1 WHERE id = $2")
+        .bind(crate::now_millis())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+    audit::commit_with(tx, entry(admin, "dataset.retired", &dataset)).await?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Datasets: versions of an incident's affected list, stored as digests only.
+//!
+//! A dataset moves `importing → draft → approved → active → retired` (or `importing →
+//! failed`). Only active datasets answer lookups, and an incident has at most one active
+//! dataset: activating a new one retires the old in the same transaction, and rolling back
+//! re-activates a retired one the same way.
+
+pub mod category;
+#[cfg(feature = "server")]
+pub mod incident;
+#[cfg(feature = "server")]
+pub mod lifecycle;
+#[cfg(feature = "server")]
+pub mod lookup;
+
+#[cfg(feature = "server")]
+pub use server_side::*;
+
+#[cfg(feature = "server")]
+mod server_side {
+    use crate::hashing_pool::Busy;
+    use crate::storage::StorageError;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub struct DatasetId(pub i64);
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status {
+        Importing,
+        Draft,
+        Approved,
+        Active,
+        Retired,
+        Failed,
+    }
+
+    impl Status {
+        pub fn as_str(self) -> &'static str {
+            match self {
+                Status::Importing => "importing",
+                Status::Draft => "draft",
+                Status::Approved => "approved",
+                Status::Active => "active",
+                Status::Retired => "retired",
+                Status::Failed => "failed",
+            }
+        }
+
+        pub fn parse(s: &str) -> Option<Self> {
+            [
+                Status::Importing,
+                Status::Draft,
+                Status::Approved,
+                Status::Active,
+                Status::Retired,
+                Status::Failed,
+            ]
+            .into_iter()
+            .find(|status| status.as_str() == s)
+        }
+    }
+
+    /// Everything that can go wrong with incidents and datasets, in words an admin can act
+    /// on; storage failures are logged by whoever reports them, never shown.
+    #[derive(Debug, thiserror::Error)]
+    pub enum DatasetError {
+        #[error("the slug must be 3 to 64 characters of a-z, 0-9 and hyphens")]
+        SlugInvalid,
+        #[error("an incident with this slug already exists")]
+        SlugTaken,
+        #[error("both titles are required (at most 200 characters)")]
+        TitleInvalid,
+        #[error("dates are written YYYY-MM-DD")]
+        DateInvalid,
+        #[error("the incident cannot end before it began")]
+        DateOrder,
+        #[error(transparent)]
+        Categories(#[from] super::category::CategoriesRejection),
+        #[error("no such incident")]
+        IncidentNotFound,
+        #[error("no such dataset")]
+        NotFound,
+        #[error("the dataset is {0:?}, which this step does not start from")]
+        WrongStatus(Status),
+        #[error("a second admin, not the uploader, must approve this dataset")]
+        SameAdmin,
+        #[error(transparent)]
+        Busy(#[from] Busy),
+        #[error(transparent)]
+        Storage(#[from] StorageError),
+    }
+
+    impl From<sqlx::Error> for DatasetError {
+        fn from(error: sqlx::Error) -> Self {
+            DatasetError::Storage(error.into())
+        }
+    }
+}
