@@ -178,9 +178,10 @@ async fn deployment_salt(db: &Database) -> Result<[u8; SALT_BYTES], StorageError
     .bind(fresh.to_vec())
     .execute(db.pool())
     .await?;
-    let stored: Vec<u8> = sqlx::query_scalar("SELECT value FROM deployment WHERE name = 'digest_salt'")
-        .fetch_one(db.pool())
-        .await?;
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT value FROM deployment WHERE name = 'digest_salt'")
+            .fetch_one(db.pool())
+            .await?;
     stored
         .try_into()
         .map_err(|_| StorageError::Corrupt("the deployment's digest salt has the wrong length"))
@@ -208,7 +209,11 @@ mod tests {
                 Pepper::parse(b"another-pepper-0123456789abcdef-x".to_vec()).unwrap(),
                 [7; SALT_BYTES],
             );
-            assert_ne!(base, other_pepper.digest(Kind::Contract, "AB123456"), "pepper");
+            assert_ne!(
+                base,
+                other_pepper.digest(Kind::Contract, "AB123456"),
+                "pepper"
+            );
             if profile.is_expensive() {
                 let other_salt = Digester::new(profile, d.pepper.clone(), [8; SALT_BYTES]);
                 assert_ne!(base, other_salt.digest(Kind::Contract, "AB123456"), "salt");

@@ -6,14 +6,16 @@
 
 #[cfg(feature = "server")]
 pub mod audit;
+pub mod dataset;
 #[cfg(feature = "server")]
 pub mod digest;
 #[cfg(feature = "server")]
 pub mod hashing_pool;
+pub mod identifier;
+#[cfg(feature = "server")]
+pub mod import;
 #[cfg(feature = "server")]
 pub mod pepper;
-pub mod dataset;
-pub mod identifier;
 pub mod staff;
 #[cfg(feature = "server")]
 pub mod storage;

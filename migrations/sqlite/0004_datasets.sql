@@ -30,7 +30,8 @@ CREATE TABLE datasets (
     row_count     BIGINT NOT NULL DEFAULT 0,
     fingerprint   BLOB,
     report        TEXT,
-    uploaded_by   BIGINT NOT NULL REFERENCES staff (id),
+    -- NULL when imported from the command line (the audit log says who ran it).
+    uploaded_by   BIGINT REFERENCES staff (id),
     approved_by   BIGINT REFERENCES staff (id),
     activated_by  BIGINT REFERENCES staff (id),
     created_at    BIGINT NOT NULL,

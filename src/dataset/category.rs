@@ -221,7 +221,11 @@ mod tests {
         assert_eq!(c.bits_of_cell("phone; Email"), Ok(0b0110));
         assert_eq!(c.bits_of_cell("contract_name,billed amount"), Ok(0b1001));
         assert_eq!(c.bits_of_cell(""), Ok(0));
-        assert_eq!(c.bits_of_cell("住所"), Err("住所".to_owned()), "not this incident's");
+        assert_eq!(
+            c.bits_of_cell("住所"),
+            Err("住所".to_owned()),
+            "not this incident's"
+        );
         assert_eq!(c.all_bits(), 0b1111);
         let named: Vec<_> = c.of_bits(0b1010).iter().map(|c| c.label(false)).collect();
         assert_eq!(named, ["Phone number", "Billed amount"]);

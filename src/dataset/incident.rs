@@ -1,7 +1,7 @@
 //! Incidents: the breach a dataset and a notice belong to.
 
-use super::category::Categories;
 use super::DatasetError;
+use super::category::Categories;
 use crate::audit::{self, Actor, NewEntry};
 use crate::staff::admin::Admin;
 use crate::storage::Database;
@@ -190,10 +190,12 @@ fn storage(error: sqlx::Error) -> DatasetError {
 }
 
 pub async fn list(db: &Database) -> Result<Vec<Incident>, DatasetError> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM incidents ORDER BY created_at DESC"))
-        .fetch_all(db.pool())
-        .await
-        .map_err(storage)?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM incidents ORDER BY created_at DESC"
+    ))
+    .fetch_all(db.pool())
+    .await
+    .map_err(storage)?;
     rows.iter().map(from_row).collect()
 }
 
@@ -223,11 +225,24 @@ mod tests {
     fn slugs_and_dates_are_checked() {
         assert!(Slug::parse("2025-order-system").is_ok());
         for bad in ["ab", "-abc", "abc-", "a b c", "日本語", &"a".repeat(65)] {
-            assert!(matches!(Slug::parse(bad), Err(DatasetError::SlugInvalid)), "{bad}");
+            assert!(
+                matches!(Slug::parse(bad), Err(DatasetError::SlugInvalid)),
+                "{bad}"
+            );
         }
         assert_eq!(CalendarDate::parse_optional("").unwrap(), None);
-        assert!(CalendarDate::parse_optional("2024-02-29").unwrap().is_some());
-        for bad in ["2025-02-29", "2025-13-01", "2025-1-01", "25-01-01", "2025/01/01"] {
+        assert!(
+            CalendarDate::parse_optional("2024-02-29")
+                .unwrap()
+                .is_some()
+        );
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-1-01",
+            "25-01-01",
+            "2025/01/01",
+        ] {
             assert!(
                 matches!(
                     CalendarDate::parse_optional(bad),

@@ -35,7 +35,8 @@ pub struct Dataset {
     pub row_count: i64,
     /// Hex SHA-256 over the sorted digests, once the import is complete.
     pub fingerprint: Option<String>,
-    pub uploaded_by: StaffId,
+    /// `None` for a list imported from the command line.
+    pub uploaded_by: Option<StaffId>,
     pub approved_by: Option<StaffId>,
     pub activated_by: Option<StaffId>,
     pub created_at: i64,
@@ -66,7 +67,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Dataset, DatasetError> {
         fingerprint: row
             .try_get::<Option<Vec<u8>>, _>("fingerprint")?
             .map(|f| hex(&f)),
-        uploaded_by: StaffId(row.try_get("uploaded_by")?),
+        uploaded_by: row.try_get::<Option<i64>, _>("uploaded_by")?.map(StaffId),
         approved_by: row.try_get::<Option<i64>, _>("approved_by")?.map(StaffId),
         activated_by: row.try_get::<Option<i64>, _>("activated_by")?.map(StaffId),
         created_at: row.try_get("created_at")?,
@@ -131,7 +132,7 @@ pub async fn approve(
     if dataset.status != Status::Draft {
         return Err(DatasetError::WrongStatus(dataset.status));
     }
-    if policy.two_person && dataset.uploaded_by == admin.staff_id() {
+    if policy.two_person && dataset.uploaded_by == Some(admin.staff_id()) {
         return Err(DatasetError::SameAdmin);
     }
     sqlx::query(

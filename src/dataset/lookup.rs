@@ -42,12 +42,11 @@ pub async fn find(
     for profile in active_profiles(db).await? {
         let digester = digester.with_profile(profile);
         let canonical = canonical.to_owned();
-        let digest = match tokio::task::spawn_blocking(move || digester.digest(kind, &canonical))
-            .await
-        {
-            Ok(digest) => digest,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        };
+        let digest =
+            match tokio::task::spawn_blocking(move || digester.digest(kind, &canonical)).await {
+                Ok(digest) => digest,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
         let rows = sqlx::query(
             "SELECT d.id, d.incident_id, a.categories, d.activated_at \
              FROM affected a JOIN datasets d ON d.id = a.dataset_id \

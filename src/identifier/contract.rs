@@ -51,7 +51,9 @@ impl Default for ContractPattern {
 
 impl fmt::Debug for ContractPattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ContractPattern").field(&self.source).finish()
+        f.debug_tuple("ContractPattern")
+            .field(&self.source)
+            .finish()
     }
 }
 

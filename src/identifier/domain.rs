@@ -40,7 +40,10 @@ impl Domain {
             return Err(DomainRejection::Empty);
         }
         if host.parse::<std::net::IpAddr>().is_ok()
-            || host.trim_matches(['[', ']']).parse::<std::net::Ipv6Addr>().is_ok()
+            || host
+                .trim_matches(['[', ']'])
+                .parse::<std::net::Ipv6Addr>()
+                .is_ok()
         {
             return Err(DomainRejection::IpAddress);
         }

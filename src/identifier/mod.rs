@@ -53,7 +53,10 @@ pub fn contract_with_phone(contract: &ContractNumber, phone: &Phone) -> String {
 /// U+002D, U+2010 to U+2015, U+2212 minus, U+30FC long vowel mark, U+FF0D full-width.
 /// (NFKC already folds U+FF0D into U+002D; it is listed so the set reads as documented.)
 fn is_dash(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF0D}')
+    matches!(
+        c,
+        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF0D}'
+    )
 }
 
 /// NFKC (full-width letters and digits become ASCII), without surrounding white space.

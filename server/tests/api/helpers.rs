@@ -319,3 +319,33 @@ pub async fn try_sign_in(
     assert_ne!(session, pending, "the session id rotates at sign-in");
     Some(session)
 }
+
+/// A new staff member, signed in through the core's sign-in service: the proof that core
+/// functions (which take `SignedIn` or `Admin`) ask for.
+pub async fn staff_proof(
+    app: &TestApp,
+    email: &str,
+    role: breachcheck::staff::Role,
+) -> breachcheck::staff::sign_in::SignedIn {
+    use breachcheck::hashing_pool::HashingPool;
+    use breachcheck::pepper::Pepper;
+    use breachcheck::staff::sign_in::SignIn;
+    use breachcheck::staff::throttle::ThrottlePolicy;
+    let (_, totp) = create_staff(app, email, role).await;
+    let sign_in = SignIn {
+        db: app.database.clone(),
+        pool: HashingPool::new(1, 4),
+        sessions: Default::default(),
+        throttle: ThrottlePolicy::default(),
+        pepper: Pepper::parse(TEST_PEPPER.as_bytes().to_vec()).unwrap(),
+    };
+    let now = unix_now();
+    let pending = sign_in
+        .password_step(email, STAFF_PASSWORD.into(), "192.0.2.1")
+        .await
+        .unwrap();
+    sign_in
+        .code_step(&pending, &totp.code_at(now), "192.0.2.1", now)
+        .await
+        .unwrap()
+}

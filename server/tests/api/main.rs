@@ -10,6 +10,7 @@
 
 mod audit;
 mod authorisation;
+mod datasets;
 mod headers;
 mod health;
 mod helpers;

@@ -1,0 +1,216 @@
+//! Reading an uploaded list: which encoding it is in (strict UTF-8 first, else Shift_JIS /
+//! CP932, else refused with the byte offset where each failed) and which delimiter it uses.
+//! Both passes stream, so a file is never held decoded in memory.
+
+use encoding_rs::{DecoderResult, SHIFT_JIS};
+use std::io::Read;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextEncoding {
+    Utf8,
+    /// WHATWG's Shift_JIS, which is Microsoft's CP932 (what Excel writes in Japan).
+    ShiftJis,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(
+        "the file is neither UTF-8 (invalid byte at offset {utf8_offset}) nor Shift_JIS \
+         (invalid byte at offset {shift_jis_offset})"
+    )]
+    UnknownEncoding {
+        utf8_offset: u64,
+        shift_jis_offset: u64,
+    },
+    #[error("the file is empty")]
+    Empty,
+    #[error("could not read the file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+const CHUNK: usize = 64 * 1024;
+
+/// Where the first invalid UTF-8 byte is, if any.
+fn first_invalid_utf8(mut reader: impl Read) -> std::io::Result<Option<u64>> {
+    let mut buffer = vec![0u8; CHUNK + 4];
+    let mut carried = 0; // bytes of an incomplete character kept from the previous chunk
+    let mut offset = 0u64; // file offset of buffer[0]
+    loop {
+        let read = reader.read(&mut buffer[carried..carried + CHUNK])?;
+        let filled = carried + read;
+        if read == 0 {
+            return Ok((carried > 0).then_some(offset));
+        }
+        match std::str::from_utf8(&buffer[..filled]) {
+            Ok(_) => {
+                offset += filled as u64;
+                carried = 0;
+            }
+            Err(e) if e.error_len().is_some() => return Ok(Some(offset + e.valid_up_to() as u64)),
+            Err(e) => {
+                let valid = e.valid_up_to();
+                buffer.copy_within(valid..filled, 0);
+                carried = filled - valid;
+                offset += valid as u64;
+            }
+        }
+    }
+}
+
+/// Where the first byte is that Shift_JIS cannot decode, if any.
+fn first_invalid_shift_jis(mut reader: impl Read) -> std::io::Result<Option<u64>> {
+    let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
+    let mut input = vec![0u8; CHUNK];
+    let mut output = vec![0u8; CHUNK * 3];
+    let mut offset = 0u64; // file offset of input[0]
+    loop {
+        let read = reader.read(&mut input)?;
+        let last = read == 0;
+        let mut start = 0;
+        loop {
+            let (result, consumed, _) =
+                decoder.decode_to_utf8_without_replacement(&input[start..read], &mut output, last);
+            start += consumed;
+            match result {
+                DecoderResult::InputEmpty => break,
+                DecoderResult::OutputFull => continue,
+                DecoderResult::Malformed(bad, after) => {
+                    let at = offset + start as u64 - u64::from(bad) - u64::from(after);
+                    return Ok(Some(at));
+                }
+            }
+        }
+        if last {
+            return Ok(None);
+        }
+        offset += read as u64;
+    }
+}
+
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sniffed {
+    pub encoding: TextEncoding,
+    pub delimiter: u8,
+}
+
+/// Decides encoding and delimiter. `open` gives a fresh reader over the file each time.
+pub fn sniff<R: Read>(open: impl Fn() -> std::io::Result<R>) -> Result<Sniffed, SourceError> {
+    let encoding = match first_invalid_utf8(open()?)? {
+        None => TextEncoding::Utf8,
+        Some(utf8_offset) => match first_invalid_shift_jis(open()?)? {
+            None => TextEncoding::ShiftJis,
+            Some(shift_jis_offset) => {
+                return Err(SourceError::UnknownEncoding {
+                    utf8_offset,
+                    shift_jis_offset,
+                });
+            }
+        },
+    };
+    let mut first_line = String::new();
+    let mut decoded = decode(open()?, encoding);
+    let mut buffer = [0u8; 4096];
+    loop {
+        let read = decoded.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        first_line.push_str(&String::from_utf8_lossy(&buffer[..read]));
+        if first_line.contains('\n') || first_line.len() > 64 * 1024 {
+            break;
+        }
+    }
+    let header = first_line.lines().next().unwrap_or_default();
+    if header.trim().is_empty() {
+        return Err(SourceError::Empty);
+    }
+    let delimiter = if header.matches('\t').count() > header.matches(',').count() {
+        b'\t'
+    } else {
+        b','
+    };
+    Ok(Sniffed {
+        encoding,
+        delimiter,
+    })
+}
+
+/// The file as UTF-8, decoded as it is read; a UTF-8 byte order mark is dropped.
+pub fn decode<R: Read>(reader: R, encoding: TextEncoding) -> impl Read {
+    let encoding = match encoding {
+        TextEncoding::Utf8 => encoding_rs::UTF_8,
+        TextEncoding::ShiftJis => SHIFT_JIS,
+    };
+    encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding))
+        .build(reader)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    fn sniff_bytes(bytes: &[u8]) -> Result<Sniffed, SourceError> {
+        sniff(|| Ok(Cursor::new(bytes.to_vec())))
+    }
+
+    #[test]
+    fn detects_utf8_with_and_without_bom_and_shift_jis() {
+        let text = "契約番号,電話番号\nAB123456,03-1234-5678\n";
+        let utf8 = sniff_bytes(text.as_bytes()).unwrap();
+        assert_eq!(utf8.encoding, TextEncoding::Utf8);
+        assert_eq!(utf8.delimiter, b',');
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(sniff_bytes(&bom).unwrap().encoding, TextEncoding::Utf8);
+        let (sjis, _, _) = SHIFT_JIS.encode(text);
+        assert_eq!(sniff_bytes(&sjis).unwrap().encoding, TextEncoding::ShiftJis);
+        let mut decoded = String::new();
+        decode(Cursor::new(sjis.to_vec()), TextEncoding::ShiftJis)
+            .read_to_string(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, text);
+        let mut decoded = String::new();
+        decode(Cursor::new(bom), TextEncoding::Utf8)
+            .read_to_string(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, text, "the BOM is dropped");
+        let tsv = sniff_bytes("契約番号\t電話番号\nA,B\tC\n".as_bytes()).unwrap();
+        assert_eq!(tsv.delimiter, b'\t');
+    }
+
+    #[test]
+    fn a_file_in_neither_encoding_is_refused_with_offsets() {
+        // Valid ASCII, then 0xFF: invalid in UTF-8 and in Shift_JIS at the same offset.
+        let bytes = b"contract_number\nAB123456\n\xFF\xFFtail\n";
+        match sniff_bytes(bytes) {
+            Err(SourceError::UnknownEncoding {
+                utf8_offset,
+                shift_jis_offset,
+            }) => {
+                assert_eq!(utf8_offset, 25);
+                assert_eq!(shift_jis_offset, 25);
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert!(matches!(sniff_bytes(b""), Err(SourceError::Empty)));
+    }
+
+    #[test]
+    fn utf8_split_across_chunks_is_still_utf8() {
+        let mut text = "a".repeat(CHUNK - 1);
+        text.push('契');
+        text.push_str(",x\n");
+        assert_eq!(
+            first_invalid_utf8(Cursor::new(text.into_bytes())).unwrap(),
+            None
+        );
+        assert_eq!(
+            first_invalid_utf8(Cursor::new(b"ab\xE5\xA5".to_vec())).unwrap(),
+            Some(2),
+            "a truncated last character"
+        );
+    }
+}
