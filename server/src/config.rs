@@ -4,6 +4,9 @@
 //! Values are read verbatim: a pepper or a phone number is never reinterpreted as a number.
 
 use app::site::SiteInfo;
+use breachcheck::dataset::lifecycle::ApprovalPolicy;
+use breachcheck::digest::Profile;
+use breachcheck::identifier::ContractPattern;
 use breachcheck::pepper::{MIN_PEPPER_BYTES, Pepper};
 use breachcheck::staff::session::SessionPolicy;
 use secrecy::{ExposeSecret, SecretString};
@@ -80,6 +83,13 @@ pub struct Settings {
     pub body_limit_bytes: Option<usize>,
     pub session_idle_secs: Option<u64>,
     pub session_lifetime_secs: Option<u64>,
+    pub upload_limit_bytes: Option<usize>,
+    /// `argon2id` (default) or `hmac-sha256`: how new datasets are hashed.
+    pub hash_profile: Option<String>,
+    pub contract_pattern: Option<String>,
+    pub import_stale_secs: Option<u64>,
+    /// Lets the uploader approve their own list (for deployments with one admin).
+    pub single_admin_approval: Option<bool>,
 }
 
 impl Settings {
@@ -180,6 +190,33 @@ impl Settings {
                 "a whole number of seconds",
             )?);
         }
+        if let Some(v) = get("BREACHCHECK_UPLOAD_LIMIT_BYTES") {
+            self.upload_limit_bytes = Some(parsed(
+                "BREACHCHECK_UPLOAD_LIMIT_BYTES",
+                v,
+                "a whole number of bytes",
+            )?);
+        }
+        if let Some(v) = get("BREACHCHECK_HASH_PROFILE") {
+            self.hash_profile = Some(v);
+        }
+        if let Some(v) = get("BREACHCHECK_CONTRACT_PATTERN") {
+            self.contract_pattern = Some(v);
+        }
+        if let Some(v) = get("BREACHCHECK_IMPORT_STALE_SECS") {
+            self.import_stale_secs = Some(parsed(
+                "BREACHCHECK_IMPORT_STALE_SECS",
+                v,
+                "a whole number of seconds",
+            )?);
+        }
+        if let Some(v) = get("BREACHCHECK_SINGLE_ADMIN_APPROVAL") {
+            self.single_admin_approval = Some(parsed(
+                "BREACHCHECK_SINGLE_ADMIN_APPROVAL",
+                v,
+                "true or false",
+            )?);
+        }
         if let Some(v) = get("BREACHCHECK_SESSION_LIFETIME_SECS") {
             self.session_lifetime_secs = Some(parsed(
                 "BREACHCHECK_SESSION_LIFETIME_SECS",
@@ -209,6 +246,48 @@ pub struct Config {
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
     pub sessions: SessionPolicy,
+    pub datasets: DatasetSettings,
+}
+
+/// How affected-customer lists are read, hashed and published.
+#[derive(Clone, Debug)]
+pub struct DatasetSettings {
+    pub upload_limit_bytes: usize,
+    pub profile: Profile,
+    pub pattern: ContractPattern,
+    /// A running import whose heartbeat is older than this is taken for dead.
+    pub stale_after: Duration,
+    pub approval: ApprovalPolicy,
+}
+
+impl DatasetSettings {
+    fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
+        let profile = match &settings.hash_profile {
+            None => Profile::default(),
+            Some(name) => Profile::parse(name).ok_or(ConfigError::InvalidValue {
+                name: "BREACHCHECK_HASH_PROFILE",
+                expected: "argon2id or hmac-sha256",
+            })?,
+        };
+        let pattern = match &settings.contract_pattern {
+            None => ContractPattern::default(),
+            Some(source) => {
+                ContractPattern::parse(source).map_err(|_| ConfigError::InvalidValue {
+                    name: "BREACHCHECK_CONTRACT_PATTERN",
+                    expected: "a regular expression such as ^[A-Z0-9]{6,20}$",
+                })?
+            }
+        };
+        Ok(Self {
+            upload_limit_bytes: settings.upload_limit_bytes.unwrap_or(50 * 1024 * 1024),
+            profile,
+            pattern,
+            stale_after: Duration::from_secs(settings.import_stale_secs.unwrap_or(60)),
+            approval: ApprovalPolicy {
+                two_person: !settings.single_admin_approval.unwrap_or(false),
+            },
+        })
+    }
 }
 
 const DEV_SITE_NAME: &str = "Example Telecom (development)";
@@ -227,6 +306,7 @@ impl Config {
             check_production(&settings, &data_dir)?;
         }
         let pepper = resolve_pepper(&settings, &data_dir)?;
+        let datasets = DatasetSettings::from_settings(&settings)?;
         let database_url = settings
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}/breachcheck.db", data_dir.display()).into());
@@ -263,6 +343,7 @@ impl Config {
                     ..defaults
                 }
             },
+            datasets,
             data_dir,
         })
     }

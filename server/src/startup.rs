@@ -6,6 +6,7 @@ use breachcheck::storage::{Database, StorageError};
 use secrecy::ExposeSecret;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,7 @@ pub struct Application {
     local_addr: SocketAddr,
     router: Router,
     database: Database,
+    stale_imports_after: std::time::Duration,
 }
 
 impl Application {
@@ -32,6 +34,10 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let database = Database::connect(config.database_url.expose_secret()).await?;
         database.migrate().await?;
+        // Imports that were running when a process died are failed now, before anything
+        // is served, and then by the sweeper that runs alongside the server.
+        let stale_imports_after = config.datasets.stale_after;
+        sweep_stale_imports(&database, stale_imports_after).await;
         let bind = |source| StartupError::Bind {
             addr: config.addr,
             source,
@@ -45,6 +51,7 @@ impl Application {
             local_addr,
             router,
             database,
+            stale_imports_after,
         })
     }
 
@@ -72,11 +79,31 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        let sweeper = tokio::spawn({
+            let (database, stale) = (self.database.clone(), self.stale_imports_after);
+            async move {
+                let mut every = tokio::time::interval((stale / 2).max(Duration::from_secs(1)));
+                loop {
+                    every.tick().await;
+                    sweep_stale_imports(&database, stale).await;
+                }
+            }
+        });
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        sweeper.abort();
+        served?;
         self.database.close().await;
         Ok(())
+    }
+}
+
+async fn sweep_stale_imports(database: &Database, stale_after: Duration) {
+    match breachcheck::import::job::fail_stale(database, stale_after).await {
+        Ok(0) => {}
+        Ok(failed) => tracing::warn!(failed, "failed imports whose process had stopped"),
+        Err(error) => tracing::error!(%error, "could not sweep stale imports"),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The `breachcheck` command line.
 
+mod import;
 mod user;
 
 use crate::{Application, Config, Settings, telemetry};
@@ -35,6 +36,8 @@ enum Command {
         #[command(subcommand)]
         command: user::UserCommand,
     },
+    /// Import a list of affected customers as a draft dataset.
+    Import(import::ImportArgs),
     /// Inspect the audit log.
     Audit {
         #[command(subcommand)]
@@ -70,6 +73,12 @@ pub fn main() -> ExitCode {
             Command::Audit {
                 command: AuditCommand::Verify,
             } => verify_audit_log(config).await,
+            Command::Import(args) => {
+                let database = connect(&config).await?;
+                let outcome = import::run(args, &config, &database).await;
+                database.close().await;
+                outcome
+            }
             Command::User { command } => {
                 let database = connect(&config).await?;
                 let outcome = user::run(command, &config, &database).await;

@@ -351,3 +351,119 @@ async fn no_contract_number_of_the_file_is_stored_in_the_database() {
         "the search does read the file"
     );
 }
+
+/// The real binary imports with argon2 and is killed mid-job; the next start fails the job
+/// and removes its digests, and the list that was active stays active.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_import_leaves_no_half_imported_list() {
+    use std::time::{Duration, Instant};
+    let app = spawn_app().await;
+    let admin = staff_proof(&app, "first@example.com", Role::Admin).await;
+    let second = staff_proof(&app, "second@example.com", Role::Admin).await;
+    let incident = new_incident(&app, &admin, "order-system-2025").await;
+    let importer = importer(&app, Profile::HmacSha256).await;
+    let (active, _) = import(
+        &importer,
+        &admin,
+        incident,
+        b"contract\nAB123456\n".to_vec(),
+    )
+    .await;
+    lifecycle::approve(
+        &second.as_admin().unwrap(),
+        &app.database,
+        active,
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    lifecycle::activate(&second.as_admin().unwrap(), &app.database, active)
+        .await
+        .unwrap();
+
+    let file = app.scratch_dir().join("large.csv");
+    let mut rows = String::from("contract_number\n");
+    for i in 0..2000 {
+        rows.push_str(&format!("KL{:06}\n", i));
+    }
+    std::fs::write(&file, rows).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_breachcheck"))
+        .args(["import", "--incident", "order-system-2025", "--file"])
+        .arg(&file)
+        .env("DATABASE_URL", &app.database_url)
+        .env("BREACHCHECK_PEPPER", TEST_PEPPER)
+        .env("BREACHCHECK_DATA_DIR", app.scratch_dir())
+        .env("BREACHCHECK_HASH_PROFILE", "argon2id")
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let running = loop {
+        let job: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT dataset_id, done_rows FROM import_jobs WHERE status = 'running'",
+        )
+        .fetch_optional(app.database.pool())
+        .await
+        .unwrap();
+        match job {
+            Some((dataset, done)) if done > 0 => break DatasetId(dataset),
+            _ if Instant::now() > deadline => panic!("the import never made progress"),
+            _ => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM affected WHERE dataset_id = $1")
+        .bind(running.0)
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert!(
+        stored > 0,
+        "the job had stored part of the list when it was killed"
+    );
+
+    // Restart: a new server on the same database, which takes a silent job for dead.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let mut settings = crate::helpers::test_settings();
+    settings.database_url = Some(app.database_url.clone().into());
+    settings.data_dir = Some(app.scratch_dir().join("restart"));
+    settings.import_stale_secs = Some(1);
+    let config = server::Config::from_settings(settings).unwrap();
+    let restarted = server::Application::build(config).await.unwrap();
+    drop(restarted);
+
+    let status: String = sqlx::query_scalar("SELECT status FROM import_jobs WHERE dataset_id = $1")
+        .bind(running.0)
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "failed");
+    let half = lifecycle::find(&app.database, running)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(half.status, Status::Failed);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM affected WHERE dataset_id = $1")
+        .bind(running.0)
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "its digests are gone");
+    let untouched = lifecycle::find(&app.database, active)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(untouched.status, Status::Active);
+    let hits = lookup::find(
+        &app.database,
+        &importer.digester,
+        Kind::Contract,
+        "AB123456",
+    )
+    .await
+    .unwrap();
+    assert_eq!(hits.len(), 1, "the active list still answers");
+}
