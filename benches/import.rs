@@ -29,7 +29,13 @@ fn write_list(path: &std::path::Path, rows: usize) {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     writeln!(out, "契約番号,電話番号,会社名").unwrap();
     for i in 0..rows {
-        writeln!(out, "BX{i:08},03-{:04}-{:04},株式会社サンプル{i}", i / 10_000, i % 10_000).unwrap();
+        writeln!(
+            out,
+            "BX{i:08},03-{:04}-{:04},株式会社サンプル{i}",
+            i / 10_000,
+            i % 10_000
+        )
+        .unwrap();
     }
 }
 
@@ -65,7 +71,10 @@ async fn main() {
         pattern: ContractPattern::default(),
     };
     println!("import benchmark: hmac-sha256, SQLite, file on disk");
-    println!("{:>9} {:>9} {:>12} {:>14}", "rows", "seconds", "rows/s", "peak RSS MiB");
+    println!(
+        "{:>9} {:>9} {:>12} {:>14}",
+        "rows", "seconds", "rows/s", "peak RSS MiB"
+    );
     for rows in [10_000usize, 100_000] {
         let path = dir.path().join(format!("list-{rows}.csv"));
         write_list(&path, rows);
