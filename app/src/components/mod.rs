@@ -1,7 +1,9 @@
+mod code_input;
 mod footer;
 mod header;
 mod language_switch;
 
+pub use code_input::CodeInput;
 pub use footer::SiteFooter;
 pub use header::SiteHeader;
 pub use language_switch::LanguageSwitch;

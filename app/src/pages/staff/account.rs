@@ -1,6 +1,7 @@
 //! `/staff/account`: what every staff member may change about their own account.
 
 use super::users::error_message;
+use crate::components::CodeInput;
 use crate::staff_api::pending_totp;
 use crate::use_strings;
 use leptos::prelude::*;
@@ -111,21 +112,5 @@ fn AuthenticatorSection() -> impl IntoView {
     view! {
         <h2>{move || s().account_totp_heading}</h2>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
-    }
-}
-
-#[component]
-fn CodeInput(id: &'static str) -> impl IntoView {
-    view! {
-        <input
-            id=id
-            name="code"
-            type="text"
-            inputmode="numeric"
-            autocomplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxlength="6"
-            required
-        />
     }
 }

@@ -1,6 +1,7 @@
 //! Signing in: email and password, then the TOTP code. Plain forms posted to the server,
 //! which answers with a redirect, so they work the same with JavaScript off.
 
+use crate::components::CodeInput;
 use crate::{i18n::Strings, use_strings};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -70,16 +71,7 @@ pub fn StaffCodePage() -> impl IntoView {
         <p>{move || s().staff_code_intro}</p>
         <form class="form" method="post" action="/staff/login/code">
             <label for="code">{move || s().staff_code}</label>
-            <input
-                id="code"
-                name="code"
-                type="text"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                pattern="[0-9]{6}"
-                maxlength="6"
-                required
-            />
+            <CodeInput id="code"/>
             <button type="submit">{move || s().staff_sign_in}</button>
         </form>
         <p>
