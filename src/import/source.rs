@@ -76,7 +76,8 @@ fn first_invalid_shift_jis(mut reader: impl Read) -> std::io::Result<Option<u64>
                 DecoderResult::InputEmpty => break,
                 DecoderResult::OutputFull => continue,
                 DecoderResult::Malformed(bad, after) => {
-                    let at = offset + start as u64 - u64::from(bad) - u64::from(after);
+                    let at =
+                        (offset + start as u64).saturating_sub(u64::from(bad) + u64::from(after));
                     return Ok(Some(at));
                 }
             }
