@@ -12,7 +12,6 @@ pub mod digest;
 #[cfg(feature = "server")]
 pub mod hashing_pool;
 pub mod identifier;
-#[cfg(feature = "server")]
 pub mod import;
 #[cfg(feature = "server")]
 pub mod pepper;

@@ -3,6 +3,8 @@
 //! Each language is one value of [`Strings`]; a string missing in either language is a
 //! compile error, not a blank on the page.
 
+pub mod data;
+
 use serde::{Deserialize, Serialize};
 
 /// The cookie that remembers a visitor's choice of language.
@@ -200,6 +202,8 @@ pub struct Strings {
     pub error_wrong_password: &'static str,
     pub staff_password_changed: &'static str,
     pub staff_account_link: &'static str,
+    /// The incident and affected-list pages.
+    pub data: &'static data::DataStrings,
 }
 
 pub static JA: Strings = Strings {
@@ -306,6 +310,7 @@ pub static JA: Strings = Strings {
     error_wrong_password: "現在のパスワードが正しくありません。",
     staff_password_changed: "パスワードを変更しました。新しいパスワードでサインインしてください。",
     staff_account_link: "あなたのアカウント",
+    data: &data::JA,
 };
 
 pub static EN: Strings = Strings {
@@ -412,6 +417,7 @@ pub static EN: Strings = Strings {
     error_wrong_password: "The current password is wrong.",
     staff_password_changed: "Your password has been changed. Please sign in with the new one.",
     staff_account_link: "Your account",
+    data: &data::EN,
 };
 
 #[cfg(test)]

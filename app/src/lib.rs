@@ -2,6 +2,7 @@
 //! (`hydrate`). Pages never open a database connection; server functions call the core.
 
 pub mod components;
+pub mod dataset_api;
 pub mod i18n;
 pub mod pages;
 pub mod site;
@@ -22,8 +23,9 @@ use leptos_router::{
     path,
 };
 use pages::staff::{
-    StaffAccountPage, StaffAuditPage, StaffCodePage, StaffEnrolmentPage, StaffHomePage,
-    StaffSignInPage, StaffUsersPage,
+    StaffAccountPage, StaffAuditPage, StaffCodePage, StaffDatasetPage, StaffDatasetsPage,
+    StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentsPage, StaffSignInPage,
+    StaffUploadPage, StaffUsersPage,
 };
 use pages::{HomePage, NotFound};
 use site::Boot;
@@ -74,6 +76,31 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/staff/users/:id/enrolment")
                         view=StaffEnrolmentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/incidents")
+                        view=StaffIncidentsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/datasets")
+                        view=StaffDatasetsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/datasets/new")
+                        view=StaffUploadPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/datasets/:id")
+                        view=StaffDatasetPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/imports/:job")
+                        view=StaffImportPage
                         ssr=SsrMode::Async
                     />
                     <Route

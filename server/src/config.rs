@@ -84,6 +84,8 @@ pub struct Settings {
     pub session_idle_secs: Option<u64>,
     pub session_lifetime_secs: Option<u64>,
     pub upload_limit_bytes: Option<usize>,
+    /// How long an upload request may take (slow links, large lists).
+    pub upload_timeout_secs: Option<u64>,
     /// `argon2id` (default) or `hmac-sha256`: how new datasets are hashed.
     pub hash_profile: Option<String>,
     pub contract_pattern: Option<String>,
@@ -197,6 +199,13 @@ impl Settings {
                 "a whole number of bytes",
             )?);
         }
+        if let Some(v) = get("BREACHCHECK_UPLOAD_TIMEOUT_SECS") {
+            self.upload_timeout_secs = Some(parsed(
+                "BREACHCHECK_UPLOAD_TIMEOUT_SECS",
+                v,
+                "a whole number of seconds",
+            )?);
+        }
         if let Some(v) = get("BREACHCHECK_HASH_PROFILE") {
             self.hash_profile = Some(v);
         }
@@ -253,6 +262,7 @@ pub struct Config {
 #[derive(Clone, Debug)]
 pub struct DatasetSettings {
     pub upload_limit_bytes: usize,
+    pub upload_timeout: Duration,
     pub profile: Profile,
     pub pattern: ContractPattern,
     /// A running import whose heartbeat is older than this is taken for dead.
@@ -280,6 +290,7 @@ impl DatasetSettings {
         };
         Ok(Self {
             upload_limit_bytes: settings.upload_limit_bytes.unwrap_or(50 * 1024 * 1024),
+            upload_timeout: Duration::from_secs(settings.upload_timeout_secs.unwrap_or(600)),
             profile,
             pattern,
             stale_after: Duration::from_secs(settings.import_stale_secs.unwrap_or(60)),

@@ -1,6 +1,6 @@
 //! The middleware stack, outermost first: request id, tracing span, security headers,
-//! plain-language bodies for bare errors, timeout, request body limit, same-origin check
-//! for state-changing requests.
+//! plain-language bodies for bare errors, same-origin check for state-changing requests.
+//! Timeouts and body limits differ per group of routes: [`with_limits`].
 
 use crate::config::Config;
 use axum::{
@@ -68,14 +68,26 @@ pub fn apply(router: Router, config: &Config) -> Router {
         .layer(option_layer(hsts))
         // A bug that panics becomes a plain 500 for that request, not a dropped connection.
         .layer(CatchPanicLayer::custom(panicked))
-        .layer(axum::middleware::map_response(explain_bare_errors))
-        .layer(HandleErrorLayer::new(timed_out))
-        .layer(TimeoutLayer::new(config.request_timeout))
-        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes));
+        .layer(axum::middleware::map_response(explain_bare_errors));
     // Innermost, on the router itself: it sees requests after the body limit.
     router
         .layer(axum::middleware::from_fn(crate::csrf::require_same_origin))
         .layer(layers)
+}
+
+/// The time and body size a group of routes allows; applied per group (see
+/// `routes::router`) because uploads need far more of both than anything else.
+pub fn with_limits<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    body_limit_bytes: usize,
+    timeout: std::time::Duration,
+) -> Router<S> {
+    router.layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(timed_out))
+            .layer(TimeoutLayer::new(timeout))
+            .layer(RequestBodyLimitLayer::new(body_limit_bytes)),
+    )
 }
 
 /// One span per request; the path only, never the query string, which may one day carry

@@ -2,6 +2,9 @@
 
 use crate::{config::Config, middleware, routes};
 use axum::Router;
+use breachcheck::digest::Digester;
+use breachcheck::hashing_pool::HashingPool;
+use breachcheck::import::job::Importer;
 use breachcheck::storage::{Database, StorageError};
 use secrecy::ExposeSecret;
 use std::future::Future;
@@ -44,7 +47,19 @@ impl Application {
         };
         let listener = TcpListener::bind(config.addr).await.map_err(bind)?;
         let local_addr = listener.local_addr().map_err(bind)?;
-        let router = routes::router(&config, database.clone());
+        let importer = Importer {
+            db: database.clone(),
+            pool: HashingPool::for_this_machine(),
+            digester: Digester::for_deployment(
+                &database,
+                config.datasets.profile,
+                config.pepper.clone(),
+            )
+            .await
+            .map_err(StartupError::Storage)?,
+            pattern: config.datasets.pattern.clone(),
+        };
+        let router = routes::router(&config, database.clone(), importer);
         let router = middleware::apply(router, &config);
         Ok(Self {
             listener,

@@ -688,3 +688,14 @@ pub async fn report_of(
         .flatten()
         .and_then(|json| serde_json::from_str(&json).ok()))
 }
+
+/// The newest import job of a dataset (its page links to the job's progress).
+pub async fn job_of(db: &Database, dataset: DatasetId) -> Result<Option<JobId>, StorageError> {
+    let job: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM import_jobs WHERE dataset_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(dataset.0)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(job.map(JobId))
+}

@@ -2,11 +2,54 @@
 //! was refused, with its line number and reason. It holds no identifier, so it is stored
 //! with the dataset and shown to admins as it is.
 
+use super::TextEncoding;
 use super::columns::Column;
-use super::row::RowReason;
-use super::source::TextEncoding;
+use crate::identifier::{ContractRejection, DomainRejection, PhoneRejection};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Why a row was refused. Never carries the identifier itself, so a report can be shown
+/// and stored; only a category name from the file is echoed (it is not personal data).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum RowReason {
+    Contract {
+        problem: ContractRejection,
+    },
+    Domain {
+        problem: DomainRejection,
+    },
+    Email {
+        problem: DomainRejection,
+    },
+    Phone {
+        problem: PhoneRejection,
+    },
+    /// The file has a phone column, so every contract number needs its phone.
+    PhoneMissing,
+    /// A phone verifies a contract number; on its own it identifies nothing.
+    PhoneWithoutContract,
+    NoIdentifier,
+    UnknownCategory {
+        name: String,
+    },
+}
+
+impl RowReason {
+    /// The column the problem is in.
+    pub fn column(&self) -> Option<Column> {
+        match self {
+            RowReason::Contract { .. } => Some(Column::ContractNumber),
+            RowReason::Domain { .. } => Some(Column::Domain),
+            RowReason::Email { .. } => Some(Column::Email),
+            RowReason::Phone { .. } | RowReason::PhoneMissing => Some(Column::Phone),
+            RowReason::PhoneWithoutContract => Some(Column::ContractNumber),
+            RowReason::NoIdentifier => None,
+            RowReason::UnknownCategory { .. } => Some(Column::Categories),
+        }
+    }
+}
+
 
 /// Rejected rows listed one by one; beyond this only the count grows.
 pub const MAX_LISTED: usize = 10_000;

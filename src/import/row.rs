@@ -1,54 +1,9 @@
 //! One row of the file: canonical identifiers out, or the reasons it was refused.
 
 use super::columns::{Column, ColumnMap};
+pub use super::report::RowReason;
 use crate::dataset::category::Categories;
-use crate::identifier::{
-    ContractNumber, ContractPattern, ContractRejection, Domain, DomainRejection, Kind, Phone,
-    PhoneRejection, contract_with_phone,
-};
-use serde::{Deserialize, Serialize};
-
-/// Why a row was refused. Never carries the identifier itself, so a report can be shown
-/// and stored; only a category name from the file is echoed (it is not personal data).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum RowReason {
-    Contract {
-        problem: ContractRejection,
-    },
-    Domain {
-        problem: DomainRejection,
-    },
-    Email {
-        problem: DomainRejection,
-    },
-    Phone {
-        problem: PhoneRejection,
-    },
-    /// The file has a phone column, so every contract number needs its phone.
-    PhoneMissing,
-    /// A phone verifies a contract number; on its own it identifies nothing.
-    PhoneWithoutContract,
-    NoIdentifier,
-    UnknownCategory {
-        name: String,
-    },
-}
-
-impl RowReason {
-    /// The column the problem is in.
-    pub fn column(&self) -> Option<Column> {
-        match self {
-            RowReason::Contract { .. } => Some(Column::ContractNumber),
-            RowReason::Domain { .. } => Some(Column::Domain),
-            RowReason::Email { .. } => Some(Column::Email),
-            RowReason::Phone { .. } | RowReason::PhoneMissing => Some(Column::Phone),
-            RowReason::PhoneWithoutContract => Some(Column::ContractNumber),
-            RowReason::NoIdentifier => None,
-            RowReason::UnknownCategory { .. } => Some(Column::Categories),
-        }
-    }
-}
+use crate::identifier::{ContractNumber, ContractPattern, Domain, Kind, Phone, contract_with_phone};
 
 /// What one accepted row contributes: (kind, canonical text, category bits).
 pub type Entries = Vec<(Kind, String, i64)>;

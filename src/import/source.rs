@@ -5,13 +5,7 @@
 use encoding_rs::{DecoderResult, SHIFT_JIS};
 use std::io::Read;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TextEncoding {
-    Utf8,
-    /// WHATWG's Shift_JIS, which is Microsoft's CP932 (what Excel writes in Japan).
-    ShiftJis,
-}
+pub use super::TextEncoding;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {

@@ -1,21 +1,24 @@
 //! The router: Leptos pages and server functions, plus the few routes that are not pages.
 
+mod datasets;
 mod health;
 mod language;
 mod staff_account;
 mod staff_sign_in;
 mod staff_users;
 
-use crate::config::{Config, Environment};
+use crate::config::{Config, DatasetSettings, Environment};
+use crate::middleware::with_limits;
 use crate::staff_auth::{self, SessionCookie};
 use app::{App, shell, site::SiteInfo};
 use axum::{
     Router,
     extract::FromRef,
     handler::HandlerWithoutStateExt,
+    extract::DefaultBodyLimit,
     routing::{MethodRouter, get, post},
 };
-use breachcheck::hashing_pool::HashingPool;
+use breachcheck::import::job::Importer;
 use breachcheck::staff::policy::PasswordRejection;
 use breachcheck::staff::sign_in::SignIn;
 use breachcheck::staff::throttle::ThrottlePolicy;
@@ -33,9 +36,14 @@ pub struct AppState {
     pub environment: Environment,
     pub sign_in: SignIn,
     pub session_cookie: SessionCookie,
+    pub importer: Importer,
+    pub datasets: DatasetSettings,
 }
 
-pub fn router(config: &Config, database: Database) -> Router {
+/// Extra room for the multipart envelope around an uploaded file.
+const MULTIPART_SLACK_BYTES: usize = 64 * 1024;
+
+pub fn router(config: &Config, database: Database, importer: Importer) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("breachcheck")
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -49,15 +57,23 @@ pub fn router(config: &Config, database: Database) -> Router {
         environment: config.environment,
         sign_in: SignIn {
             db: database.clone(),
-            pool: HashingPool::for_this_machine(),
+            // One pool for every argon2 computation of the process: sign-ins and imports
+            // share the cores instead of each claiming all of them.
+            pool: importer.pool.clone(),
             sessions: config.sessions,
             throttle: ThrottlePolicy::default(),
             pepper: config.pepper.clone(),
         },
         session_cookie: SessionCookie::for_environment(config.environment),
+        importer,
+        datasets: config.datasets.clone(),
     };
     let site = config.site.clone();
-    let context = move || provide_server_context(site.clone(), database.clone());
+    let rules = app::dataset_api::DatasetRules {
+        two_person: config.datasets.approval.two_person,
+        upload_limit_bytes: config.datasets.upload_limit_bytes as u64,
+    };
+    let context = move || provide_server_context(site.clone(), database.clone(), rules);
     let app_shell = {
         let options = leptos_options.clone();
         move || shell(options.clone())
@@ -70,17 +86,41 @@ pub fn router(config: &Config, database: Database) -> Router {
         .append_index_html_on_directories(false)
         .not_found_service(not_found.into_service());
 
-    Router::new()
+    let everything_else = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch))
+        .route(
+            "/staff/datasets/{id}/rejected.csv",
+            get(datasets::rejected_csv),
+        )
         .merge(staff_forms())
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
         .fallback_service(
             tower::ServiceBuilder::new()
                 .layer(CompressionLayer::new())
                 .service(site_files),
-        )
+        );
+    let everything_else = with_limits(
+        everything_else,
+        config.body_limit_bytes,
+        config.request_timeout,
+    );
+    // Uploads alone may be large and slow; the file itself is counted by the handler.
+    let uploads = upload_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, method)| {
+            router.route(path, method)
+        })
+        .layer(DefaultBodyLimit::disable());
+    let uploads = with_limits(
+        uploads,
+        config.datasets.upload_limit_bytes + MULTIPART_SLACK_BYTES,
+        config.datasets.upload_timeout,
+    );
+
+    everything_else
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             staff_auth::authenticate,
@@ -105,6 +145,23 @@ fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(staff_account::confirm_totp),
         ),
         ("/staff/users", post(staff_users::add)),
+        ("/staff/incidents", post(datasets::create_incident)),
+        (
+            "/staff/datasets/{id}/approve",
+            datasets::step(datasets::Step::Approve),
+        ),
+        (
+            "/staff/datasets/{id}/activate",
+            datasets::step(datasets::Step::Activate),
+        ),
+        (
+            "/staff/datasets/{id}/roll-back",
+            datasets::step(datasets::Step::RollBack),
+        ),
+        (
+            "/staff/datasets/{id}/retire",
+            datasets::step(datasets::Step::Retire),
+        ),
         ("/staff/users/{id}/disable", post(staff_users::disable)),
         ("/staff/users/{id}/enable", post(staff_users::enable)),
         ("/staff/users/{id}/role", post(staff_users::change_role)),
@@ -115,10 +172,16 @@ fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// The paths of [`staff_form_routes`], all answering POST.
+/// Form posts that carry a file: their own body limit and timeout.
+fn upload_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![("/staff/datasets", post(datasets::upload))]
+}
+
+/// The paths of [`staff_form_routes`] and [`upload_routes`], all answering POST.
 pub fn staff_form_paths() -> Vec<&'static str> {
     staff_form_routes()
         .into_iter()
+        .chain(upload_routes())
         .map(|(path, _)| path)
         .collect()
 }
@@ -141,7 +204,12 @@ fn password_error_code(rejection: &PasswordRejection) -> &'static str {
     }
 }
 
-fn provide_server_context(site: SiteInfo, database: Database) {
+fn provide_server_context(
+    site: SiteInfo,
+    database: Database,
+    rules: app::dataset_api::DatasetRules,
+) {
     provide_context(site);
     provide_context(database);
+    provide_context(rules);
 }

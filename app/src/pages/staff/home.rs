@@ -69,6 +69,12 @@ pub fn StaffHomePage() -> impl IntoView {
                             <a href="/staff/users">{move || s().staff_manage_users}</a>
                         </li>
                         <li>
+                            <a href="/staff/incidents">{move || s().data.incidents_link}</a>
+                        </li>
+                        <li>
+                            <a href="/staff/datasets">{move || s().data.datasets_link}</a>
+                        </li>
+                        <li>
                             <a href="/staff/audit">{move || s().staff_audit_link}</a>
                         </li>
                     </ul>

@@ -1,0 +1,258 @@
+//! Server functions of the incident and affected-list pages (admins only). They read;
+//! every change is a form post handled by the server's routes.
+
+use breachcheck::import::report::ImportReport;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the server tells the pages about dataset rules; provided as context on the server.
+#[derive(Clone, Copy, Debug)]
+pub struct DatasetRules {
+    pub two_person: bool,
+    pub upload_limit_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryLabel {
+    pub ja: String,
+    pub en: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncidentView {
+    pub id: i64,
+    pub slug: String,
+    pub title_ja: String,
+    pub title_en: String,
+    pub occurred_from: Option<String>,
+    pub occurred_to: Option<String>,
+    pub announced_on: Option<String>,
+    pub categories: Vec<CategoryLabel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DatasetRow {
+    pub id: i64,
+    pub status: String,
+    pub row_count: i64,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncidentDatasets {
+    pub incident: IncidentView,
+    pub datasets: Vec<DatasetRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DatasetDetail {
+    pub row: DatasetRow,
+    pub incident: IncidentView,
+    pub profile: String,
+    pub has_phone: bool,
+    pub fingerprint: Option<String>,
+    /// Display names; `None` for an upload from the command line.
+    pub uploaded_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub activated_by: Option<String>,
+    /// Whether the caller may approve it now (a draft, and not their own upload when two
+    /// people are required).
+    pub may_approve: bool,
+    pub job: Option<i64>,
+    pub report: Option<ImportReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProgressView {
+    pub job: i64,
+    pub dataset: i64,
+    /// `running`, `done` or `failed`.
+    pub status: String,
+    pub total_rows: i64,
+    pub done_rows: i64,
+    pub rows_per_second: Option<u64>,
+    pub seconds_left: Option<u64>,
+    pub error: Option<String>,
+}
+
+impl ProgressView {
+    pub fn percent(&self) -> u64 {
+        match self.status.as_str() {
+            "done" => 100,
+            _ if self.total_rows <= 0 => 0,
+            _ => (self.done_rows.max(0) as u64 * 100 / self.total_rows as u64).min(100),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UploadForm {
+    pub incidents: Vec<IncidentView>,
+    pub limit_bytes: u64,
+}
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use super::*;
+    use breachcheck::dataset::incident::Incident;
+    use breachcheck::dataset::lifecycle::Dataset;
+
+    pub fn incident(incident: Incident) -> IncidentView {
+        IncidentView {
+            id: incident.id.0,
+            categories: incident
+                .categories
+                .iter()
+                .map(|c| CategoryLabel {
+                    ja: c.label(true),
+                    en: c.label(false),
+                })
+                .collect(),
+            slug: incident.slug,
+            title_ja: incident.title_ja,
+            title_en: incident.title_en,
+            occurred_from: incident.occurred_from,
+            occurred_to: incident.occurred_to,
+            announced_on: incident.announced_on,
+        }
+    }
+
+    pub fn row(dataset: &Dataset) -> DatasetRow {
+        DatasetRow {
+            id: dataset.id.0,
+            status: dataset.status.as_str().to_owned(),
+            row_count: dataset.row_count,
+            created_at: breachcheck::audit::format_utc(dataset.created_at),
+        }
+    }
+
+    /// Rows per second since the job started, and the seconds the rest should take.
+    pub fn rate(progress: &breachcheck::import::job::Progress) -> (Option<u64>, Option<u64>) {
+        let elapsed_ms = (progress.updated_at - progress.started_at).max(0) as u64;
+        if progress.done_rows <= 0 || elapsed_ms == 0 {
+            return (None, None);
+        }
+        let done = progress.done_rows as u64;
+        let per_second = done * 1000 / elapsed_ms;
+        let left = (progress.total_rows.max(0) as u64).saturating_sub(done);
+        let seconds_left = (left * elapsed_ms).div_ceil(done * 1000);
+        (Some(per_second), Some(seconds_left))
+    }
+}
+
+#[server(endpoint = "staff/incidents")]
+pub async fn list_incidents() -> Result<Vec<IncidentView>, ServerFnError> {
+    use crate::staff_api::access;
+    let me = access::caller()?;
+    access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let incidents = breachcheck::dataset::incident::list(&db)
+        .await
+        .map_err(access::internal)?;
+    Ok(incidents.into_iter().map(convert::incident).collect())
+}
+
+#[server(endpoint = "staff/upload_form")]
+pub async fn load_upload_form() -> Result<UploadForm, ServerFnError> {
+    let incidents = list_incidents().await?;
+    let rules = expect_context::<DatasetRules>();
+    Ok(UploadForm {
+        incidents,
+        limit_bytes: rules.upload_limit_bytes,
+    })
+}
+
+#[server(endpoint = "staff/datasets")]
+pub async fn list_datasets() -> Result<Vec<IncidentDatasets>, ServerFnError> {
+    use crate::staff_api::access;
+    use breachcheck::dataset::{incident, lifecycle};
+    let me = access::caller()?;
+    access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let mut listing = Vec::new();
+    for found in incident::list(&db).await.map_err(access::internal)? {
+        let datasets = lifecycle::list(&db, found.id)
+            .await
+            .map_err(access::internal)?;
+        listing.push(IncidentDatasets {
+            incident: convert::incident(found),
+            datasets: datasets.iter().map(convert::row).collect(),
+        });
+    }
+    Ok(listing)
+}
+
+#[server(endpoint = "staff/dataset")]
+pub async fn load_dataset(id: i64) -> Result<DatasetDetail, ServerFnError> {
+    use crate::staff_api::access;
+    use breachcheck::dataset::{DatasetId, Status, incident, lifecycle};
+    use breachcheck::import::job;
+    let me = access::caller()?;
+    let admin = access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let rules = expect_context::<DatasetRules>();
+    let dataset = lifecycle::find(&db, DatasetId(id))
+        .await
+        .map_err(access::internal)?
+        .ok_or_else(access::not_found)?;
+    let owner = incident::find(&db, dataset.incident_id)
+        .await
+        .map_err(access::internal)?
+        .ok_or_else(access::not_found)?;
+    let staff = breachcheck::staff::admin::list(&admin, &db)
+        .await
+        .map_err(access::internal)?;
+    let name = |who: Option<breachcheck::staff::StaffId>| {
+        who.map(|id| {
+            staff
+                .iter()
+                .find(|s| s.id == id)
+                .map_or_else(|| format!("#{}", id.0), |s| s.display_name.clone())
+        })
+    };
+    let may_approve = dataset.status == Status::Draft
+        && !(rules.two_person && dataset.uploaded_by == Some(me.staff_id()));
+    let report = job::report_of(&db, dataset.id)
+        .await
+        .map_err(access::internal)?;
+    let job = job::job_of(&db, dataset.id)
+        .await
+        .map_err(access::internal)?;
+    Ok(DatasetDetail {
+        row: convert::row(&dataset),
+        incident: convert::incident(owner),
+        profile: dataset.profile.clone(),
+        has_phone: dataset.has_phone,
+        fingerprint: dataset.fingerprint.clone(),
+        uploaded_by: name(dataset.uploaded_by),
+        approved_by: name(dataset.approved_by),
+        activated_by: name(dataset.activated_by),
+        may_approve,
+        job: job.map(|j| j.0),
+        report,
+    })
+}
+
+#[server(endpoint = "staff/import_progress")]
+pub async fn import_progress(job: i64) -> Result<ProgressView, ServerFnError> {
+    use crate::staff_api::access;
+    use breachcheck::import::job::{JobId, progress_of};
+    let me = access::caller()?;
+    access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let progress = progress_of(&db, JobId(job))
+        .await
+        .map_err(access::internal)?
+        .ok_or_else(access::not_found)?;
+    let (rows_per_second, seconds_left) = convert::rate(&progress);
+    Ok(ProgressView {
+        job: progress.job.0,
+        dataset: progress.dataset.0,
+        status: progress.status,
+        total_rows: progress.total_rows,
+        done_rows: progress.done_rows,
+        rows_per_second,
+        seconds_left,
+        error: progress.error,
+    })
+}

@@ -1,0 +1,225 @@
+//! `/staff/datasets/:id`: one affected-customer list — its import report, who did what,
+//! and the next step of publishing it (approve, publish, roll back, stop publishing).
+
+use super::outcome::{DataOutcome, incident_title};
+use crate::dataset_api::{DatasetDetail, load_dataset};
+use crate::i18n::data::fill;
+use crate::use_strings;
+use breachcheck::import::report::ImportReport;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Rejected rows listed on the page; the CSV download has all of them.
+const SHOWN: usize = 100;
+
+#[component]
+fn Report(id: i64, report: ImportReport) -> impl IntoView {
+    let s = use_strings();
+    let identifiers = report
+        .identifiers
+        .iter()
+        .map(|(kind, count)| {
+            let kind = kind.clone();
+            view! {
+                <dt>{move || s().data.kind(&kind)}</dt>
+                <dd>{*count}</dd>
+            }
+        })
+        .collect_view();
+    let columns = report.columns.clone();
+    let used = move || {
+        columns
+            .iter()
+            .map(|c| s().data.column(*c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let encoding = match report.encoding {
+        Some(breachcheck::import::TextEncoding::ShiftJis) => "Shift_JIS (CP932)",
+        _ => "UTF-8",
+    };
+    let rejected = report
+        .rejected
+        .iter()
+        .flat_map(|row| row.reasons.iter().map(move |reason| (row.line, reason.clone())))
+        .take(SHOWN)
+        .map(|(line, reason)| {
+            let column = reason.column();
+            view! {
+                <tr>
+                    <td>{line}</td>
+                    <td>{move || column.map(|c| s().data.column(c)).unwrap_or("—")}</td>
+                    <td>{move || s().data.reason(&reason)}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect_view();
+    let listed = report.rejected.iter().map(|r| r.reasons.len()).sum::<usize>();
+    let total = report.rejected_rows;
+    let only_first = move || {
+        fill(
+            s().data.report_only_first,
+            &[("shown", &SHOWN.to_string()), ("total", &total.to_string())],
+        )
+    };
+    view! {
+        <h2>{move || s().data.report_heading}</h2>
+        <dl class="facts report">
+            <dt>{move || s().data.report_encoding}</dt>
+            <dd>{encoding} {report.tab_separated.then_some(" / TSV")}</dd>
+            <dt>{move || s().data.report_rows_read}</dt>
+            <dd data-figure="rows-read">{report.rows_read}</dd>
+            <dt>{move || s().data.report_blank}</dt>
+            <dd>{report.blank_rows}</dd>
+            <dt>{move || s().data.report_accepted}</dt>
+            <dd data-figure="accepted">{report.accepted_rows}</dd>
+            <dt>{move || s().data.report_rejected}</dt>
+            <dd data-figure="rejected">{report.rejected_rows}</dd>
+            <dt>{move || s().data.report_duplicates}</dt>
+            <dd>{report.duplicates_merged}</dd>
+            <dt>{move || s().data.report_columns}</dt>
+            <dd>{used}</dd>
+            <dt>{move || s().data.report_ignored}</dt>
+            <dd>{report.ignored_columns.join(", ")}</dd>
+        </dl>
+        <h3>{move || s().data.report_identifiers}</h3>
+        <dl class="facts">{identifiers}</dl>
+        {(total > 0)
+            .then(|| {
+                view! {
+                    <h3>{move || s().data.report_rejected_heading}</h3>
+                    {(listed > SHOWN || total as usize > listed)
+                        .then(|| view! { <p>{only_first}</p> })}
+                    <div class="table-wrap">
+                        <table class="staff-table rejected-rows">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{move || s().data.report_line}</th>
+                                    <th scope="col">{move || s().data.report_column}</th>
+                                    <th scope="col">{move || s().data.report_reason}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rejected}</tbody>
+                        </table>
+                    </div>
+                    <p>
+                        <a href=format!(
+                            "/staff/datasets/{id}/rejected.csv",
+                        )>{move || s().data.report_download}</a>
+                    </p>
+                }
+            })}
+    }
+    .into_any()
+}
+
+#[component]
+fn Actions(detail: DatasetDetail) -> impl IntoView {
+    let s = use_strings();
+    let id = detail.row.id;
+    let button = move |step: &'static str, label: fn(&'static crate::i18n::Strings) -> &'static str| {
+        view! {
+            <form class="form form--inline" method="post" action=format!("/staff/datasets/{id}/{step}")>
+                <button type="submit">{move || label(s())}</button>
+            </form>
+        }
+        .into_any()
+    };
+    match detail.row.status.as_str() {
+        "draft" if detail.may_approve => button("approve", |s| s.data.action_approve),
+        "draft" => view! { <p>{move || s().data.action_needs_second_admin}</p> }.into_any(),
+        "approved" => button("activate", |s| s.data.action_activate),
+        "active" => button("retire", |s| s.data.action_retire),
+        "retired" => button("roll-back", |s| s.data.action_roll_back),
+        "importing" => match detail.job {
+            Some(job) => view! {
+                <p>
+                    <a href=format!("/staff/imports/{job}")>{move || s().data.progress_title}</a>
+                </p>
+            }
+            .into_any(),
+            None => ().into_any(),
+        },
+        _ => ().into_any(),
+    }
+}
+
+#[component]
+fn DatasetFacts(detail: DatasetDetail) -> impl IntoView {
+    let s = use_strings();
+    let title = incident_title(detail.incident.title_ja.clone(), detail.incident.title_en.clone());
+    let status = detail.row.status.clone();
+    let status_name = {
+        let status = status.clone();
+        move || s().data.status(&status)
+    };
+    let who = move |name: Option<String>| {
+        move || name.clone().unwrap_or_else(|| s().data.dataset_command_line.to_owned())
+    };
+    let has_phone = detail.has_phone;
+    let report = match detail.report.clone() {
+        Some(report) => view! { <Report id=detail.row.id report/> }.into_any(),
+        None => view! { <p>{move || s().data.report_none}</p> }.into_any(),
+    };
+    view! {
+        <dl class="facts">
+            <dt>{move || s().data.dataset_incident}</dt>
+            <dd>{title}</dd>
+            <dt>{move || s().data.dataset_status}</dt>
+            <dd data-status=status>{status_name}</dd>
+            <dt>{move || s().data.dataset_rows}</dt>
+            <dd>{detail.row.row_count}</dd>
+            <dt>{move || s().data.dataset_phone_factor}</dt>
+            <dd>{move || if has_phone { s().data.yes } else { s().data.no }}</dd>
+            <dt>{move || s().data.dataset_profile}</dt>
+            <dd><code>{detail.profile.clone()}</code></dd>
+            <dt>{move || s().data.dataset_fingerprint}</dt>
+            <dd><code class="fingerprint">{detail.fingerprint.clone().unwrap_or_default()}</code></dd>
+            <dt>{move || s().data.dataset_uploaded_by}</dt>
+            <dd>{who(detail.uploaded_by.clone())}</dd>
+            <dt>{move || s().data.dataset_approved_by}</dt>
+            <dd>{detail.approved_by.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+            <dt>{move || s().data.dataset_activated_by}</dt>
+            <dd>{detail.activated_by.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+        </dl>
+        <Actions detail=detail.clone()/>
+        {report}
+    }
+    .into_any()
+}
+
+#[component]
+pub fn StaffDatasetPage() -> impl IntoView {
+    let s = use_strings();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let detail = Resource::new_blocking(id, load_dataset);
+    let body = move || {
+        Suspend::new(async move {
+            match detail.await {
+                Ok(detail) => view! { <DatasetFacts detail/> }.into_any(),
+                Err(_) => view! {
+                    <p class="notice notice--error" role="alert">
+                        {move || s().data.error_dataset_not_found}
+                    </p>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <Title text=move || s().data.dataset_title/>
+        <h1>{move || s().data.dataset_title} " " {move || format!("#{}", id())}</h1>
+        <DataOutcome done=|s| s.data.action_done/>
+        <p><a href="/staff/datasets">{move || s().data.datasets_title}</a></p>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
+    }
+}

@@ -1,0 +1,107 @@
+//! `/staff/datasets`: every incident's affected-customer lists, newest first.
+
+use super::outcome::incident_title;
+use crate::dataset_api::{IncidentDatasets, list_datasets};
+use crate::use_strings;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+fn IncidentLists(entry: IncidentDatasets) -> impl IntoView {
+    let s = use_strings();
+    let title = incident_title(entry.incident.title_ja, entry.incident.title_en);
+    let body = if entry.datasets.is_empty() {
+        view! { <p>{move || s().data.datasets_empty}</p> }.into_any()
+    } else {
+        let rows = entry
+            .datasets
+            .into_iter()
+            .map(|row| {
+                let status = row.status.clone();
+                view! {
+                    <tr>
+                        <td>{row.id}</td>
+                        <td>{move || s().data.status(&status)}</td>
+                        <td>{row.row_count}</td>
+                        <td>{row.created_at}</td>
+                        <td>
+                            <a href=format!(
+                                "/staff/datasets/{}",
+                                row.id,
+                            )>{move || s().data.dataset_open}</a>
+                        </td>
+                    </tr>
+                }
+                .into_any()
+            })
+            .collect_view();
+        view! {
+            <div class="table-wrap">
+                <table class="staff-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || s().data.dataset_number}</th>
+                            <th scope="col">{move || s().data.dataset_status}</th>
+                            <th scope="col">{move || s().data.dataset_rows}</th>
+                            <th scope="col">{move || s().data.dataset_created}</th>
+                            <th scope="col">{move || s().data.dataset_open}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <h2>{title} " " <code>{entry.incident.slug}</code></h2>
+        {body}
+    }
+}
+
+#[component]
+pub fn StaffDatasetsPage() -> impl IntoView {
+    let s = use_strings();
+    let listing = Resource::new_blocking(|| (), |_| list_datasets());
+    let body = move || {
+        Suspend::new(async move {
+            match listing.await {
+                Ok(list) => {
+                    let empty = list.is_empty();
+                    let sections = list
+                        .into_iter()
+                        .map(|entry| view! { <IncidentLists entry/> }.into_any())
+                        .collect_view();
+                    view! {
+                        <ul class="staff-links">
+                            <li>
+                                <a href="/staff/datasets/new">
+                                    {move || s().data.datasets_upload_link}
+                                </a>
+                            </li>
+                            <li>
+                                <a href="/staff/incidents">{move || s().data.incidents_link}</a>
+                            </li>
+                        </ul>
+                        {empty.then(|| view! { <p>{move || s().data.incidents_empty}</p> })}
+                        {sections}
+                    }
+                    .into_any()
+                }
+                Err(_) => {
+                    view! {
+                        <p class="notice notice--error" role="alert">
+                            {move || s().staff_forbidden_body}
+                        </p>
+                    }
+                    .into_any()
+                }
+            }
+        })
+    };
+    view! {
+        <Title text=move || s().data.datasets_title/>
+        <h1>{move || s().data.datasets_title}</h1>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
+    }
+}

@@ -1,0 +1,166 @@
+//! `/staff/incidents`: admins list incidents and register new ones (a plain form post to
+//! the server, answered by a redirect back here).
+
+use super::outcome::{DataOutcome, incident_title};
+use crate::dataset_api::{IncidentView, list_incidents};
+use crate::{use_locale, use_strings};
+use breachcheck::dataset::category::Standard;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn period(incident: &IncidentView) -> String {
+    match (&incident.occurred_from, &incident.occurred_to) {
+        (None, None) => "—".to_owned(),
+        (from, to) => format!(
+            "{} – {}",
+            from.as_deref().unwrap_or("?"),
+            to.as_deref().unwrap_or("?")
+        ),
+    }
+}
+
+#[component]
+fn IncidentRow(incident: IncidentView) -> impl IntoView {
+    let locale = use_locale();
+    let title = incident_title(incident.title_ja.clone(), incident.title_en.clone());
+    let categories = incident.categories.clone();
+    let labels = move || {
+        let japanese = locale.get() == crate::i18n::Locale::Ja;
+        categories
+            .iter()
+            .map(|c| if japanese { c.ja.clone() } else { c.en.clone() })
+            .collect::<Vec<_>>()
+            .join(japanese.then_some("、").unwrap_or(", "))
+    };
+    view! {
+        <tr>
+            <td>
+                <code>{incident.slug.clone()}</code>
+            </td>
+            <td>{title}</td>
+            <td>{period(&incident)}</td>
+            <td>{incident.announced_on.clone().unwrap_or_else(|| "—".to_owned())}</td>
+            <td>{labels}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn NewIncidentForm() -> impl IntoView {
+    let s = use_strings();
+    let locale = use_locale();
+    let boxes = Standard::ALL
+        .into_iter()
+        .map(|standard| {
+            let id = format!("category-{}", standard.key());
+            let for_id = id.clone();
+            let label = move || match locale.get() {
+                crate::i18n::Locale::Ja => standard.label_ja(),
+                crate::i18n::Locale::En => standard.label_en(),
+            };
+            view! {
+                <label class="checkbox" for=for_id>
+                    <input id=id type="checkbox" name="category" value=standard.key()/>
+                    {label}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{move || s().data.incidents_add_heading}</h2>
+        <form class="form" method="post" action="/staff/incidents">
+            <label for="incident-slug">{move || s().data.incident_slug}</label>
+            <input
+                id="incident-slug"
+                name="slug"
+                required
+                pattern="[a-z0-9-]{3,64}"
+                aria-describedby="incident-slug-hint"
+            />
+            <p id="incident-slug-hint" class="hint">{move || s().data.incident_slug_hint}</p>
+            <label for="incident-title-ja">{move || s().data.incident_title_ja}</label>
+            <input id="incident-title-ja" name="title_ja" required maxlength="200"/>
+            <label for="incident-title-en">{move || s().data.incident_title_en}</label>
+            <input id="incident-title-en" name="title_en" required maxlength="200"/>
+            <label for="incident-from">{move || s().data.incident_occurred_from}</label>
+            <input id="incident-from" name="occurred_from" type="date"/>
+            <label for="incident-to">{move || s().data.incident_occurred_to}</label>
+            <input id="incident-to" name="occurred_to" type="date"/>
+            <label for="incident-announced">{move || s().data.incident_announced_on}</label>
+            <input id="incident-announced" name="announced_on" type="date"/>
+            <fieldset>
+                <legend>{move || s().data.incident_categories}</legend>
+                {boxes}
+            </fieldset>
+            <label for="incident-free">{move || s().data.incident_free_categories}</label>
+            <textarea
+                id="incident-free"
+                name="free_categories"
+                rows="3"
+                aria-describedby="incident-free-hint"
+            ></textarea>
+            <p id="incident-free-hint" class="hint">{move || s().data.incident_free_hint}</p>
+            <button type="submit">{move || s().data.incident_create}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn StaffIncidentsPage() -> impl IntoView {
+    let s = use_strings();
+    let incidents = Resource::new_blocking(|| (), |_| list_incidents());
+    let listing = move || {
+        Suspend::new(async move {
+            match incidents.await {
+                Ok(list) if list.is_empty() => {
+                    view! {
+                        <p>{move || s().data.incidents_empty}</p>
+                        <NewIncidentForm/>
+                    }
+                        .into_any()
+                }
+                Ok(list) => {
+                    let rows = list
+                        .into_iter()
+                        .map(|incident| view! { <IncidentRow incident/> }.into_any())
+                        .collect_view();
+                    view! {
+                        <div class="table-wrap">
+                            <table class="staff-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || s().data.incident_slug}</th>
+                                        <th scope="col">{move || s().data.incident_title}</th>
+                                        <th scope="col">{move || s().data.incident_occurred_from}</th>
+                                        <th scope="col">{move || s().data.incident_announced_on}</th>
+                                        <th scope="col">{move || s().data.incident_categories}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                        <p>
+                            <a href="/staff/datasets">{move || s().data.datasets_link}</a>
+                        </p>
+                        <NewIncidentForm/>
+                    }
+                        .into_any()
+                }
+                Err(_) => {
+                    view! {
+                        <p class="notice notice--error" role="alert">
+                            {move || s().staff_forbidden_body}
+                        </p>
+                    }
+                        .into_any()
+                }
+            }
+        })
+    };
+    view! {
+        <Title text=move || s().data.incidents_title/>
+        <h1>{move || s().data.incidents_title}</h1>
+        <DataOutcome done=|s| s.data.incident_created/>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
+    }
+}

@@ -1,0 +1,316 @@
+//! The form posts of the incident and affected-list pages, and the rejected-rows download.
+//! Each needs admin rights from the caller's proof of sign-in (else 403) and answers with
+//! a redirect saying what happened (post/redirect/get).
+
+use super::AppState;
+use crate::staff_auth::CurrentStaff;
+use axum::{
+    Form,
+    extract::{Multipart, Path, State, multipart::MultipartError},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use breachcheck::dataset::category::{Categories, CategoriesRejection, Category, Standard};
+use breachcheck::dataset::incident::{self, CalendarDate, IncidentId, NewIncident, Slug};
+use breachcheck::dataset::{DatasetError, DatasetId, lifecycle};
+use breachcheck::import::columns::{Column, HeaderProblem, Mapping};
+use breachcheck::import::job::{self, ImportError, Uploader};
+use breachcheck::import::source::SourceError;
+use breachcheck::staff::admin::Admin;
+
+pub(super) fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "この操作は管理者のみ行えます。 / Only admins may do this.\n",
+    )
+        .into_response()
+}
+
+fn see_other(location: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+fn as_admin(staff: &CurrentStaff) -> Result<Admin<'_>, Response> {
+    staff.0.as_admin().ok_or_else(forbidden)
+}
+
+/// The `?error=` code the pages turn into a translated sentence (see
+/// `app::pages::staff::outcome::data_error`).
+fn error_code(error: &DatasetError) -> &'static str {
+    match error {
+        DatasetError::SlugInvalid => "slug_invalid",
+        DatasetError::SlugTaken => "slug_taken",
+        DatasetError::TitleInvalid => "title_invalid",
+        DatasetError::DateInvalid => "date_invalid",
+        DatasetError::DateOrder => "date_order",
+        DatasetError::Categories(_) => "categories_invalid",
+        DatasetError::IncidentNotFound => "incident_not_found",
+        DatasetError::NotFound => "dataset_not_found",
+        DatasetError::WrongStatus(_) => "wrong_status",
+        DatasetError::SameAdmin => "same_admin",
+        DatasetError::Busy(_) => "busy",
+        DatasetError::Storage(error) => {
+            tracing::error!(%error, "dataset change failed");
+            "failed"
+        }
+    }
+}
+
+/// An incident from the form's fields; repeated `category` boxes and one free-text line
+/// per extra category.
+fn new_incident(fields: &[(String, String)]) -> Result<NewIncident, DatasetError> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map_or("", |(_, value)| value.as_str())
+    };
+    let mut list: Vec<Category> = Vec::new();
+    for (_, key) in fields.iter().filter(|(name, _)| name == "category") {
+        let standard = Standard::from_key(key).ok_or(CategoriesRejection::Empty)?;
+        list.push(Category::standard(standard));
+    }
+    let free = field("free_categories")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty());
+    for (index, label) in free.enumerate() {
+        list.push(Category::free(index + 1, label));
+    }
+    Ok(NewIncident {
+        slug: Slug::parse(field("slug"))?,
+        title_ja: field("title_ja").trim().to_owned(),
+        title_en: field("title_en").trim().to_owned(),
+        occurred_from: CalendarDate::parse_optional(field("occurred_from"))?,
+        occurred_to: CalendarDate::parse_optional(field("occurred_to"))?,
+        announced_on: CalendarDate::parse_optional(field("announced_on"))?,
+        categories: Categories::new(list)?,
+    })
+}
+
+pub async fn create_incident(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let admin = match as_admin(&staff) {
+        Ok(admin) => admin,
+        Err(refused) => return refused,
+    };
+    let created = match new_incident(&fields) {
+        Ok(new) => incident::create(&admin, &state.database, new).await,
+        Err(error) => Err(error),
+    };
+    match created {
+        Ok(_) => see_other("/staff/incidents?done=1".to_owned()),
+        Err(error) => see_other(format!("/staff/incidents?error={}", error_code(&error))),
+    }
+}
+
+/// What the upload form carried. The file stays in memory: a plaintext list never
+/// touches the disk.
+#[derive(Default)]
+struct Upload {
+    incident: Option<i64>,
+    mapping: Mapping,
+    file: Vec<u8>,
+}
+
+enum UploadRefusal {
+    Form,
+    TooLarge,
+    Missing,
+}
+
+async fn read_upload(mut form: Multipart, limit: usize) -> Result<Upload, UploadRefusal> {
+    let mut upload = Upload::default();
+    let mut header: Option<String> = None;
+    let malformed = |_: MultipartError| UploadRefusal::Form;
+    while let Some(mut field) = form.next_field().await.map_err(malformed)? {
+        match field.name().unwrap_or_default() {
+            "incident" => {
+                let text = field.text().await.map_err(malformed)?;
+                upload.incident = text.trim().parse().ok();
+            }
+            "map_header" => header = Some(field.text().await.map_err(malformed)?),
+            "map_column" => {
+                let choice = field.text().await.map_err(malformed)?;
+                let Some(name) = header.take() else {
+                    return Err(UploadRefusal::Form);
+                };
+                let column = match choice.trim() {
+                    "ignore" => None,
+                    key => Some(Column::from_key(key).ok_or(UploadRefusal::Form)?),
+                };
+                upload.mapping.insert(name.trim().to_owned(), column);
+            }
+            "file" => {
+                while let Some(chunk) = field.chunk().await.map_err(|e| {
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        UploadRefusal::TooLarge
+                    } else {
+                        UploadRefusal::Form
+                    }
+                })? {
+                    if upload.file.len() + chunk.len() > limit {
+                        return Err(UploadRefusal::TooLarge);
+                    }
+                    upload.file.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    if upload.file.is_empty() {
+        return Err(UploadRefusal::Missing);
+    }
+    Ok(upload)
+}
+
+/// Where to send the admin back to when an upload cannot start: the form, with the
+/// reason, and for headers it could not place, each header so the form can ask about it.
+fn back_to_form(incident: Option<i64>, error: &ImportError) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(id) = incident {
+        query.append_pair("incident", &id.to_string());
+    }
+    let code = match error {
+        ImportError::Source(SourceError::UnknownEncoding {
+            utf8_offset,
+            shift_jis_offset,
+        }) => {
+            query.append_pair("utf8", &utf8_offset.to_string());
+            query.append_pair("sjis", &shift_jis_offset.to_string());
+            "encoding"
+        }
+        ImportError::Source(SourceError::Empty) => "file_empty",
+        ImportError::Source(SourceError::Io(_)) | ImportError::Csv(_) => "csv",
+        ImportError::Header(HeaderProblem::NoHeader) => "no_header",
+        ImportError::Header(HeaderProblem::NoIdentifierColumn { headers }) => {
+            for header in headers.iter().filter(|h| !h.is_empty()) {
+                query.append_pair("header", header);
+            }
+            "no_identifier_column"
+        }
+        ImportError::Header(HeaderProblem::Duplicate(_)) => "duplicate_column",
+        ImportError::Stopped => "failed",
+        ImportError::Dataset(error) => error_code(error),
+    };
+    query.append_pair("error", code);
+    format!("/staff/datasets/new?{}", query.finish())
+}
+
+pub async fn upload(State(state): State<AppState>, staff: CurrentStaff, form: Multipart) -> Response {
+    let admin = match as_admin(&staff) {
+        Ok(admin) => admin,
+        Err(refused) => return refused,
+    };
+    let upload = match read_upload(form, state.datasets.upload_limit_bytes).await {
+        Ok(upload) => upload,
+        Err(refusal) => {
+            let code = match refusal {
+                UploadRefusal::Form => "upload_form",
+                UploadRefusal::TooLarge => "file_too_large",
+                UploadRefusal::Missing => "file_missing",
+            };
+            return see_other(format!("/staff/datasets/new?error={code}"));
+        }
+    };
+    let Some(incident) = upload.incident else {
+        return see_other("/staff/datasets/new?error=incident_not_found".to_owned());
+    };
+    let started = state
+        .importer
+        .start(
+            Uploader::admin(&admin),
+            IncidentId(incident),
+            upload.mapping,
+            job::in_memory(upload.file),
+        )
+        .await;
+    match started {
+        Ok(started) => see_other(format!("/staff/imports/{}", started.job.0)),
+        Err(error) => see_other(back_to_form(Some(incident), &error)),
+    }
+}
+
+/// A publishing step on one dataset.
+#[derive(Clone, Copy)]
+pub enum Step {
+    Approve,
+    Activate,
+    RollBack,
+    Retire,
+}
+
+pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
+    axum::routing::post(
+        move |State(state): State<AppState>, staff: CurrentStaff, Path(id): Path<i64>| async move {
+            let admin = match as_admin(&staff) {
+                Ok(admin) => admin,
+                Err(refused) => return refused,
+            };
+            let (db, id) = (&state.database, DatasetId(id));
+            let done = match step {
+                Step::Approve => lifecycle::approve(&admin, db, id, state.datasets.approval).await,
+                Step::Activate => lifecycle::activate(&admin, db, id).await,
+                Step::RollBack => lifecycle::roll_back_to(&admin, db, id).await,
+                Step::Retire => lifecycle::retire(&admin, db, id).await,
+            };
+            let query = match done {
+                Ok(()) => "done=1".to_owned(),
+                Err(error) => format!("error={}", error_code(&error)),
+            };
+            see_other(format!("/staff/datasets/{}?{query}", id.0))
+        },
+    )
+}
+
+/// The rejected rows of a dataset's import report as CSV, in the admin's language. It
+/// names lines, columns and reasons; never a cell's content.
+pub async fn rejected_csv(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = as_admin(&staff) {
+        return refused;
+    }
+    let report = match job::report_of(&state.database, DatasetId(id)).await {
+        Ok(Some(report)) => report,
+        Ok(None) => return (StatusCode::NOT_FOUND, "見つかりません。 / Not found.\n").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "could not read an import report");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "エラーが発生しました。 / Something went wrong.\n",
+            )
+                .into_response();
+        }
+    };
+    let header_value = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let locale = app::i18n::Locale::negotiate(
+        header_value(header::COOKIE),
+        header_value(header::ACCEPT_LANGUAGE),
+    );
+    let d = locale.strings().data;
+    let csv = report.rejected_csv(
+        [d.report_line, d.report_column, d.report_reason],
+        |reason| d.reason(reason),
+    );
+    // A BOM, so that Excel in Japan opens the UTF-8 file as UTF-8.
+    let body = format!("\u{FEFF}{csv}");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"dataset-{id}-rejected.csv\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
