@@ -50,7 +50,6 @@ impl RowReason {
     }
 }
 
-
 /// Rejected rows listed one by one; beyond this only the count grows.
 pub const MAX_LISTED: usize = 10_000;
 

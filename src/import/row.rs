@@ -3,7 +3,9 @@
 use super::columns::{Column, ColumnMap};
 pub use super::report::RowReason;
 use crate::dataset::category::Categories;
-use crate::identifier::{ContractNumber, ContractPattern, Domain, Kind, Phone, contract_with_phone};
+use crate::identifier::{
+    ContractNumber, ContractPattern, Domain, Kind, Phone, contract_with_phone,
+};
 
 /// What one accepted row contributes: (kind, canonical text, category bits).
 pub type Entries = Vec<(Kind, String, i64)>;

@@ -201,10 +201,9 @@ impl DataStrings {
     pub fn contract(&self, problem: &ContractRejection) -> String {
         match problem {
             ContractRejection::Empty => self.reason_contract_empty.to_owned(),
-            ContractRejection::TooShort { min } => fill(
-                self.reason_contract_too_short,
-                &[("min", &min.to_string())],
-            ),
+            ContractRejection::TooShort { min } => {
+                fill(self.reason_contract_too_short, &[("min", &min.to_string())])
+            }
             ContractRejection::TooLong { max } => {
                 fill(self.reason_contract_too_long, &[("max", &max.to_string())])
             }

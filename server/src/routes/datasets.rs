@@ -6,7 +6,10 @@ use super::AppState;
 use crate::staff_auth::CurrentStaff;
 use axum::{
     Form,
-    extract::{Multipart, Path, State, multipart::MultipartError},
+    extract::{
+        Multipart, Path, State,
+        multipart::{MultipartError, MultipartRejection},
+    },
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -200,10 +203,18 @@ fn back_to_form(incident: Option<i64>, error: &ImportError) -> String {
     format!("/staff/datasets/new?{}", query.finish())
 }
 
-pub async fn upload(State(state): State<AppState>, staff: CurrentStaff, form: Multipart) -> Response {
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    // Rights first: a helpdesk account learns nothing about the form it sent.
     let admin = match as_admin(&staff) {
         Ok(admin) => admin,
         Err(refused) => return refused,
+    };
+    let Ok(form) = form else {
+        return see_other("/staff/datasets/new?error=upload_form".to_owned());
     };
     let upload = match read_upload(form, state.datasets.upload_limit_bytes).await {
         Ok(upload) => upload,
@@ -279,7 +290,9 @@ pub async fn rejected_csv(
     }
     let report = match job::report_of(&state.database, DatasetId(id)).await {
         Ok(Some(report)) => report,
-        Ok(None) => return (StatusCode::NOT_FOUND, "見つかりません。 / Not found.\n").into_response(),
+        Ok(None) => {
+            return (StatusCode::NOT_FOUND, "見つかりません。 / Not found.\n").into_response();
+        }
         Err(error) => {
             tracing::error!(%error, "could not read an import report");
             return (

@@ -13,9 +13,9 @@ use crate::staff_auth::{self, SessionCookie};
 use app::{App, shell, site::SiteInfo};
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     extract::FromRef,
     handler::HandlerWithoutStateExt,
-    extract::DefaultBodyLimit,
     routing::{MethodRouter, get, post},
 };
 use breachcheck::import::job::Importer;

@@ -3,7 +3,9 @@
 //! the application itself, and a route with no expectation here fails the test, so nothing
 //! new can be added without deciding who may call it.
 
-use crate::helpers::{TestApp, create_staff, signed_in, spawn_app, unix_now};
+use crate::datasets::{import, importer, new_incident};
+use crate::helpers::{TestApp, create_staff, signed_in, spawn_app, staff_proof, unix_now};
+use breachcheck::digest::Profile;
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
 
@@ -25,7 +27,14 @@ fn page_access(path: &str) -> Access {
     match path {
         "/staff/login" | "/staff/login/code" => Access::Public,
         "/staff" | "/staff/account" => Access::Staff,
-        "/staff/users" | "/staff/users/{id}/enrolment" | "/staff/audit" => Access::Admin,
+        "/staff/users"
+        | "/staff/users/{id}/enrolment"
+        | "/staff/audit"
+        | "/staff/incidents"
+        | "/staff/datasets"
+        | "/staff/datasets/new"
+        | "/staff/datasets/{id}"
+        | "/staff/imports/{job}" => Access::Admin,
         other => panic!("no expectation for the staff page {other}: add it to the matrix"),
     }
 }
@@ -41,7 +50,13 @@ fn form_access(path: &str) -> Access {
         | "/staff/users/{id}/disable"
         | "/staff/users/{id}/enable"
         | "/staff/users/{id}/role"
-        | "/staff/users/{id}/password" => Access::Admin,
+        | "/staff/users/{id}/password"
+        | "/staff/incidents"
+        | "/staff/datasets"
+        | "/staff/datasets/{id}/approve"
+        | "/staff/datasets/{id}/activate"
+        | "/staff/datasets/{id}/roll-back"
+        | "/staff/datasets/{id}/retire" => Access::Admin,
         other => panic!("no expectation for the staff form route {other}: add it to the matrix"),
     }
 }
@@ -53,6 +68,11 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
         "/api/staff/enrolment" => (Access::Admin, "id={id}"),
         "/api/staff/audit" => (Access::Admin, ""),
         "/api/staff/pending_totp" => (Access::Staff, ""),
+        "/api/staff/incidents" | "/api/staff/upload_form" | "/api/staff/datasets" => {
+            (Access::Admin, "")
+        }
+        "/api/staff/dataset" => (Access::Admin, "id={dataset}"),
+        "/api/staff/import_progress" => (Access::Admin, "job={job}"),
         other => panic!("no expectation for the server function {other}: add it to the matrix"),
     }
 }
@@ -70,6 +90,9 @@ fn allowed(access: Access, caller: Caller) -> bool {
 struct Matrix {
     app: TestApp,
     target: i64,
+    /// A dataset and its import job, for the routes about them.
+    dataset: i64,
+    job: i64,
     helpdesk: String,
     admin: String,
 }
@@ -84,7 +107,14 @@ impl Matrix {
     }
 
     fn fill(&self, path: &str) -> String {
+        let path = if path.starts_with("/staff/datasets/") {
+            path.replace("{id}", "{dataset}")
+        } else {
+            path.to_owned()
+        };
         path.replace("{id}", &self.target.to_string())
+            .replace("{dataset}", &self.dataset.to_string())
+            .replace("{job}", &self.job.to_string())
     }
 
     async fn post(&self, path: &str, body: &str, caller: Caller) -> reqwest::Response {
@@ -118,7 +148,23 @@ async fn every_staff_page_route_and_server_function_checks_the_callers_rights() 
     // The account admin actions are aimed at (never signs in, so its enrolment is open).
     let (target, _) = create_staff(&app, "target@example.com", Role::Helpdesk).await;
     let now = unix_now();
+    let proof = staff_proof(&app, "uploader@example.com", Role::Admin).await;
+    let incident = new_incident(&app, &proof, "matrix-incident").await;
+    let importer = importer(&app, Profile::HmacSha256).await;
+    let (dataset, _) = import(
+        &importer,
+        &proof,
+        incident,
+        b"contract_number\nAB123456\n".to_vec(),
+    )
+    .await;
+    let job = breachcheck::import::job::job_of(&app.database, dataset)
+        .await
+        .unwrap()
+        .expect("the import's job");
     let matrix = Matrix {
+        dataset: dataset.0,
+        job: job.0,
         admin: signed_in(&app, "admin@example.com", &admin_totp, now).await,
         helpdesk: signed_in(&app, "desk@example.com", &desk_totp, now).await,
         target: target.0,

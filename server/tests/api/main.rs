@@ -10,6 +10,7 @@
 
 mod audit;
 mod authorisation;
+mod dataset_pages;
 mod datasets;
 mod headers;
 mod health;

@@ -42,7 +42,11 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
     let rejected = report
         .rejected
         .iter()
-        .flat_map(|row| row.reasons.iter().map(move |reason| (row.line, reason.clone())))
+        .flat_map(|row| {
+            row.reasons
+                .iter()
+                .map(move |reason| (row.line, reason.clone()))
+        })
         .take(SHOWN)
         .map(|(line, reason)| {
             let column = reason.column();
@@ -56,7 +60,11 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
             .into_any()
         })
         .collect_view();
-    let listed = report.rejected.iter().map(|r| r.reasons.len()).sum::<usize>();
+    let listed = report
+        .rejected
+        .iter()
+        .map(|r| r.reasons.len())
+        .sum::<usize>();
     let total = report.rejected_rows;
     let only_first = move || {
         fill(
@@ -119,7 +127,8 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
 fn Actions(detail: DatasetDetail) -> impl IntoView {
     let s = use_strings();
     let id = detail.row.id;
-    let button = move |step: &'static str, label: fn(&'static crate::i18n::Strings) -> &'static str| {
+    let button = move |step: &'static str,
+                       label: fn(&'static crate::i18n::Strings) -> &'static str| {
         view! {
             <form class="form form--inline" method="post" action=format!("/staff/datasets/{id}/{step}")>
                 <button type="submit">{move || label(s())}</button>
@@ -149,14 +158,20 @@ fn Actions(detail: DatasetDetail) -> impl IntoView {
 #[component]
 fn DatasetFacts(detail: DatasetDetail) -> impl IntoView {
     let s = use_strings();
-    let title = incident_title(detail.incident.title_ja.clone(), detail.incident.title_en.clone());
+    let title = incident_title(
+        detail.incident.title_ja.clone(),
+        detail.incident.title_en.clone(),
+    );
     let status = detail.row.status.clone();
     let status_name = {
         let status = status.clone();
         move || s().data.status(&status)
     };
     let who = move |name: Option<String>| {
-        move || name.clone().unwrap_or_else(|| s().data.dataset_command_line.to_owned())
+        move || {
+            name.clone()
+                .unwrap_or_else(|| s().data.dataset_command_line.to_owned())
+        }
     };
     let has_phone = detail.has_phone;
     let report = match detail.report.clone() {

@@ -88,14 +88,12 @@ pub fn StaffDatasetsPage() -> impl IntoView {
                     }
                     .into_any()
                 }
-                Err(_) => {
-                    view! {
-                        <p class="notice notice--error" role="alert">
-                            {move || s().staff_forbidden_body}
-                        </p>
-                    }
-                    .into_any()
+                Err(_) => view! {
+                    <p class="notice notice--error" role="alert">
+                        {move || s().staff_forbidden_body}
+                    </p>
                 }
+                .into_any(),
             }
         })
     };

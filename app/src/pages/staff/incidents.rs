@@ -112,13 +112,11 @@ pub fn StaffIncidentsPage() -> impl IntoView {
     let listing = move || {
         Suspend::new(async move {
             match incidents.await {
-                Ok(list) if list.is_empty() => {
-                    view! {
-                        <p>{move || s().data.incidents_empty}</p>
-                        <NewIncidentForm/>
-                    }
-                        .into_any()
+                Ok(list) if list.is_empty() => view! {
+                    <p>{move || s().data.incidents_empty}</p>
+                    <NewIncidentForm/>
                 }
+                .into_any(),
                 Ok(list) => {
                     let rows = list
                         .into_iter()
@@ -146,14 +144,12 @@ pub fn StaffIncidentsPage() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Err(_) => {
-                    view! {
-                        <p class="notice notice--error" role="alert">
-                            {move || s().staff_forbidden_body}
-                        </p>
-                    }
-                        .into_any()
+                Err(_) => view! {
+                    <p class="notice notice--error" role="alert">
+                        {move || s().staff_forbidden_body}
+                    </p>
                 }
+                .into_any(),
             }
         })
     };

@@ -119,19 +119,16 @@ pub fn StaffUploadPage() -> impl IntoView {
     let form = Resource::new_blocking(|| (), |_| load_upload_form());
     let body = move || {
         Suspend::new(async move {
-            let (chosen, headers) = query.with_untracked(|q| {
-                (q.get("incident"), q.get_all("header").unwrap_or_default())
-            });
+            let (chosen, headers) = query
+                .with_untracked(|q| (q.get("incident"), q.get_all("header").unwrap_or_default()));
             match form.await {
                 Ok(form) => view! { <UploadFields form chosen headers/> }.into_any(),
-                Err(_) => {
-                    view! {
-                        <p class="notice notice--error" role="alert">
-                            {move || s().staff_forbidden_body}
-                        </p>
-                    }
-                    .into_any()
+                Err(_) => view! {
+                    <p class="notice notice--error" role="alert">
+                        {move || s().staff_forbidden_body}
+                    </p>
                 }
+                .into_any(),
             }
         })
     };
