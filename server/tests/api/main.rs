@@ -16,6 +16,7 @@ mod headers;
 mod health;
 mod helpers;
 mod home;
+mod plaintext;
 mod process;
 mod sign_in;
 mod staff_account;

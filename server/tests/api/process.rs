@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const BINARY: &str = env!("CARGO_BIN_EXE_breachcheck");
 
 /// The binary with none of the caller's breachcheck settings leaking in.
-fn clean_command(dir: &Path) -> Command {
+pub(crate) fn clean_command(dir: &Path) -> Command {
     let mut command = Command::new(BINARY);
     command.current_dir(dir).env("NO_COLOR", "1");
     for (name, _) in std::env::vars() {
@@ -21,7 +21,7 @@ fn clean_command(dir: &Path) -> Command {
     command
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     probe.local_addr().unwrap().port()
 }
