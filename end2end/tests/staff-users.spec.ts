@@ -1,17 +1,7 @@
-import { test, expect, type Page } from '@playwright/test';
-import { addStaff, secretOf, STAFF_PASSWORD, totp } from './staff';
+import { test, expect } from '@playwright/test';
+import { addStaff, secretOf, signIn, STAFF_PASSWORD } from './staff';
 
 test.use({ locale: 'en-US' });
-
-async function signIn(page: Page, email: string, password: string, secret: Buffer) {
-  await page.goto('/staff/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Code').fill(totp(secret));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-}
 
 test('an admin adds a helpdesk member, who then cannot manage staff', async ({ page }) => {
   const adminSecret = addStaff('users-admin@example.com', 'admin', 'Users Admin');

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
 
 export const STAFF_PASSWORD = 'blue-kettle-orbit-42';
 const root = path.resolve(__dirname, '..', '..');
@@ -48,4 +49,15 @@ export function totp(secret: Buffer, unixSeconds = Date.now() / 1000): string {
   const offset = mac[mac.length - 1] & 0x0f;
   const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return value.toString().padStart(6, '0');
+}
+
+/** Both sign-in steps through the forms, ending on the staff home page. */
+export async function signIn(page: Page, email: string, password: string, secret: Buffer) {
+  await page.goto('/staff/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Code').fill(totp(secret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
 }

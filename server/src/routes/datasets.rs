@@ -33,8 +33,8 @@ fn see_other(location: String) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
-fn as_admin(staff: &CurrentStaff) -> Result<Admin<'_>, Response> {
-    staff.0.as_admin().ok_or_else(forbidden)
+fn as_admin(staff: &CurrentStaff) -> Option<Admin<'_>> {
+    staff.0.as_admin()
 }
 
 /// The `?error=` code the pages turn into a translated sentence (see
@@ -96,9 +96,8 @@ pub async fn create_incident(
     staff: CurrentStaff,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let admin = match as_admin(&staff) {
-        Ok(admin) => admin,
-        Err(refused) => return refused,
+    let Some(admin) = as_admin(&staff) else {
+        return forbidden();
     };
     let created = match new_incident(&fields) {
         Ok(new) => incident::create(&admin, &state.database, new).await,
@@ -209,9 +208,8 @@ pub async fn upload(
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     // Rights first: a helpdesk account learns nothing about the form it sent.
-    let admin = match as_admin(&staff) {
-        Ok(admin) => admin,
-        Err(refused) => return refused,
+    let Some(admin) = as_admin(&staff) else {
+        return forbidden();
     };
     let Ok(form) = form else {
         return see_other("/staff/datasets/new?error=upload_form".to_owned());
@@ -257,9 +255,8 @@ pub enum Step {
 pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
     axum::routing::post(
         move |State(state): State<AppState>, staff: CurrentStaff, Path(id): Path<i64>| async move {
-            let admin = match as_admin(&staff) {
-                Ok(admin) => admin,
-                Err(refused) => return refused,
+            let Some(admin) = as_admin(&staff) else {
+                return forbidden();
             };
             let (db, id) = (&state.database, DatasetId(id));
             let done = match step {
@@ -285,8 +282,8 @@ pub async fn rejected_csv(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = as_admin(&staff) {
-        return refused;
+    if as_admin(&staff).is_none() {
+        return forbidden();
     }
     let report = match job::report_of(&state.database, DatasetId(id)).await {
         Ok(Some(report)) => report,

@@ -30,7 +30,7 @@ fn IncidentRow(incident: IncidentView) -> impl IntoView {
             .iter()
             .map(|c| if japanese { c.ja.clone() } else { c.en.clone() })
             .collect::<Vec<_>>()
-            .join(japanese.then_some("、").unwrap_or(", "))
+            .join(if japanese { "、" } else { ", " })
     };
     view! {
         <tr>

@@ -1,0 +1,79 @@
+import { test, expect } from '@playwright/test';
+import { addStaff, signIn, STAFF_PASSWORD } from './staff';
+
+test.use({ locale: 'en-US' });
+
+const LIST = [
+  'contract_number,phone,categories',
+  'AB-1234-56,03-1234-5678,Phone number',
+  'ＣＤ９８７６５４,+81 6 1234 5678,',
+  'X1,03-1111-2222,',
+  'EF345678,06-9999-0000,',
+].join('\n');
+
+test('an admin uploads a list and reads its report; a second admin approves and publishes it', async ({
+  page,
+  browser,
+}) => {
+  const uploaderSecret = addStaff('lists-uploader@example.com', 'admin', 'List Uploader');
+  const approverSecret = addStaff('lists-approver@example.com', 'admin', 'List Approver');
+  await signIn(page, 'lists-uploader@example.com', STAFF_PASSWORD, uploaderSecret);
+
+  await page.getByRole('link', { name: 'Manage incidents' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Incidents');
+  await page.getByLabel('Short name (used in URLs)').fill('e2e-order-system');
+  await page.getByLabel('Title (Japanese)').fill('受注システムへの不正アクセス');
+  await page.getByLabel('Title (English)').fill('Unauthorised access to the order system');
+  await page.getByLabel('Occurred from').fill('2026-11-01');
+  await page.getByLabel('Contract name').check();
+  await page.getByLabel('Phone number').check();
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByRole('status')).toHaveText('The incident was registered.');
+
+  await page.goto('/staff/datasets');
+  await page.getByRole('link', { name: 'Upload a list' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Upload an affected-customer list',
+  );
+  await page
+    .getByLabel('Incident')
+    .selectOption({ label: 'Unauthorised access to the order system (e2e-order-system)' });
+  await page.getByLabel('File', { exact: true }).setInputFiles({
+    name: 'affected.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(LIST, 'utf8'),
+  });
+  await page.getByRole('button', { name: 'Upload and import' }).click();
+
+  await expect(page).toHaveURL(/\/staff\/imports\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Import progress');
+  // Hydrated, the page asks for progress itself until the job ends (argon2 here).
+  await expect(page.locator('.progress-percent')).toHaveText('100%', { timeout: 20_000 });
+  await expect(page.getByRole('status')).toContainText('The import is complete.');
+  await page.getByRole('link', { name: 'Read the import report' }).click();
+
+  await expect(page.getByRole('heading', { level: 2, name: 'Import report' })).toBeVisible();
+  await expect(page.locator('[data-figure="rows-read"]')).toHaveText('4');
+  await expect(page.locator('[data-figure="accepted"]')).toHaveText('3');
+  await expect(page.locator('[data-figure="rejected"]')).toHaveText('1');
+  const rejected = page.locator('.rejected-rows tbody tr');
+  await expect(rejected).toHaveCount(1);
+  await expect(rejected.locator('td').first()).toHaveText('4');
+  await expect(rejected).toContainText('The contract number is too short');
+  await expect(page.getByText('An admin other than the uploader approves it.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  const datasetUrl = page.url();
+
+  const other = await browser.newContext({ locale: 'en-US' });
+  const approver = await other.newPage();
+  await signIn(approver, 'lists-approver@example.com', STAFF_PASSWORD, approverSecret);
+  await approver.goto(datasetUrl);
+  await expect(approver.locator('dd[data-status]')).toHaveText('Draft (awaiting approval)');
+  await approver.getByRole('button', { name: 'Approve' }).click();
+  await expect(approver.getByRole('status')).toHaveText("The list's status was changed.");
+  await expect(approver.locator('dd[data-status]')).toHaveText('Approved (awaiting publication)');
+  await approver.getByRole('button', { name: 'Publish' }).click();
+  await expect(approver.locator('dd[data-status]')).toHaveText('Active');
+  await expect(approver.getByRole('button', { name: 'Stop publishing' })).toBeVisible();
+  await other.close();
+});
