@@ -6,6 +6,7 @@
 
 #[cfg(feature = "server")]
 pub mod audit;
+pub mod check;
 pub mod dataset;
 #[cfg(feature = "server")]
 pub mod digest;

@@ -45,6 +45,18 @@ impl Pepper {
     pub fn expose(&self) -> &[u8] {
         self.0.expose_secret()
     }
+
+    /// A key for one purpose, derived from the pepper (HMAC-SHA256 of the purpose's name),
+    /// so that a key used for something cheap (rate-limit keys, signatures) never equals
+    /// the key of the identifier digests.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{Hmac, KeyInit, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(self.expose())
+            .expect("HMAC takes a key of any length");
+        mac.update(b"breachcheck:derive:v1:");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
 }
 
 impl fmt::Debug for Pepper {

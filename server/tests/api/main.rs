@@ -16,6 +16,7 @@ mod headers;
 mod health;
 mod helpers;
 mod home;
+mod lookup_limits;
 mod plaintext;
 mod process;
 mod sign_in;

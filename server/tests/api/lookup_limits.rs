@@ -1,0 +1,90 @@
+//! The defences of the public check at the core level, on both back ends: rate limits
+//! counted in the database, and proof-of-work challenges that expire and cannot be replayed.
+
+use crate::helpers::{TEST_PEPPER, spawn_app};
+use breachcheck::check::limit::{self, RateLimit, Scope, Verdict};
+use breachcheck::check::pow::{self, PowError, PowKeys, PowRejection};
+use breachcheck::pepper::Pepper;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_eleventh_request_in_a_window_is_limited_and_others_are_not() {
+    let app = spawn_app().await;
+    let limit = RateLimit {
+        max: 10,
+        window: Duration::from_secs(600),
+    };
+    for i in 1..=10 {
+        let verdict = limit::consume(&app.database, Scope::Address, "198.51.100.7", limit)
+            .await
+            .unwrap();
+        assert_eq!(verdict, Verdict::Allowed, "request {i}");
+    }
+    match limit::consume(&app.database, Scope::Address, "198.51.100.7", limit)
+        .await
+        .unwrap()
+    {
+        Verdict::Limited { retry_after } => {
+            assert!(retry_after >= Duration::from_secs(1) && retry_after <= limit.window);
+        }
+        Verdict::Allowed => panic!("the 11th request was allowed"),
+    }
+    let other_address = limit::consume(&app.database, Scope::Address, "198.51.100.8", limit)
+        .await
+        .unwrap();
+    assert_eq!(other_address, Verdict::Allowed);
+    let other_scope = limit::consume(&app.database, Scope::Identifier, "198.51.100.7", limit)
+        .await
+        .unwrap();
+    assert_eq!(other_scope, Verdict::Allowed);
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_counters")
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, 3, "one row per subject and window, not per request");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proof_of_work_is_spent_once_and_expires() {
+    let app = spawn_app().await;
+    let keys = PowKeys::new(&Pepper::parse(TEST_PEPPER.as_bytes().to_vec()).unwrap());
+    let challenge = keys.issue(2_000, Duration::from_secs(60));
+    let solution = pow::solve(&challenge).unwrap();
+    keys.redeem(&app.database, &solution).await.unwrap();
+    let replayed = keys.redeem(&app.database, &solution).await;
+    assert!(matches!(
+        replayed,
+        Err(PowError::Rejected(PowRejection::Replayed))
+    ));
+
+    let fresh = pow::solve(&keys.issue(2_000, Duration::from_secs(60))).unwrap();
+    let wrong = pow::Solution {
+        number: fresh.number + 1,
+        ..fresh.clone()
+    };
+    let refused = keys.redeem(&app.database, &wrong).await;
+    assert!(matches!(
+        refused,
+        Err(PowError::Rejected(PowRejection::Wrong))
+    ));
+    let other_server = PowKeys::new(&Pepper::parse(vec![9; 32]).unwrap());
+    let forged = other_server.redeem(&app.database, &fresh).await;
+    assert!(matches!(
+        forged,
+        Err(PowError::Rejected(PowRejection::BadSignature))
+    ));
+    keys.redeem(&app.database, &fresh).await.unwrap();
+
+    let short = pow::solve(&keys.issue(2_000, Duration::ZERO)).unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let expired = keys.redeem(&app.database, &short).await;
+    assert!(matches!(
+        expired,
+        Err(PowError::Rejected(PowRejection::Expired))
+    ));
+    assert_eq!(
+        pow::sweep(&app.database).await.unwrap(),
+        0,
+        "nothing spent has expired yet"
+    );
+}
