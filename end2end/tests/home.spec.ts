@@ -4,7 +4,9 @@ import path from 'node:path';
 /**
  * Collects everything that would mean the page is broken for a visitor. With JavaScript
  * off, Chromium refuses the preload of the app's script (reporting it as "csp"): that is
- * the browser honouring the setting, so `scriptsDisabled` ignores exactly that.
+ * the browser honouring the setting, so `scriptsDisabled` ignores exactly that. The wasm
+ * preload still downloads (nothing will run it), and leaving the page before it completes
+ * cancels it (ERR_ABORTED): that too is the browser's doing, not a failure a visitor sees.
  */
 function watchForProblems(page: Page, scriptsDisabled = false): string[] {
   const problems: string[] = [];
@@ -17,6 +19,9 @@ function watchForProblems(page: Page, scriptsDisabled = false): string[] {
   page.on('requestfailed', (request) => {
     const reason = request.failure()?.errorText;
     if (scriptsDisabled && request.resourceType() === 'script' && reason === 'csp') {
+      return;
+    }
+    if (scriptsDisabled && request.url().endsWith('.wasm') && reason === 'net::ERR_ABORTED') {
       return;
     }
     problems.push(`request failed: ${request.url()} ${reason}`);
