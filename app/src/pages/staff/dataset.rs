@@ -8,7 +8,6 @@ use crate::use_strings;
 use breachcheck::import::report::ImportReport;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// Rejected rows listed on the page; the CSV download has all of them.
 const SHOWN: usize = 100;
@@ -208,14 +207,7 @@ fn DatasetFacts(detail: DatasetDetail) -> impl IntoView {
 #[component]
 pub fn StaffDatasetPage() -> impl IntoView {
     let s = use_strings();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = super::numeric_param("id");
     let detail = Resource::new_blocking(id, load_dataset);
     let body = move || {
         Suspend::new(async move {

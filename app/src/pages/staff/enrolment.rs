@@ -5,19 +5,11 @@ use crate::staff_api::staff_enrolment;
 use crate::use_strings;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn StaffEnrolmentPage() -> impl IntoView {
     let s = use_strings();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = super::numeric_param("id");
     let enrolment = Resource::new_blocking(id, staff_enrolment);
     let body = move || {
         Suspend::new(async move {

@@ -6,7 +6,6 @@ use crate::dataset_api::{ProgressView, import_progress};
 use crate::use_strings;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 fn ProgressFigures(progress: ProgressView) -> impl IntoView {
@@ -65,14 +64,7 @@ fn ProgressFigures(progress: ProgressView) -> impl IntoView {
 #[component]
 pub fn StaffImportPage() -> impl IntoView {
     let s = use_strings();
-    let params = use_params_map();
-    let job = move || {
-        params
-            .read()
-            .get("job")
-            .and_then(|j| j.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let job = super::numeric_param("job");
     let progress = Resource::new_blocking(job, import_progress);
 
     // Only in the browser (effects do not run on the server): poll while the job runs.

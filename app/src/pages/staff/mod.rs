@@ -25,3 +25,17 @@ pub use incidents::StaffIncidentsPage;
 pub use sign_in::{StaffCodePage, StaffSignInPage};
 pub use upload::StaffUploadPage;
 pub use users::StaffUsersPage;
+
+/// A numeric parameter of the page's path (`:id`, `:job`), tracked; 0 when it is not a
+/// number, which no row has, so the server function answers "not found".
+fn numeric_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    use leptos::prelude::*;
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get(name)
+            .and_then(|value| value.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
