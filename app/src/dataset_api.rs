@@ -44,6 +44,9 @@ pub struct IncidentDatasets {
     pub datasets: Vec<DatasetRow>,
 }
 
+/// Rejected rows sent to the list's page; the CSV download has all of them.
+pub const REJECTED_SHOWN: usize = 100;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DatasetDetail {
     pub row: DatasetRow,
@@ -59,6 +62,7 @@ pub struct DatasetDetail {
     /// people are required).
     pub may_approve: bool,
     pub job: Option<i64>,
+    /// The import report, with at most [`REJECTED_SHOWN`] rejected rows listed.
     pub report: Option<ImportReport>,
 }
 
@@ -212,9 +216,14 @@ pub async fn load_dataset(id: i64) -> Result<DatasetDetail, ServerFnError> {
     };
     let may_approve = dataset.status == Status::Draft
         && !(rules.two_person && dataset.uploaded_by == Some(me.staff_id()));
-    let report = job::report_of(&db, dataset.id)
+    let mut report = job::report_of(&db, dataset.id)
         .await
         .map_err(access::internal)?;
+    // Up to 10,000 listed rows are stored; the page needs the first few, not all of them
+    // twice (in the HTML and in its hydration data).
+    if let Some(report) = report.as_mut() {
+        report.rejected.truncate(REJECTED_SHOWN);
+    }
     let job = job::job_of(&db, dataset.id)
         .await
         .map_err(access::internal)?;

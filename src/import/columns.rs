@@ -83,6 +83,15 @@ impl Column {
     }
 }
 
+/// Whether a header or a category name looks like a customer's data rather than a label:
+/// it holds a digit (contract and phone numbers), an `@` (email) or a dot (domain). Such
+/// text is never echoed back or stored, because it may be an identifier in the wrong place
+/// (a file without its header row, a column mapped to the wrong meaning).
+pub fn looks_like_data(text: &str) -> bool {
+    text.nfkc()
+        .any(|c| c.is_ascii_digit() || c == '@' || c == '.')
+}
+
 /// What the admin said about headers: a column for each header they mapped, `None` for
 /// a header they want ignored.
 pub type Mapping = BTreeMap<String, Option<Column>>;
@@ -154,6 +163,22 @@ impl ColumnMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_with_digits_at_signs_or_dots_looks_like_data() {
+        for data in [
+            "AB123456",
+            "ＡＢ１２３",
+            "taro@example",
+            "example.co.jp",
+            "03-1234",
+        ] {
+            assert!(looks_like_data(data), "{data}");
+        }
+        for label in ["契約番号", "Kundennummer", "ご利用金額", "phone number", ""] {
+            assert!(!looks_like_data(label), "{label}");
+        }
+    }
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()

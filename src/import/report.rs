@@ -30,8 +30,9 @@ pub enum RowReason {
     /// A phone verifies a contract number; on its own it identifies nothing.
     PhoneWithoutContract,
     NoIdentifier,
+    /// `name` is withheld when it looks like personal data (see `looks_like_data`).
     UnknownCategory {
-        name: String,
+        name: Option<String>,
     },
 }
 
@@ -88,11 +89,12 @@ impl ImportReport {
         }
     }
 
-    /// The rejected rows as CSV: line, column, reason (in the words `describe` gives).
-    /// Cells a spreadsheet would run as a formula are defused.
+    /// The rejected rows as CSV: line, column, reason (in the words `column` and
+    /// `describe` give). Cells a spreadsheet would run as a formula are defused.
     pub fn rejected_csv(
         &self,
         header: [&str; 3],
+        column: impl Fn(Column) -> String,
         describe: impl Fn(&RowReason) -> String,
     ) -> String {
         let mut out = String::new();
@@ -104,8 +106,8 @@ impl ImportReport {
         push_row(header);
         for row in &self.rejected {
             for reason in &row.reasons {
-                let column = reason.column().map(Column::key).unwrap_or_default();
-                push_row([&row.line.to_string(), column, &describe(reason)]);
+                let column = reason.column().map(&column).unwrap_or_default();
+                push_row([&row.line.to_string(), &column, &describe(reason)]);
             }
         }
         out
@@ -143,11 +145,14 @@ mod tests {
         report.reject(
             7,
             vec![RowReason::UnknownCategory {
-                name: "=cmd".to_owned(),
+                name: Some("=cmd".to_owned()),
             }],
         );
-        let csv = report.rejected_csv(["line", "column", "reason"], |r| match r {
-            RowReason::UnknownCategory { name } => format!("unknown category {name}"),
+        let key = |c: Column| c.key().to_owned();
+        let csv = report.rejected_csv(["line", "column", "reason"], key, |r| match r {
+            RowReason::UnknownCategory { name } => {
+                format!("unknown category {}", name.as_deref().unwrap_or("?"))
+            }
             _ => "no identifier".to_owned(),
         });
         assert_eq!(
@@ -157,7 +162,7 @@ mod tests {
         );
         let mut defused = ImportReport::default();
         defused.reject(2, vec![RowReason::NoIdentifier]);
-        let csv = defused.rejected_csv(["l", "c", "r"], |_| "=1+1".to_owned());
+        let csv = defused.rejected_csv(["l", "c", "r"], key, |_| "=1+1".to_owned());
         assert!(csv.contains("\"'=1+1\""), "{csv}");
     }
 }

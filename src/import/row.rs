@@ -1,6 +1,6 @@
 //! One row of the file: canonical identifiers out, or the reasons it was refused.
 
-use super::columns::{Column, ColumnMap};
+use super::columns::{Column, ColumnMap, looks_like_data};
 pub use super::report::RowReason;
 use crate::dataset::category::Categories;
 use crate::identifier::{
@@ -58,6 +58,7 @@ pub fn parse_row(
             Ok(0) => categories.all_bits(),
             Ok(bits) => bits,
             Err(name) => {
+                let name = (!looks_like_data(&name)).then_some(name);
                 problems.push(RowReason::UnknownCategory { name });
                 0
             }

@@ -119,6 +119,7 @@ pub struct DataStrings {
     /// `{utf8}` and `{sjis}` are byte offsets.
     pub error_encoding: &'static str,
     pub error_no_header: &'static str,
+    pub error_header_is_data: &'static str,
     pub error_no_identifier_column: &'static str,
     pub error_duplicate_column: &'static str,
     pub error_csv: &'static str,
@@ -145,6 +146,8 @@ pub struct DataStrings {
     pub reason_no_identifier: &'static str,
     /// `{name}` is the category as the file wrote it.
     pub reason_unknown_category: &'static str,
+    /// The same, when the cell looked like personal data and is not repeated.
+    pub reason_unknown_category_withheld: &'static str,
 }
 
 /// `template` with each `{name}` replaced by its value.
@@ -233,8 +236,11 @@ impl DataStrings {
             RowReason::PhoneMissing => self.reason_phone_missing.to_owned(),
             RowReason::PhoneWithoutContract => self.reason_phone_without_contract.to_owned(),
             RowReason::NoIdentifier => self.reason_no_identifier.to_owned(),
-            RowReason::UnknownCategory { name } => {
+            RowReason::UnknownCategory { name: Some(name) } => {
                 fill(self.reason_unknown_category, &[("name", name)])
+            }
+            RowReason::UnknownCategory { name: None } => {
+                self.reason_unknown_category_withheld.to_owned()
             }
         }
     }
@@ -351,6 +357,7 @@ pub static JA: DataStrings = DataStrings {
     error_file_empty: "ファイルが空です。",
     error_encoding: "ファイルの文字コードが UTF-8 でも Shift_JIS でもありません(UTF-8 として {utf8} バイト目、Shift_JIS として {sjis} バイト目が不正です)。",
     error_no_header: "1行目に見出し行が必要です。",
+    error_header_is_data: "1行目がお客さまの情報のように見えます(表示しません)。1行目には各列の見出しを入れてください。",
     error_no_identifier_column: "契約番号・ドメイン・メールアドレスのいずれかの列が必要です。",
     error_duplicate_column: "同じ内容の列が2つあります。",
     error_csv: "ファイルをCSVとして読み込めませんでした。",
@@ -374,6 +381,7 @@ pub static JA: DataStrings = DataStrings {
     reason_phone_without_contract: "電話番号だけでは対象者を特定できません(契約番号が必要です)",
     reason_no_identifier: "契約番号・ドメイン・メールアドレスのいずれもありません",
     reason_unknown_category: "不明な漏えい項目「{name}」",
+    reason_unknown_category_withheld: "漏えい項目の列に、項目名ではなくお客さまの情報のような値があります(表示しません)。列の対応付けを確認してください",
 };
 
 pub static EN: DataStrings = DataStrings {
@@ -487,6 +495,7 @@ pub static EN: DataStrings = DataStrings {
     error_file_empty: "The file is empty.",
     error_encoding: "The file is neither UTF-8 nor Shift_JIS (invalid as UTF-8 at byte {utf8}, as Shift_JIS at byte {sjis}).",
     error_no_header: "The first row must be a header row.",
+    error_header_is_data: "The first row looks like customer data (not shown). The first row must hold the column headers.",
     error_no_identifier_column: "A column must hold contract numbers, domains or email addresses.",
     error_duplicate_column: "Two columns hold the same thing.",
     error_csv: "The file could not be read as CSV.",
@@ -510,6 +519,7 @@ pub static EN: DataStrings = DataStrings {
     reason_phone_without_contract: "A phone number alone identifies nobody (a contract number is needed)",
     reason_no_identifier: "The row has no contract number, domain or email address",
     reason_unknown_category: "Unknown kind of exposed data \"{name}\"",
+    reason_unknown_category_withheld: "The exposed-data column holds something that looks like customer data, not a kind of data (not shown). Check which column holds what",
 };
 
 #[cfg(test)]
@@ -527,7 +537,7 @@ mod tests {
             "The contract number is too short (at least 6 characters)"
         );
         let unknown = RowReason::UnknownCategory {
-            name: "血液型".to_owned(),
+            name: Some("血液型".to_owned()),
         };
         assert!(EN.reason(&unknown).contains("\"血液型\""));
     }

@@ -2,7 +2,7 @@
 //! Each needs admin rights from the caller's proof of sign-in (else 403) and answers with
 //! a redirect saying what happened (post/redirect/get).
 
-use super::AppState;
+use super::{AppState, forbidden, see_other};
 use crate::staff_auth::CurrentStaff;
 use axum::{
     Form,
@@ -16,22 +16,10 @@ use axum::{
 use breachcheck::dataset::category::{Categories, CategoriesRejection, Category, Standard};
 use breachcheck::dataset::incident::{self, CalendarDate, IncidentId, NewIncident, Slug};
 use breachcheck::dataset::{DatasetError, DatasetId, lifecycle};
-use breachcheck::import::columns::{Column, HeaderProblem, Mapping};
+use breachcheck::import::columns::{Column, HeaderProblem, Mapping, looks_like_data};
 use breachcheck::import::job::{self, ImportError, Uploader};
 use breachcheck::import::source::SourceError;
 use breachcheck::staff::admin::Admin;
-
-pub(super) fn forbidden() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        "この操作は管理者のみ行えます。 / Only admins may do this.\n",
-    )
-        .into_response()
-}
-
-fn see_other(location: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-}
 
 fn as_admin(staff: &CurrentStaff) -> Option<Admin<'_>> {
     staff.0.as_admin()
@@ -188,6 +176,13 @@ fn back_to_form(incident: Option<i64>, error: &ImportError) -> String {
         ImportError::Source(SourceError::Empty) => "file_empty",
         ImportError::Source(SourceError::Io(_)) | ImportError::Csv(_) => "csv",
         ImportError::Header(HeaderProblem::NoHeader) => "no_header",
+        // A first row that looks like data is probably a customer, not a header: it is
+        // not sent back (the URL would keep it in the browser's history).
+        ImportError::Header(HeaderProblem::NoIdentifierColumn { headers })
+            if headers.iter().any(|h| looks_like_data(h)) =>
+        {
+            "header_is_data"
+        }
         ImportError::Header(HeaderProblem::NoIdentifierColumn { headers }) => {
             for header in headers.iter().filter(|h| !h.is_empty()) {
                 query.append_pair("header", header);
@@ -307,6 +302,7 @@ pub async fn rejected_csv(
     let d = locale.strings().data;
     let csv = report.rejected_csv(
         [d.report_line, d.report_column, d.report_reason],
+        |column| d.column(column).to_owned(),
         |reason| d.reason(reason),
     );
     // A BOM, so that Excel in Japan opens the UTF-8 file as UTF-8.

@@ -194,6 +194,26 @@ fn staff_forms() -> Router<AppState> {
         })
 }
 
+/// The answer to a staff member whose role does not allow a form post.
+fn forbidden() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        "この操作は管理者のみ行えます。 / Only admins may do this.\n",
+    )
+        .into_response()
+}
+
+/// Post/redirect/get: the redirect after a form post.
+fn see_other(location: String) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::SEE_OTHER,
+        [(axum::http::header::LOCATION, location)],
+    )
+        .into_response()
+}
+
 /// The `?error=` code for a refused new password, shared by every form that sets one.
 fn password_error_code(rejection: &PasswordRejection) -> &'static str {
     match rejection {

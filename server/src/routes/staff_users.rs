@@ -2,7 +2,7 @@
 //! admin rights from it (else 403), then answers with a redirect back to the page saying
 //! what happened (post/redirect/get).
 
-use super::{AppState, password_error_code};
+use super::{AppState, forbidden, password_error_code, see_other};
 use crate::staff_auth::CurrentStaff;
 use axum::{
     Form,
@@ -39,20 +39,8 @@ pub struct PasswordForm {
     password: String,
 }
 
-fn forbidden() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        "この操作は管理者のみ行えます。 / Only admins may do this.\n",
-    )
-        .into_response()
-}
-
 fn back(query: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/staff/users?{query}"))],
-    )
-        .into_response()
+    see_other(format!("/staff/users?{query}"))
 }
 
 /// The `?error=` code the page turns into a translated sentence.

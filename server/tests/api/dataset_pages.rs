@@ -205,7 +205,7 @@ async fn an_admin_uploads_a_list_reads_the_report_and_a_second_admin_publishes_i
     );
     let csv = csv.text().await.unwrap();
     assert!(
-        csv.contains("\"4\",\"contract_number\",\"契約番号が短すぎます"),
+        csv.contains("\"4\",\"契約番号\",\"契約番号が短すぎます"),
         "{csv}"
     );
 
@@ -328,6 +328,17 @@ async fn an_upload_that_cannot_start_says_why_and_unknown_headers_can_be_mapped(
     assert!(back.contains("utf8=11") && back.contains("sjis="), "{back}");
     let (_, shown) = page(&app, &admin, &back).await;
     assert!(shown.contains("neither UTF-8 nor Shift_JIS (invalid as UTF-8 at byte 11"));
+
+    // A file without its header row: the first customer is not sent back in the URL.
+    let headless = upload(&app, &admin, &form, b"AB123456,03-1234-5678\n").await;
+    let back = location(&headless);
+    assert!(back.contains("error=header_is_data"), "{back}");
+    assert!(
+        !back.contains("header=") && !back.contains("AB123456"),
+        "{back}"
+    );
+    let (_, shown) = page(&app, &admin, &back).await;
+    assert!(shown.contains("The first row looks like customer data"));
 
     let missing = upload(&app, &admin, &form, b"").await;
     assert_eq!(location(&missing), "/staff/datasets/new?error=file_missing");

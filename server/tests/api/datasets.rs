@@ -141,7 +141,7 @@ EF123456\t\tsalary\n\
     assert_eq!(
         report.rejected[2].reasons,
         vec![RowReason::UnknownCategory {
-            name: "salary".into()
+            name: Some("salary".into())
         }]
     );
     assert_eq!(report.rejected[3].reasons, vec![RowReason::NoIdentifier]);
@@ -469,4 +469,31 @@ async fn a_server_killed_mid_import_leaves_no_half_imported_list() {
     .await
     .unwrap();
     assert_eq!(hits.len(), 1, "the active list still answers");
+}
+
+/// A column mapped to the wrong meaning must not copy customers into the stored report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_category_cell_that_looks_like_data_is_not_kept_in_the_report() {
+    let app = spawn_app().await;
+    let admin = staff_proof(&app, "admin@example.com", Role::Admin).await;
+    let incident = new_incident(&app, &admin, "order-system-2025").await;
+    let importer = importer(&app, Profile::HmacSha256).await;
+    let file = "domain,categories\nexample.co.jp,taro@example.co.jp\nexample.com,血液型\n";
+    let (dataset, report) = import(&importer, &admin, incident, file.into()).await;
+    assert_eq!(
+        report.rejected[0].reasons,
+        vec![RowReason::UnknownCategory { name: None }]
+    );
+    assert_eq!(
+        report.rejected[1].reasons,
+        vec![RowReason::UnknownCategory {
+            name: Some("血液型".into())
+        }]
+    );
+    let stored: String = sqlx::query_scalar("SELECT report FROM datasets WHERE id = $1")
+        .bind(dataset.0)
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert!(!stored.contains("taro"), "{stored}");
 }

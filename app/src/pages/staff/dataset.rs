@@ -2,15 +2,13 @@
 //! and the next step of publishing it (approve, publish, roll back, stop publishing).
 
 use super::outcome::{DataOutcome, incident_title};
+use crate::components::TableHead;
 use crate::dataset_api::{DatasetDetail, load_dataset};
 use crate::i18n::data::fill;
 use crate::use_strings;
 use breachcheck::import::report::ImportReport;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// Rejected rows listed on the page; the CSV download has all of them.
-const SHOWN: usize = 100;
 
 #[component]
 fn Report(id: i64, report: ImportReport) -> impl IntoView {
@@ -46,7 +44,6 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
                 .iter()
                 .map(move |reason| (row.line, reason.clone()))
         })
-        .take(SHOWN)
         .map(|(line, reason)| {
             let column = reason.column();
             view! {
@@ -59,16 +56,16 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
             .into_any()
         })
         .collect_view();
-    let listed = report
-        .rejected
-        .iter()
-        .map(|r| r.reasons.len())
-        .sum::<usize>();
+    // The server sends the first rows only (`dataset_api::REJECTED_SHOWN`).
+    let listed = report.rejected.len();
     let total = report.rejected_rows;
     let only_first = move || {
         fill(
             s().data.report_only_first,
-            &[("shown", &SHOWN.to_string()), ("total", &total.to_string())],
+            &[
+                ("shown", &listed.to_string()),
+                ("total", &total.to_string()),
+            ],
         )
     };
     view! {
@@ -97,17 +94,14 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
             .then(|| {
                 view! {
                     <h3>{move || s().data.report_rejected_heading}</h3>
-                    {(listed > SHOWN || total as usize > listed)
-                        .then(|| view! { <p>{only_first}</p> })}
+                    {(total > listed as u64).then(|| view! { <p>{only_first}</p> })}
                     <div class="table-wrap">
                         <table class="staff-table rejected-rows">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{move || s().data.report_line}</th>
-                                    <th scope="col">{move || s().data.report_column}</th>
-                                    <th scope="col">{move || s().data.report_reason}</th>
-                                </tr>
-                            </thead>
+                            <TableHead columns=vec![
+                                |s| s.data.report_line,
+                                |s| s.data.report_column,
+                                |s| s.data.report_reason,
+                            ]/>
                             <tbody>{rejected}</tbody>
                         </table>
                     </div>

@@ -1,6 +1,7 @@
 //! `/staff/datasets`: every incident's affected-customer lists, newest first.
 
 use super::outcome::incident_title;
+use crate::components::{Refused, TableHead};
 use crate::dataset_api::{IncidentDatasets, list_datasets};
 use crate::use_strings;
 use leptos::prelude::*;
@@ -38,15 +39,13 @@ fn IncidentLists(entry: IncidentDatasets) -> impl IntoView {
         view! {
             <div class="table-wrap">
                 <table class="staff-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{move || s().data.dataset_number}</th>
-                            <th scope="col">{move || s().data.dataset_status}</th>
-                            <th scope="col">{move || s().data.dataset_rows}</th>
-                            <th scope="col">{move || s().data.dataset_created}</th>
-                            <th scope="col">{move || s().data.dataset_open}</th>
-                        </tr>
-                    </thead>
+                    <TableHead columns=vec![
+                        |s| s.data.dataset_number,
+                        |s| s.data.dataset_status,
+                        |s| s.data.dataset_rows,
+                        |s| s.data.dataset_created,
+                        |s| s.data.dataset_open,
+                    ]/>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
@@ -88,12 +87,7 @@ pub fn StaffDatasetsPage() -> impl IntoView {
                     }
                     .into_any()
                 }
-                Err(_) => view! {
-                    <p class="notice notice--error" role="alert">
-                        {move || s().staff_forbidden_body}
-                    </p>
-                }
-                .into_any(),
+                Err(_) => view! { <Refused/> }.into_any(),
             }
         })
     };

@@ -2,6 +2,7 @@
 //! the server, answered by a redirect back here).
 
 use super::outcome::{DataOutcome, incident_title};
+use crate::components::{Refused, TableHead};
 use crate::dataset_api::{IncidentView, list_incidents};
 use crate::{use_locale, use_strings};
 use breachcheck::dataset::category::Standard;
@@ -125,15 +126,13 @@ pub fn StaffIncidentsPage() -> impl IntoView {
                     view! {
                         <div class="table-wrap">
                             <table class="staff-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{move || s().data.incident_slug}</th>
-                                        <th scope="col">{move || s().data.incident_title}</th>
-                                        <th scope="col">{move || s().data.incident_occurred_from}</th>
-                                        <th scope="col">{move || s().data.incident_announced_on}</th>
-                                        <th scope="col">{move || s().data.incident_categories}</th>
-                                    </tr>
-                                </thead>
+                                <TableHead columns=vec![
+                                    |s| s.data.incident_slug,
+                                    |s| s.data.incident_title,
+                                    |s| s.data.incident_occurred_from,
+                                    |s| s.data.incident_announced_on,
+                                    |s| s.data.incident_categories,
+                                ]/>
                                 <tbody>{rows}</tbody>
                             </table>
                         </div>
@@ -142,14 +141,9 @@ pub fn StaffIncidentsPage() -> impl IntoView {
                         </p>
                         <NewIncidentForm/>
                     }
-                        .into_any()
+                    .into_any()
                 }
-                Err(_) => view! {
-                    <p class="notice notice--error" role="alert">
-                        {move || s().staff_forbidden_body}
-                    </p>
-                }
-                .into_any(),
+                Err(_) => view! { <Refused/> }.into_any(),
             }
         })
     };

@@ -27,6 +27,7 @@ pub fn data_error(s: &'static Strings, code: &str, offsets: (&str, &str)) -> Str
         "file_too_large" => d.error_file_too_large,
         "file_empty" => d.error_file_empty,
         "no_header" => d.error_no_header,
+        "header_is_data" => d.error_header_is_data,
         "no_identifier_column" => d.error_no_identifier_column,
         "duplicate_column" => d.error_duplicate_column,
         "csv" => d.error_csv,

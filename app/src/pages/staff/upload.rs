@@ -4,6 +4,7 @@
 //! they come back in `?header=`, and this page asks what each holds.
 
 use super::outcome::{DataOutcome, incident_title};
+use crate::components::Refused;
 use crate::dataset_api::{UploadForm, load_upload_form};
 use crate::use_strings;
 use breachcheck::import::columns::Column;
@@ -123,12 +124,7 @@ pub fn StaffUploadPage() -> impl IntoView {
                 .with_untracked(|q| (q.get("incident"), q.get_all("header").unwrap_or_default()));
             match form.await {
                 Ok(form) => view! { <UploadFields form chosen headers/> }.into_any(),
-                Err(_) => view! {
-                    <p class="notice notice--error" role="alert">
-                        {move || s().staff_forbidden_body}
-                    </p>
-                }
-                .into_any(),
+                Err(_) => view! { <Refused/> }.into_any(),
             }
         })
     };
