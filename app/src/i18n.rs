@@ -3,6 +3,7 @@
 //! Each language is one value of [`Strings`]; a string missing in either language is a
 //! compile error, not a blank on the page.
 
+pub mod check;
 pub mod data;
 
 use serde::{Deserialize, Serialize};
@@ -204,6 +205,7 @@ pub struct Strings {
     pub staff_account_link: &'static str,
     /// The incident and affected-list pages.
     pub data: &'static data::DataStrings,
+    pub check: &'static check::CheckStrings,
 }
 
 pub static JA: Strings = Strings {
@@ -311,6 +313,7 @@ pub static JA: Strings = Strings {
     staff_password_changed: "パスワードを変更しました。新しいパスワードでサインインしてください。",
     staff_account_link: "あなたのアカウント",
     data: &data::JA,
+    check: &check::JA,
 };
 
 pub static EN: Strings = Strings {
@@ -418,6 +421,7 @@ pub static EN: Strings = Strings {
     staff_password_changed: "Your password has been changed. Please sign in with the new one.",
     staff_account_link: "Your account",
     data: &data::EN,
+    check: &check::EN,
 };
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The breachcheck Leptos app: rendered on the server (`ssr`), hydrated in the browser
 //! (`hydrate`). Pages never open a database connection; server functions call the core.
 
+pub mod check_api;
 pub mod components;
 pub mod dataset_api;
 pub mod i18n;
@@ -24,10 +25,10 @@ use leptos_router::{
 };
 use pages::staff::{
     StaffAccountPage, StaffAuditPage, StaffCodePage, StaffDatasetPage, StaffDatasetsPage,
-    StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentsPage, StaffSignInPage,
+    StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentsPage, StaffLookupPage, StaffSignInPage,
     StaffUploadPage, StaffUsersPage,
 };
-use pages::{HomePage, NotFound};
+use pages::{CheckPage, HomePage, NotFound};
 use site::Boot;
 
 /// The visitor's language, shared by every component. A signal so the switch can change the
@@ -60,7 +61,13 @@ pub fn App() -> impl IntoView {
                 // without JavaScript and needs no streaming scripts.
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/check") view=CheckPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=StaffHomePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/staff/lookup")
+                        view=StaffLookupPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/staff/login")
                         view=StaffSignInPage

@@ -4,6 +4,8 @@
 //! Values are read verbatim: a pepper or a phone number is never reinterpreted as a number.
 
 use app::site::SiteInfo;
+use crate::client_ip::TrustedProxies;
+use breachcheck::check::limit::RateLimit;
 use breachcheck::dataset::lifecycle::ApprovalPolicy;
 use breachcheck::digest::Profile;
 use breachcheck::identifier::ContractPattern;
@@ -92,6 +94,19 @@ pub struct Settings {
     pub import_stale_secs: Option<u64>,
     /// Lets the uploader approve their own list (for deployments with one admin).
     pub single_admin_approval: Option<bool>,
+    /// Lookup limits, each `<count>/<window>` (`10/10m`, `5/1d`).
+    pub lookup_limit_address: Option<String>,
+    pub lookup_limit_noscript: Option<String>,
+    pub lookup_limit_identifier: Option<String>,
+    pub lookup_limit_global: Option<String>,
+    pub lookup_limit_staff: Option<String>,
+    /// Every public lookup takes at least this long, whatever it found.
+    pub lookup_floor_ms: Option<u64>,
+    /// Proxies whose `X-Forwarded-For` is believed (addresses or networks).
+    pub trusted_proxies: Option<String>,
+    /// Argon2 jobs at once (default: one per core) and jobs that may wait.
+    pub hashing_workers: Option<usize>,
+    pub hashing_queue: Option<usize>,
 }
 
 impl Settings {
@@ -226,6 +241,42 @@ impl Settings {
                 "true or false",
             )?);
         }
+        for (name, field) in [
+            (
+                "BREACHCHECK_LOOKUP_LIMIT_ADDRESS",
+                &mut self.lookup_limit_address,
+            ),
+            (
+                "BREACHCHECK_LOOKUP_LIMIT_NOSCRIPT",
+                &mut self.lookup_limit_noscript,
+            ),
+            (
+                "BREACHCHECK_LOOKUP_LIMIT_IDENTIFIER",
+                &mut self.lookup_limit_identifier,
+            ),
+            ("BREACHCHECK_LOOKUP_LIMIT_GLOBAL", &mut self.lookup_limit_global),
+            ("BREACHCHECK_LOOKUP_LIMIT_STAFF", &mut self.lookup_limit_staff),
+            ("BREACHCHECK_TRUSTED_PROXIES", &mut self.trusted_proxies),
+        ] {
+            if let Some(v) = get(name) {
+                *field = Some(v);
+            }
+        }
+        if let Some(v) = get("BREACHCHECK_LOOKUP_FLOOR_MS") {
+            self.lookup_floor_ms = Some(parsed(
+                "BREACHCHECK_LOOKUP_FLOOR_MS",
+                v,
+                "a whole number of milliseconds",
+            )?);
+        }
+        for (name, field) in [
+            ("BREACHCHECK_HASHING_WORKERS", &mut self.hashing_workers),
+            ("BREACHCHECK_HASHING_QUEUE", &mut self.hashing_queue),
+        ] {
+            if let Some(v) = get(name) {
+                *field = Some(parsed(name, v, "a whole number")?);
+            }
+        }
         if let Some(v) = get("BREACHCHECK_SESSION_LIFETIME_SECS") {
             self.session_lifetime_secs = Some(parsed(
                 "BREACHCHECK_SESSION_LIFETIME_SECS",
@@ -256,6 +307,87 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub sessions: SessionPolicy,
     pub datasets: DatasetSettings,
+    pub lookups: LookupSettings,
+    /// The bounded argon2 pool: jobs at once, and jobs that may wait.
+    pub hashing_workers: usize,
+    pub hashing_queue: usize,
+}
+
+/// The public check's defences (see `crate::check`).
+#[derive(Clone, Debug)]
+pub struct LookupSettings {
+    pub limits: LookupLimits,
+    pub floor: Duration,
+    pub trusted_proxies: TrustedProxies,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct LookupLimits {
+    /// Per client address, with the proof of work.
+    pub address: RateLimit,
+    /// Per client address, without it (no JavaScript).
+    pub noscript: RateLimit,
+    /// Per contract number, whoever asks.
+    pub identifier: RateLimit,
+    /// Everybody together.
+    pub global: RateLimit,
+    /// Per helpdesk staff member.
+    pub staff: RateLimit,
+}
+
+impl LookupSettings {
+    fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
+        fn limit(
+            value: &Option<String>,
+            name: &'static str,
+            default: &str,
+        ) -> Result<RateLimit, ConfigError> {
+            value
+                .as_deref()
+                .unwrap_or(default)
+                .parse()
+                .map_err(|()| ConfigError::InvalidValue {
+                    name,
+                    expected: "<count>/<window> such as 10/10m, 5/1d or 1000/60s",
+                })
+        }
+        let s = settings;
+        Ok(Self {
+            limits: LookupLimits {
+                address: limit(
+                    &s.lookup_limit_address,
+                    "BREACHCHECK_LOOKUP_LIMIT_ADDRESS",
+                    "10/10m",
+                )?,
+                noscript: limit(
+                    &s.lookup_limit_noscript,
+                    "BREACHCHECK_LOOKUP_LIMIT_NOSCRIPT",
+                    "3/10m",
+                )?,
+                identifier: limit(
+                    &s.lookup_limit_identifier,
+                    "BREACHCHECK_LOOKUP_LIMIT_IDENTIFIER",
+                    "5/1d",
+                )?,
+                global: limit(
+                    &s.lookup_limit_global,
+                    "BREACHCHECK_LOOKUP_LIMIT_GLOBAL",
+                    "1000/1m",
+                )?,
+                staff: limit(
+                    &s.lookup_limit_staff,
+                    "BREACHCHECK_LOOKUP_LIMIT_STAFF",
+                    "300/1h",
+                )?,
+            },
+            floor: Duration::from_millis(s.lookup_floor_ms.unwrap_or(400)),
+            trusted_proxies: TrustedProxies::parse(s.trusted_proxies.as_deref().unwrap_or(""))
+                .map_err(|()| ConfigError::InvalidValue {
+                    name: "BREACHCHECK_TRUSTED_PROXIES",
+                    expected: "addresses or networks separated by commas, such as 10.0.0.7, 10.1.0.0/16",
+                })?,
+        })
+    }
 }
 
 /// How affected-customer lists are read, hashed and published.
@@ -318,6 +450,10 @@ impl Config {
         }
         let pepper = resolve_pepper(&settings, &data_dir)?;
         let datasets = DatasetSettings::from_settings(&settings)?;
+        let lookups = LookupSettings::from_settings(&settings)?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let hashing_workers = settings.hashing_workers.unwrap_or(cores).max(1);
+        let hashing_queue = settings.hashing_queue.unwrap_or(hashing_workers * 32);
         let database_url = settings
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}/breachcheck.db", data_dir.display()).into());
@@ -355,6 +491,9 @@ impl Config {
                 }
             },
             datasets,
+            lookups,
+            hashing_workers,
+            hashing_queue,
             data_dir,
         })
     }

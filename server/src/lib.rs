@@ -1,7 +1,9 @@
 //! The breachcheck server: configuration, the middleware stack, routes outside Leptos,
 //! and the command line. `main.rs` only calls [`cli::main`].
 
+pub mod check;
 pub mod cli;
+pub mod client_ip;
 pub mod config;
 pub mod csrf;
 pub mod middleware;

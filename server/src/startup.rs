@@ -1,6 +1,10 @@
 //! Building and running the application. Tests build it on port 0 and read the port back.
 
+use crate::check::CheckService;
 use crate::{config::Config, middleware, routes};
+use breachcheck::check::limit::SubjectKeys;
+use breachcheck::check::lookup::Lookup;
+use breachcheck::check::pow::PowKeys;
 use axum::Router;
 use breachcheck::digest::Digester;
 use breachcheck::hashing_pool::HashingPool;
@@ -29,6 +33,8 @@ pub struct Application {
     router: Router,
     database: Database,
     stale_imports_after: std::time::Duration,
+    check: CheckService,
+    hashing_pool: HashingPool,
 }
 
 impl Application {
@@ -49,7 +55,7 @@ impl Application {
         let local_addr = listener.local_addr().map_err(bind)?;
         let importer = Importer {
             db: database.clone(),
-            pool: HashingPool::for_this_machine(),
+            pool: HashingPool::new(config.hashing_workers, config.hashing_queue),
             digester: Digester::for_deployment(
                 &database,
                 config.datasets.profile,
@@ -59,7 +65,20 @@ impl Application {
             .map_err(StartupError::Storage)?,
             pattern: config.datasets.pattern.clone(),
         };
-        let router = routes::router(&config, database.clone(), importer);
+        let check = CheckService {
+            lookup: Lookup::new(
+                database.clone(),
+                importer.digester.clone(),
+                importer.pool.clone(),
+                &config.pepper,
+            ),
+            pow: PowKeys::new(&config.pepper),
+            subjects: SubjectKeys::new(&config.pepper),
+            settings: config.lookups.clone(),
+            pattern: config.datasets.pattern.clone(),
+        };
+        let hashing_pool = importer.pool.clone();
+        let router = routes::router(&config, database.clone(), importer, check.clone());
         let router = middleware::apply(router, &config);
         Ok(Self {
             listener,
@@ -67,6 +86,8 @@ impl Application {
             router,
             database,
             stale_imports_after,
+            check,
+            hashing_pool,
         })
     }
 
@@ -80,6 +101,11 @@ impl Application {
 
     pub fn database(&self) -> Database {
         self.database.clone()
+    }
+
+    /// The bounded argon2 pool every lookup, sign-in and import waits on.
+    pub fn hashing_pool(&self) -> HashingPool {
+        self.hashing_pool.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, lets in-flight requests finish, then returns.
@@ -104,10 +130,23 @@ impl Application {
                 }
             }
         });
+        let lookup_sweeper = tokio::spawn({
+            let check = self.check.clone();
+            async move {
+                let mut every = tokio::time::interval(Duration::from_secs(60));
+                loop {
+                    every.tick().await;
+                    if let Err(error) = check.sweep().await {
+                        tracing::error!(%error, "could not sweep lookup counters");
+                    }
+                }
+            }
+        });
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
+        lookup_sweeper.abort();
         served?;
         self.database.close().await;
         Ok(())

@@ -16,6 +16,33 @@ pub struct RateLimit {
     pub window: Duration,
 }
 
+/// Written `<count>/<window>`, the window in seconds, minutes, hours or days:
+/// `10/10m`, `5/1d`, `1000/60s`.
+impl std::str::FromStr for RateLimit {
+    type Err = ();
+    fn from_str(text: &str) -> Result<Self, ()> {
+        let (max, window) = text.trim().split_once('/').ok_or(())?;
+        let max: u32 = max.trim().parse().map_err(|_| ())?;
+        let window = window.trim();
+        let unit = window.chars().last().ok_or(())?;
+        let seconds_per = match unit {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(()),
+        };
+        let count: u64 = window[..window.len() - 1].parse().map_err(|_| ())?;
+        if max == 0 || count == 0 {
+            return Err(());
+        }
+        Ok(Self {
+            max,
+            window: Duration::from_secs(count.checked_mul(seconds_per).ok_or(())?),
+        })
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
     Allowed,
@@ -51,6 +78,9 @@ impl Scope {
         }
     }
 }
+
+/// The subject of the [`Scope::Global`] counter: everybody.
+pub const GLOBAL_SUBJECT: &str = "all";
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis())
@@ -88,6 +118,26 @@ pub async fn consume(
     })
 }
 
+/// How many requests `subject` has made in the current window (without counting one).
+pub async fn hits(
+    db: &Database,
+    scope: Scope,
+    subject: &str,
+    window: Duration,
+) -> Result<u64, StorageError> {
+    let now = now_millis();
+    let window = millis(window);
+    let hits: Option<i64> = sqlx::query_scalar(
+        "SELECT hits FROM rate_counters WHERE scope = $1 AND subject = $2 AND window_start = $3",
+    )
+    .bind(scope.name())
+    .bind(subject)
+    .bind(now - now.rem_euclid(window))
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(hits.map_or(0, |hits| u64::try_from(hits).unwrap_or(0)))
+}
+
 /// Removes windows that ended more than `keep` ago.
 pub async fn sweep(db: &Database, keep: Duration) -> Result<u64, StorageError> {
     let done = sqlx::query("DELETE FROM rate_counters WHERE window_start < $1")
@@ -112,11 +162,20 @@ impl SubjectKeys {
     }
 
     pub fn of(&self, kind: Kind, canonical: &str) -> String {
+        self.keyed(&[kind.as_str().as_bytes(), b":v1:", canonical.as_bytes()])
+    }
+
+    /// A client address is personal data too: counted under a keyed hash, not in clear.
+    pub fn of_address(&self, address: &str) -> String {
+        self.keyed(&[b"address:v1:", address.as_bytes()])
+    }
+
+    fn keyed(&self, parts: &[&[u8]]) -> String {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes a key of any length");
-        mac.update(kind.as_str().as_bytes());
-        mac.update(b":v1:");
-        mac.update(canonical.as_bytes());
+        for part in parts {
+            mac.update(part);
+        }
         mac.finalize()
             .into_bytes()
             .iter()
@@ -136,6 +195,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn limits_are_written_as_count_per_window() {
+        let limit = |text: &str| text.parse::<RateLimit>();
+        assert_eq!(
+            limit("10/10m"),
+            Ok(RateLimit {
+                max: 10,
+                window: Duration::from_secs(600)
+            })
+        );
+        assert_eq!(limit(" 5 / 1d ").map(|l| l.window.as_secs()), Ok(86_400));
+        assert_eq!(limit("1000/60s").map(|l| l.max), Ok(1000));
+        for bad in ["", "10", "10/", "0/1m", "10/0m", "10/5w", "x/1m", "10/m", "-1/1m"] {
+            assert_eq!(limit(bad), Err(()), "{bad}");
+        }
+    }
+
+    #[test]
     fn subject_keys_depend_on_the_pepper_kind_and_identifier_only() {
         let pepper = Pepper::parse(vec![7; 32]).unwrap();
         let keys = SubjectKeys::new(&pepper);
@@ -147,5 +223,8 @@ mod tests {
         assert_ne!(a, other.of(Kind::Contract, "AB123456"));
         assert_eq!(a.len(), 64);
         assert!(!a.contains("AB123456"));
+        let address = keys.of_address("192.0.2.1");
+        assert_eq!(address.len(), 64);
+        assert_ne!(address, keys.of_address("192.0.2.2"));
     }
 }

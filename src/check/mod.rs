@@ -3,4 +3,22 @@
 
 #[cfg(feature = "server")]
 pub mod limit;
+#[cfg(feature = "server")]
+pub mod lookup;
 pub mod pow;
+#[cfg(feature = "server")]
+pub mod stats;
+
+use serde::{Deserialize, Serialize};
+
+/// How a dataset's verification factor fared for a lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Factor {
+    /// The dataset has no factor: the contract number alone answers.
+    NotCarried,
+    Matched,
+    Mismatched,
+    /// The dataset has a factor and the question carried none (the helpdesk may omit it).
+    NotGiven,
+}

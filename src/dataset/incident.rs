@@ -88,6 +88,9 @@ pub struct NewIncident {
     pub occurred_to: Option<CalendarDate>,
     pub announced_on: Option<CalendarDate>,
     pub categories: Categories,
+    /// What an affected customer should do now (plain text; may be empty).
+    pub advice_ja: String,
+    pub advice_en: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,7 +103,20 @@ pub struct Incident {
     pub occurred_to: Option<String>,
     pub announced_on: Option<String>,
     pub categories: Categories,
+    pub advice_ja: String,
+    pub advice_en: String,
     pub created_at: i64,
+}
+
+/// Longer advice belongs in the notice; the result page shows a few sentences.
+const MAX_ADVICE_CHARS: usize = 2000;
+
+fn advice(input: &str) -> Result<String, DatasetError> {
+    let advice = input.trim().replace("\r\n", "\n");
+    if advice.chars().count() > MAX_ADVICE_CHARS {
+        return Err(DatasetError::AdviceTooLong);
+    }
+    Ok(advice)
 }
 
 fn title(input: &str) -> Result<String, DatasetError> {
@@ -116,6 +132,8 @@ impl NewIncident {
     pub fn titled(mut self) -> Result<Self, DatasetError> {
         self.title_ja = title(&self.title_ja)?;
         self.title_en = title(&self.title_en)?;
+        self.advice_ja = advice(&self.advice_ja)?;
+        self.advice_en = advice(&self.advice_en)?;
         if let (Some(from), Some(to)) = (&self.occurred_from, &self.occurred_to)
             && from.as_str() > to.as_str()
         {
@@ -135,8 +153,8 @@ pub async fn create(
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO incidents (slug, title_ja, title_en, occurred_from, occurred_to, \
-         announced_on, categories, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         announced_on, categories, advice_ja, advice_en, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(incident.slug.as_str())
     .bind(&incident.title_ja)
@@ -145,6 +163,8 @@ pub async fn create(
     .bind(incident.occurred_to.as_ref().map(CalendarDate::as_str))
     .bind(incident.announced_on.as_ref().map(CalendarDate::as_str))
     .bind(categories)
+    .bind(&incident.advice_ja)
+    .bind(&incident.advice_en)
     .bind(admin.staff_id().0)
     .bind(crate::now_millis())
     .fetch_one(&mut *tx)
@@ -164,7 +184,7 @@ pub async fn create(
 }
 
 const COLUMNS: &str = "id, slug, title_ja, title_en, occurred_from, occurred_to, announced_on, \
-                       categories, created_at";
+                       categories, advice_ja, advice_en, created_at";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Incident, DatasetError> {
     let categories: String = row.try_get("categories").map_err(storage)?;
@@ -181,6 +201,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Incident, DatasetError> {
                 "an incident's categories are not valid JSON",
             ))
         })?,
+        advice_ja: row.try_get("advice_ja").map_err(storage)?,
+        advice_en: row.try_get("advice_en").map_err(storage)?,
         created_at: row.try_get("created_at").map_err(storage)?,
     })
 }

@@ -72,6 +72,8 @@ mod server_side {
         SlugTaken,
         #[error("both titles are required (at most 200 characters)")]
         TitleInvalid,
+        #[error("the advice is at most 2,000 characters per language")]
+        AdviceTooLong,
         #[error("dates are written YYYY-MM-DD")]
         DateInvalid,
         #[error("the incident cannot end before it began")]

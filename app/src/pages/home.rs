@@ -13,6 +13,9 @@ pub fn HomePage() -> impl IntoView {
         <Meta name="description" content=move || s().home_intro/>
         <h1>{move || s().home_title}</h1>
         <p class="lead">{move || s().home_intro}</p>
+        <p>
+            <a class="button check-link" href="/check">{move || s().check.link}</a>
+        </p>
         <section class="notices" aria-labelledby="notices-heading">
             <h2 id="notices-heading">{move || s().notices_heading}</h2>
             <p class="empty">{move || s().notices_empty}</p>

@@ -1,6 +1,8 @@
+pub mod check;
 mod home;
 mod not_found;
 pub mod staff;
 
+pub use check::CheckPage;
 pub use home::HomePage;
 pub use not_found::NotFound;

@@ -32,6 +32,7 @@ fn error_code(error: &DatasetError) -> &'static str {
         DatasetError::SlugInvalid => "slug_invalid",
         DatasetError::SlugTaken => "slug_taken",
         DatasetError::TitleInvalid => "title_invalid",
+        DatasetError::AdviceTooLong => "advice_long",
         DatasetError::DateInvalid => "date_invalid",
         DatasetError::DateOrder => "date_order",
         DatasetError::Categories(_) => "categories_invalid",
@@ -76,6 +77,8 @@ fn new_incident(fields: &[(String, String)]) -> Result<NewIncident, DatasetError
         occurred_to: CalendarDate::parse_optional(field("occurred_to"))?,
         announced_on: CalendarDate::parse_optional(field("announced_on"))?,
         categories: Categories::new(list)?,
+        advice_ja: field("advice_ja").to_owned(),
+        advice_en: field("advice_en").to_owned(),
     })
 }
 

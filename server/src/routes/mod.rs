@@ -1,5 +1,7 @@
 //! The router: Leptos pages and server functions, plus the few routes that are not pages.
 
+mod check;
+pub use check::ANSWER_BLOCK_BYTES;
 mod datasets;
 mod health;
 mod language;
@@ -7,7 +9,9 @@ mod staff_account;
 mod staff_sign_in;
 mod staff_users;
 
+use crate::check::CheckService;
 use crate::config::{Config, DatasetSettings, Environment};
+use app::check_api::CheckSource;
 use crate::middleware::with_limits;
 use crate::staff_auth::{self, SessionCookie};
 use app::{App, shell, site::SiteInfo};
@@ -38,12 +42,37 @@ pub struct AppState {
     pub session_cookie: SessionCookie,
     pub importer: Importer,
     pub datasets: DatasetSettings,
+    pub check: CheckService,
+    pub pages: PageContext,
+}
+
+/// What every rendered page and server function may reach, provided as Leptos context.
+#[derive(Clone)]
+pub struct PageContext {
+    site: SiteInfo,
+    database: Database,
+    rules: app::dataset_api::DatasetRules,
+    check: CheckSource,
+}
+
+impl PageContext {
+    pub fn provide(&self) {
+        provide_context(self.site.clone());
+        provide_context(self.database.clone());
+        provide_context(self.rules);
+        provide_context(self.check.clone());
+    }
 }
 
 /// Extra room for the multipart envelope around an uploaded file.
 const MULTIPART_SLACK_BYTES: usize = 64 * 1024;
 
-pub fn router(config: &Config, database: Database, importer: Importer) -> Router {
+pub fn router(
+    config: &Config,
+    database: Database,
+    importer: Importer,
+    check: CheckService,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("breachcheck")
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -51,6 +80,19 @@ pub fn router(config: &Config, database: Database, importer: Importer) -> Router
         .site_addr(config.addr)
         .env(leptos::config::Env::PROD)
         .build();
+    let pages = PageContext {
+        site: config.site.clone(),
+        database: database.clone(),
+        rules: app::dataset_api::DatasetRules {
+            two_person: config.datasets.approval.two_person,
+            upload_limit_bytes: config.datasets.upload_limit_bytes as u64,
+        },
+        check: CheckSource {
+            db: database.clone(),
+            pattern: config.datasets.pattern.clone(),
+            pow: check.pow.clone(),
+        },
+    };
     let state = AppState {
         leptos_options: leptos_options.clone(),
         database: database.clone(),
@@ -67,13 +109,10 @@ pub fn router(config: &Config, database: Database, importer: Importer) -> Router
         session_cookie: SessionCookie::for_environment(config.environment),
         importer,
         datasets: config.datasets.clone(),
+        check,
+        pages: pages.clone(),
     };
-    let site = config.site.clone();
-    let rules = app::dataset_api::DatasetRules {
-        two_person: config.datasets.approval.two_person,
-        upload_limit_bytes: config.datasets.upload_limit_bytes as u64,
-    };
-    let context = move || provide_server_context(site.clone(), database.clone(), rules);
+    let context = move || pages.provide();
     let app_shell = {
         let options = leptos_options.clone();
         move || shell(options.clone())
@@ -90,6 +129,7 @@ pub fn router(config: &Config, database: Database, importer: Importer) -> Router
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch))
+        .route("/check", post(check::public_check))
         .route(
             "/staff/datasets/{id}/rejected.csv",
             get(datasets::rejected_csv),
@@ -145,6 +185,7 @@ fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(staff_account::confirm_totp),
         ),
         ("/staff/users", post(staff_users::add)),
+        ("/staff/lookup", post(check::helpdesk_lookup)),
         ("/staff/incidents", post(datasets::create_incident)),
         (
             "/staff/datasets/{id}/approve",
@@ -222,14 +263,4 @@ fn password_error_code(rejection: &PasswordRejection) -> &'static str {
         PasswordRejection::Common => "password_common",
         PasswordRejection::ContainsEmail => "password_email",
     }
-}
-
-fn provide_server_context(
-    site: SiteInfo,
-    database: Database,
-    rules: app::dataset_api::DatasetRules,
-) {
-    provide_context(site);
-    provide_context(database);
-    provide_context(rules);
 }

@@ -36,6 +36,8 @@ pub async fn new_incident(app: &TestApp, admin: &SignedIn, slug: &str) -> Incide
         title_en: "Unauthorised access to the order system".into(),
         occurred_from: CalendarDate::parse_optional("2025-02-05").unwrap(),
         occurred_to: None,
+        advice_ja: "不審な電話やメールにご注意ください。".into(),
+        advice_en: "Be wary of calls and mails that claim to come from us.".into(),
         announced_on: CalendarDate::parse_optional("2025-02-20").unwrap(),
         categories: Categories::new(vec![
             Category::standard(Standard::ContractName),

@@ -81,6 +81,7 @@ pub struct TestApp {
     pub database_url: String,
     pub database: Database,
     pub client: reqwest::Client,
+    pub hashing_pool: breachcheck::hashing_pool::HashingPool,
     shutdown: Option<oneshot::Sender<()>>,
     // Dropped after the fields above, so the database outlives the app's handles.
     _database: TestDatabase,
@@ -154,6 +155,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let database = app.database();
+    let hashing_pool = app.hashing_pool();
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
@@ -166,6 +168,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        hashing_pool,
         shutdown: Some(shutdown),
         _database: test_database,
         _dir: dir,

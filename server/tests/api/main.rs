@@ -19,6 +19,7 @@ mod home;
 mod lookup_limits;
 mod plaintext;
 mod process;
+mod public_check;
 mod sign_in;
 mod staff_account;
 mod staff_cli;

@@ -81,6 +81,9 @@ pub fn StaffHomePage() -> impl IntoView {
                 }
             })}
         <p>
+            <a href="/staff/lookup">{move || s().check.staff_title}</a>
+        </p>
+        <p>
             <a href="/staff/account">{move || s().staff_account_link}</a>
         </p>
         <form class="form form--inline" method="post" action="/staff/logout">

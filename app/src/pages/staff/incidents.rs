@@ -101,6 +101,23 @@ fn NewIncidentForm() -> impl IntoView {
                 aria-describedby="incident-free-hint"
             ></textarea>
             <p id="incident-free-hint" class="hint">{move || s().data.incident_free_hint}</p>
+            <label for="incident-advice-ja">{move || s().data.incident_advice_ja}</label>
+            <textarea
+                id="incident-advice-ja"
+                name="advice_ja"
+                rows="4"
+                maxlength="2000"
+                aria-describedby="incident-advice-hint"
+            ></textarea>
+            <label for="incident-advice-en">{move || s().data.incident_advice_en}</label>
+            <textarea
+                id="incident-advice-en"
+                name="advice_en"
+                rows="4"
+                maxlength="2000"
+                aria-describedby="incident-advice-hint"
+            ></textarea>
+            <p id="incident-advice-hint" class="hint">{move || s().data.incident_advice_hint}</p>
             <button type="submit">{move || s().data.incident_create}</button>
         </form>
     }

@@ -17,6 +17,7 @@ pub fn data_error(s: &'static Strings, code: &str, offsets: (&str, &str)) -> Str
         "slug_taken" => d.error_slug_taken,
         "title_invalid" => d.error_title_invalid,
         "date_invalid" => d.error_date_invalid,
+        "advice_long" => d.error_advice_long,
         "date_order" => d.error_date_order,
         "categories_invalid" => d.error_categories_invalid,
         "incident_not_found" => d.error_incident_not_found,

@@ -1,0 +1,219 @@
+//! The public check and the helpdesk lookup: what the pages show, and the two server
+//! functions the check page calls. The lookup itself is a form post handled by the server
+//! (`server::routes::check`), which renders this app with a [`CheckView`] in context.
+
+pub use breachcheck::check::Factor;
+use breachcheck::check::pow::Challenge;
+use breachcheck::identifier::{ContractRejection, PhoneRejection};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::dataset_api::CategoryLabel;
+
+/// A published list, as the not-affected answer names it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublishedList {
+    pub title_ja: String,
+    pub title_en: String,
+    /// `YYYY-MM-DD`, Japan time.
+    pub published_on: String,
+}
+
+/// What the check form needs to know.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckForm {
+    /// A published list carries the phone as a verification factor.
+    pub asks_phone: bool,
+    /// The deployment's contract-number pattern, so the browser refuses what the server would.
+    pub pattern: String,
+    pub lists: Vec<PublishedList>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AffectedIncident {
+    pub title_ja: String,
+    pub title_en: String,
+    pub occurred_from: Option<String>,
+    pub occurred_to: Option<String>,
+    pub categories: Vec<CategoryLabel>,
+    pub advice_ja: String,
+    pub advice_en: String,
+    /// Only the helpdesk sees how the factor fared; the public answer never carries it.
+    pub factor: Option<Factor>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Empty: not found in any published list.
+    pub affected: Vec<AffectedIncident>,
+    pub lists: Vec<PublishedList>,
+    pub reference: String,
+}
+
+/// Why the form came back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CheckProblem {
+    Contract(ContractRejection),
+    Phone(PhoneRejection),
+    PhoneMissing,
+    /// The proof of work was expired, replayed or forged.
+    Proof,
+    Ticket,
+}
+
+/// What the server decided for a posted check; absent on a plain visit to the form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CheckView {
+    Refused(CheckProblem),
+    Limited { retry_after_secs: u64 },
+    Busy { retry_after_secs: u64 },
+    Answered(CheckResult),
+}
+
+/// The form's facts. Public: the pattern and the published lists are no secret.
+#[server(endpoint = "check/form")]
+pub async fn load_check_form() -> Result<CheckForm, ServerFnError> {
+    let source = expect_context::<CheckSource>();
+    source.form().await.map_err(|error| {
+        tracing::error!(%error, "could not read the published lists");
+        ServerFnError::new("internal error")
+    })
+}
+
+/// A fresh proof-of-work challenge, harder when many lookups arrive.
+#[server(endpoint = "check/challenge")]
+pub async fn new_challenge() -> Result<Challenge, ServerFnError> {
+    let source = expect_context::<CheckSource>();
+    source.challenge().await.map_err(|error| {
+        tracing::error!(%error, "could not issue a challenge");
+        ServerFnError::new("internal error")
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub use source::{CheckSource, japan_date, result};
+
+/// The server's side of the two functions above, provided as context.
+#[cfg(feature = "ssr")]
+mod source {
+    use super::*;
+    use breachcheck::check::limit::{self, Scope};
+    use breachcheck::check::lookup::active_lists;
+    use breachcheck::check::pow::{PowKeys, maxnumber_for};
+    use breachcheck::dataset::incident;
+    use breachcheck::identifier::ContractPattern;
+    use breachcheck::storage::{Database, StorageError};
+    use std::time::Duration;
+
+    /// How long a browser has between fetching a challenge and posting the form.
+    const CHALLENGE_VALID_FOR: Duration = Duration::from_secs(300);
+
+    #[derive(Clone, Debug)]
+    pub struct CheckSource {
+        pub db: Database,
+        pub pattern: ContractPattern,
+        pub pow: PowKeys,
+    }
+
+    impl CheckSource {
+        pub async fn form(&self) -> Result<CheckForm, StorageError> {
+            let lists = active_lists(&self.db).await?;
+            Ok(CheckForm {
+                asks_phone: lists.iter().any(|list| list.has_phone),
+                pattern: self.pattern.as_str().to_owned(),
+                lists: published(&self.db, &lists).await?,
+            })
+        }
+
+        pub async fn challenge(&self) -> Result<Challenge, StorageError> {
+            let recent = limit::hits(
+                &self.db,
+                Scope::Global,
+                limit::GLOBAL_SUBJECT,
+                Duration::from_secs(60),
+            )
+            .await?;
+            Ok(self.pow.issue(maxnumber_for(recent), CHALLENGE_VALID_FOR))
+        }
+    }
+
+    /// The page's view of an answer. The public sees only findings whose factor (if any)
+    /// matched; the helpdesk sees every finding with how its factor fared.
+    pub async fn result(
+        db: &Database,
+        answer: &breachcheck::check::lookup::Answer,
+        for_staff: bool,
+    ) -> Result<CheckResult, StorageError> {
+        let mut affected = Vec::new();
+        for finding in &answer.findings {
+            if !for_staff && !finding.shown_to_public() {
+                continue;
+            }
+            let Some(incident) = incident::find(db, finding.incident)
+                .await
+                .map_err(storage)?
+            else {
+                continue;
+            };
+            let categories = incident
+                .categories
+                .of_bits(finding.categories)
+                .into_iter()
+                .map(|category| CategoryLabel {
+                    ja: category.label(true),
+                    en: category.label(false),
+                })
+                .collect();
+            affected.push(AffectedIncident {
+                title_ja: incident.title_ja,
+                title_en: incident.title_en,
+                occurred_from: incident.occurred_from,
+                occurred_to: incident.occurred_to,
+                categories,
+                advice_ja: incident.advice_ja,
+                advice_en: incident.advice_en,
+                factor: for_staff.then_some(finding.factor),
+            });
+        }
+        Ok(CheckResult {
+            affected,
+            lists: published(db, &answer.lists).await?,
+            reference: answer.reference.clone(),
+        })
+    }
+
+    /// The published lists with their incidents' titles.
+    pub async fn published(
+        db: &Database,
+        lists: &[breachcheck::check::lookup::ActiveList],
+    ) -> Result<Vec<PublishedList>, StorageError> {
+        let mut out = Vec::with_capacity(lists.len());
+        for list in lists {
+            let Some(incident) = incident::find(db, list.incident)
+                .await
+                .map_err(storage)?
+            else {
+                continue;
+            };
+            out.push(PublishedList {
+                title_ja: incident.title_ja,
+                title_en: incident.title_en,
+                published_on: japan_date(list.activated_at),
+            });
+        }
+        Ok(out)
+    }
+
+    fn storage(error: breachcheck::dataset::DatasetError) -> StorageError {
+        match error {
+            breachcheck::dataset::DatasetError::Storage(error) => error,
+            _ => StorageError::Corrupt("an incident could not be read"),
+        }
+    }
+
+    /// The operator's customers are in Japan: a publication date is a date in JST.
+    pub fn japan_date(millis: i64) -> String {
+        const JST: i64 = 9 * 3_600_000;
+        breachcheck::audit::format_utc(millis + JST)[..10].to_owned()
+    }
+}

@@ -1,0 +1,201 @@
+//! A lookup's answer, as the customer and the helpdesk read it (DESIGN.md, "What a result
+//! says"). Both answers have the same shape; only the words differ.
+
+use super::HelpdeskDetails;
+use crate::check_api::{AffectedIncident, CheckResult, CheckView, Factor, PublishedList};
+use crate::i18n::Locale;
+use crate::i18n::data::fill;
+use crate::{use_locale, use_strings};
+use leptos::prelude::*;
+
+/// Picks the text of the page's language.
+fn pick(locale: Locale, ja: &str, en: &str) -> String {
+    match locale {
+        Locale::Ja => ja.to_owned(),
+        Locale::En => en.to_owned(),
+    }
+}
+
+#[component]
+fn Incident(incident: AffectedIncident) -> impl IntoView {
+    let s = use_strings();
+    let locale = use_locale();
+    let AffectedIncident {
+        title_ja,
+        title_en,
+        occurred_from,
+        occurred_to,
+        categories,
+        advice_ja,
+        advice_en,
+        factor,
+    } = incident;
+    let period = match (occurred_from, occurred_to) {
+        (None, None) => None,
+        (from, to) => Some(format!(
+            "{} – {}",
+            from.unwrap_or_default(),
+            to.unwrap_or_default()
+        )),
+    };
+    let period = period.map(|period| {
+        view! {
+            <p>
+                <strong>{move || s().check.period} ": "</strong>
+                {period}
+            </p>
+        }
+    });
+    let categories = categories
+        .into_iter()
+        .map(|label| view! { <li>{move || pick(locale.get(), &label.ja, &label.en)}</li> })
+        .collect_view();
+    let advice = move || {
+        let text = pick(locale.get(), &advice_ja, &advice_en);
+        if text.trim().is_empty() {
+            s().check.advice_default.to_owned()
+        } else {
+            text
+        }
+    };
+    let factor = factor.map(|factor| {
+        let text = move || match factor {
+            Factor::NotCarried => s().check.factor_not_carried,
+            Factor::Matched => s().check.factor_matched,
+            Factor::Mismatched => s().check.factor_mismatched,
+            Factor::NotGiven => s().check.factor_not_given,
+        };
+        view! {
+            <p class="factor" data-factor=format!("{factor:?}")>
+                <strong>{move || s().check.factor_heading} ": "</strong>
+                {text}
+            </p>
+        }
+    });
+    view! {
+        <article class="affected-incident">
+            <h3>{move || pick(locale.get(), &title_ja, &title_en)}</h3>
+            {period}
+            {factor}
+            <h4>{move || s().check.exposed}</h4>
+            <ul class="categories">{categories}</ul>
+            <h4>{move || s().check.advice}</h4>
+            <p class="advice">{advice}</p>
+        </article>
+    }
+}
+
+#[component]
+fn NotFound(lists: Vec<PublishedList>, for_staff: bool) -> impl IntoView {
+    let s = use_strings();
+    let locale = use_locale();
+    let none = lists.is_empty();
+    let lists = lists
+        .into_iter()
+        .map(|list| {
+            let text = move || {
+                let title = pick(locale.get(), &list.title_ja, &list.title_en);
+                fill(
+                    s().check.not_found_list,
+                    &[("title", &title), ("date", &list.published_on)],
+                )
+            };
+            view! { <li>{text}</li> }
+        })
+        .collect_view();
+    let explanation = (!for_staff).then(|| {
+        view! {
+            <p>{move || s().check.not_found_means}</p>
+            <p>{move || s().check.not_found_does_not_mean}</p>
+            <p>{move || s().check.lists_change}</p>
+        }
+    });
+    view! {
+        <h2>
+            {move || {
+                if for_staff { s().check.staff_not_found } else { s().check.not_found_heading }
+            }}
+        </h2>
+        {if none {
+            view! { <p>{move || s().check.not_found_none}</p> }.into_any()
+        } else {
+            view! { <ul class="lists">{lists}</ul> }.into_any()
+        }}
+        {explanation}
+    }
+}
+
+/// The answer to a lookup. `for_staff` adds how each list's phone factor fared.
+#[component]
+pub fn CheckAnswer(result: CheckResult, #[prop(optional)] for_staff: bool) -> impl IntoView {
+    let s = use_strings();
+    let CheckResult {
+        affected,
+        lists,
+        reference,
+    } = result;
+    let outcome = if affected.is_empty() {
+        "not-affected"
+    } else {
+        "affected"
+    };
+    let body = if affected.is_empty() {
+        view! { <NotFound lists for_staff/> }.into_any()
+    } else {
+        let incidents = affected
+            .into_iter()
+            .map(|incident| view! { <Incident incident/> })
+            .collect_view();
+        view! {
+            <h2>{move || s().check.affected_heading}</h2>
+            <p>{move || s().check.affected_intro}</p>
+            {incidents}
+            <h3>{move || s().check.contact}</h3>
+            <HelpdeskDetails/>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="check-answer" data-outcome=outcome aria-live="polite">
+            {body}
+            <p class="reference">
+                <strong>{move || s().check.reference} ": "</strong>
+                <code class="reference-code">{reference}</code>
+                " "
+                <span class="hint">{move || s().check.reference_hint}</span>
+            </p>
+        </section>
+    }
+}
+
+/// A lookup that was not answered: over a limit (429) or the server busy (503).
+#[component]
+pub fn CheckNotice(view: CheckView) -> impl IntoView {
+    let s = use_strings();
+    let (limited, seconds) = match view {
+        CheckView::Limited { retry_after_secs } => (true, retry_after_secs),
+        CheckView::Busy { retry_after_secs } => (false, retry_after_secs),
+        _ => (false, 0),
+    };
+    let heading = move || {
+        if limited {
+            s().check.limited_heading
+        } else {
+            s().check.busy_heading
+        }
+    };
+    let body = move || {
+        if limited {
+            let minutes = seconds.div_ceil(60).max(1).to_string();
+            fill(s().check.limited_body, &[("minutes", &minutes)])
+        } else {
+            fill(s().check.busy_body, &[("seconds", &seconds.to_string())])
+        }
+    };
+    view! {
+        <section class="notice notice--error" role="alert">
+            <h2>{heading}</h2>
+            <p>{body}</p>
+        </section>
+    }
+}

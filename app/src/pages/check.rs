@@ -1,0 +1,270 @@
+//! `/check`: the public self-check. The form posts to the server, which answers with this
+//! page and a [`CheckView`] in context (the answer, or why there is none). Without
+//! JavaScript that is all; once hydrated, the form checks the number with the server's own
+//! parser and solves a proof of work before it posts.
+
+use crate::check_api::{CheckForm, CheckProblem, CheckView, load_check_form};
+use crate::components::{CheckAnswer, CheckNotice};
+use crate::i18n::Strings;
+use crate::use_strings;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// The sentence for a problem with what was typed.
+pub fn problem_text(s: &'static Strings, problem: &CheckProblem) -> String {
+    match problem {
+        CheckProblem::Contract(rejection) => s.data.contract(rejection),
+        CheckProblem::Phone(rejection) => s.data.phone(rejection).to_owned(),
+        CheckProblem::PhoneMissing => s.check.phone_missing.to_owned(),
+        CheckProblem::Proof => s.check.proof_invalid.to_owned(),
+        CheckProblem::Ticket => s.check.ticket_invalid.to_owned(),
+    }
+}
+
+/// What the server decided for this request, the same in the browser as on the server.
+pub fn use_check_view() -> Option<CheckView> {
+    SharedValue::new(|| use_context::<CheckView>()).into_inner()
+}
+
+#[component]
+fn ProblemFor(
+    problem: RwSignal<Option<CheckProblem>>,
+    id: &'static str,
+    applies: fn(&CheckProblem) -> bool,
+) -> impl IntoView {
+    let s = use_strings();
+    move || {
+        problem.get().filter(|p| applies(p)).map(|p| {
+            view! {
+                <p id=id class="field-error" role="alert">
+                    {move || problem_text(s(), &p)}
+                </p>
+            }
+        })
+    }
+}
+
+#[component]
+fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoView {
+    let s = use_strings();
+    let problem = RwSignal::new(problem);
+    let working = RwSignal::new(false);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let contract_ref = NodeRef::<leptos::html::Input>::new();
+    let phone_ref = NodeRef::<leptos::html::Input>::new();
+    let pow_refs: [NodeRef<leptos::html::Input>; 4] = std::array::from_fn(|_| NodeRef::new());
+    let asks_phone = form.asks_phone;
+    let is_contract = |p: &CheckProblem| matches!(p, CheckProblem::Contract(_));
+    let is_phone = |p: &CheckProblem| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing);
+    let is_other = |p: &CheckProblem| matches!(p, CheckProblem::Proof | CheckProblem::Ticket);
+    let described = move |hint: &'static str, error: &'static str, applies: fn(&CheckProblem) -> bool| {
+        move || {
+            if problem.get().is_some_and(|p| applies(&p)) {
+                format!("{hint} {error}")
+            } else {
+                hint.to_owned()
+            }
+        }
+    };
+
+    let pattern = form.pattern.clone();
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        enhance::submit(
+            event,
+            enhance::Fields {
+                form: form_ref,
+                contract: contract_ref,
+                phone: asks_phone.then_some(phone_ref),
+                pow: pow_refs,
+            },
+            &pattern,
+            problem,
+            working,
+        );
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, &pattern, working, form_ref, contract_ref, phone_ref, pow_refs);
+    };
+
+    let phone = asks_phone.then(|| {
+        view! {
+            <label for="check-phone">{move || s().check.phone}</label>
+            <input
+                id="check-phone"
+                name="phone"
+                type="tel"
+                autocomplete="tel"
+                required
+                node_ref=phone_ref
+                aria-describedby=described("check-phone-hint", "check-phone-error", is_phone)
+                aria-invalid=move || problem.get().is_some_and(|p| is_phone(&p)).to_string()
+            />
+            <p id="check-phone-hint" class="hint">{move || s().check.phone_hint}</p>
+            <ProblemFor problem id="check-phone-error" applies=is_phone/>
+        }
+    });
+    let pow_names = ["pow_challenge", "pow_number", "pow_salt", "pow_signature"];
+    let pow_fields = pow_names
+        .into_iter()
+        .zip(pow_refs)
+        .map(|(name, node_ref)| view! { <input type="hidden" name=name value="" node_ref=node_ref/> })
+        .collect_view();
+    view! {
+        <ProblemFor problem id="check-error" applies=is_other/>
+        <form
+            class="form check-form"
+            method="post"
+            action="/check"
+            node_ref=form_ref
+            on:submit=on_submit
+        >
+            <label for="check-contract">{move || s().check.contract}</label>
+            <input
+                id="check-contract"
+                name="contract"
+                autocomplete="off"
+                autocapitalize="characters"
+                spellcheck="false"
+                required
+                maxlength="64"
+                node_ref=contract_ref
+                aria-describedby=described("check-contract-hint", "check-contract-error", is_contract)
+                aria-invalid=move || problem.get().is_some_and(|p| is_contract(&p)).to_string()
+            />
+            <p id="check-contract-hint" class="hint">{move || s().check.contract_hint}</p>
+            <ProblemFor problem id="check-contract-error" applies=is_contract/>
+            {phone}
+            {pow_fields}
+            <button type="submit" disabled=move || working.get()>
+                {move || if working.get() { s().check.working } else { s().check.submit }}
+            </button>
+        </form>
+        <p class="hint">{move || s().check.privacy}</p>
+    }
+}
+
+#[component]
+pub fn CheckPage() -> impl IntoView {
+    let s = use_strings();
+    let outcome = use_check_view();
+    let form = Resource::new_blocking(|| (), |_| load_check_form());
+    let body = move || {
+        let outcome = outcome.clone();
+        Suspend::new(async move {
+            let form = match form.await {
+                Ok(form) => form,
+                Err(_) => return view! { <CheckNotice view=CheckView::Busy { retry_after_secs: 10 }/> }.into_any(),
+            };
+            match outcome {
+                Some(CheckView::Answered(result)) => view! {
+                    <CheckAnswer result/>
+                    <p>
+                        <a href="/check">{move || s().check.again}</a>
+                    </p>
+                }
+                .into_any(),
+                Some(view @ (CheckView::Limited { .. } | CheckView::Busy { .. })) => view! {
+                    <CheckNotice view/>
+                    <p>
+                        <a href="/">{move || s().back_home}</a>
+                    </p>
+                }
+                .into_any(),
+                Some(CheckView::Refused(problem)) => {
+                    view! { <CheckFormView form problem=Some(problem)/> }.into_any()
+                }
+                None => {
+                    let none = form.lists.is_empty();
+                    view! {
+                        {none.then(|| view! { <p class="notice">{move || s().check.no_lists}</p> })}
+                        <CheckFormView form problem=None/>
+                    }
+                    .into_any()
+                }
+            }
+        })
+    };
+    view! {
+        <Title text=move || s().check.title.to_owned()/>
+        <Meta name="description" content=move || s().check.intro/>
+        <h1>{move || s().check.title}</h1>
+        <p class="lead">{move || s().check.intro}</p>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
+    }
+}
+
+/// The hydrated form: validate with the server's parsers, then solve the server's proof
+/// of work and post. Anything unexpected posts the form as it is (the server then applies
+/// the stricter limit for browsers without the proof).
+#[cfg(feature = "hydrate")]
+mod enhance {
+    use crate::check_api::{CheckProblem, new_challenge};
+    use breachcheck::check::pow::solve;
+    use breachcheck::identifier::{ContractNumber, ContractPattern, Phone};
+    use leptos::prelude::*;
+
+    pub struct Fields {
+        pub form: NodeRef<leptos::html::Form>,
+        pub contract: NodeRef<leptos::html::Input>,
+        pub phone: Option<NodeRef<leptos::html::Input>>,
+        pub pow: [NodeRef<leptos::html::Input>; 4],
+    }
+
+    pub fn submit(
+        event: leptos::ev::SubmitEvent,
+        fields: Fields,
+        pattern: &str,
+        problem: RwSignal<Option<CheckProblem>>,
+        working: RwSignal<bool>,
+    ) {
+        let (Some(form), Some(contract)) = (fields.form.get(), fields.contract.get()) else {
+            return;
+        };
+        event.prevent_default();
+        if working.get_untracked() {
+            return;
+        }
+        if let Ok(pattern) = ContractPattern::parse(pattern)
+            && let Err(rejection) = ContractNumber::parse(&contract.value(), &pattern)
+        {
+            problem.set(Some(CheckProblem::Contract(rejection)));
+            let _ = contract.focus();
+            return;
+        }
+        if let Some(phone) = fields.phone.and_then(|phone| phone.get()) {
+            let value = phone.value();
+            let refused = if value.trim().is_empty() {
+                Some(CheckProblem::PhoneMissing)
+            } else {
+                Phone::parse(&value).err().map(CheckProblem::Phone)
+            };
+            if refused.is_some() {
+                problem.set(refused);
+                let _ = phone.focus();
+                return;
+            }
+        }
+        problem.set(None);
+        working.set(true);
+        let pow = fields.pow;
+        leptos::task::spawn_local(async move {
+            if let Ok(challenge) = new_challenge().await
+                && let Some(solution) = solve(&challenge)
+            {
+                let values = [
+                    solution.challenge,
+                    solution.number.to_string(),
+                    solution.salt,
+                    solution.signature,
+                ];
+                for (node, value) in pow.iter().zip(values) {
+                    if let Some(input) = node.get_untracked() {
+                        input.set_value(&value);
+                    }
+                }
+            }
+            // `submit()` does not fire the submit event again: the post goes straight out.
+            let _ = form.submit();
+        });
+    }
+}

@@ -1,0 +1,77 @@
+//! `/staff/lookup`: the helpdesk looks a caller up, with a ticket reference. The form posts
+//! to the server, which audits the lookup and answers with this page and the result.
+
+use crate::check_api::{CheckProblem, CheckView};
+use crate::components::{CheckAnswer, CheckNotice};
+use crate::pages::check::{problem_text, use_check_view};
+use crate::use_strings;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn StaffLookupPage() -> impl IntoView {
+    let s = use_strings();
+    let outcome = use_check_view();
+    let problem = match &outcome {
+        Some(CheckView::Refused(problem)) => Some(problem.clone()),
+        _ => None,
+    };
+    let field_error = move |applies: fn(&CheckProblem) -> bool, id: &'static str| {
+        problem.clone().filter(|p| applies(p)).map(|p| {
+            view! {
+                <p id=id class="field-error" role="alert">
+                    {move || problem_text(s(), &p)}
+                </p>
+            }
+        })
+    };
+    let contract_error = field_error(|p| matches!(p, CheckProblem::Contract(_)), "lookup-contract-error");
+    let phone_error = field_error(
+        |p| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing),
+        "lookup-phone-error",
+    );
+    let ticket_error = field_error(|p| matches!(p, CheckProblem::Ticket), "lookup-ticket-error");
+    let answer = match outcome {
+        Some(CheckView::Answered(result)) => Some(view! { <CheckAnswer result for_staff=true/> }.into_any()),
+        Some(view @ (CheckView::Limited { .. } | CheckView::Busy { .. })) => {
+            Some(view! { <CheckNotice view/> }.into_any())
+        }
+        _ => None,
+    };
+    view! {
+        <Title text=move || s().check.staff_title/>
+        <h1>{move || s().check.staff_title}</h1>
+        <p>{move || s().check.staff_intro}</p>
+        {answer}
+        <form class="form" method="post" action="/staff/lookup">
+            <label for="lookup-ticket">{move || s().check.ticket}</label>
+            <input
+                id="lookup-ticket"
+                name="ticket"
+                required
+                maxlength="64"
+                autocomplete="off"
+                aria-describedby="lookup-ticket-hint"
+            />
+            <p id="lookup-ticket-hint" class="hint">{move || s().check.ticket_hint}</p>
+            {ticket_error}
+            <label for="lookup-contract">{move || s().check.contract}</label>
+            <input
+                id="lookup-contract"
+                name="contract"
+                required
+                maxlength="64"
+                autocomplete="off"
+                spellcheck="false"
+            />
+            {contract_error}
+            <label for="lookup-phone">{move || s().check.staff_phone}</label>
+            <input id="lookup-phone" name="phone" type="tel" autocomplete="off"/>
+            {phone_error}
+            <button type="submit">{move || s().check.submit}</button>
+        </form>
+        <p>
+            <a href="/staff">{move || s().staff_home_title}</a>
+        </p>
+    }
+}

@@ -1,0 +1,335 @@
+//! The public check and the helpdesk lookup, between the form and the core: parse what was
+//! typed, check the proof of work and the limits (none of which costs any argon2), look up,
+//! and hold every public answer to the same minimum time.
+
+use crate::client_ip::rate_subject;
+use crate::config::LookupSettings;
+use app::check_api::{CheckProblem, CheckResult, CheckView};
+use axum::http::StatusCode;
+use breachcheck::audit::{self, Actor, NewEntry};
+use breachcheck::check::limit::{self, GLOBAL_SUBJECT, RateLimit, Scope, SubjectKeys, Verdict};
+use breachcheck::check::lookup::{Lookup, LookupError, Query, active_lists, asks_for_phone};
+use breachcheck::check::pow::{PowError, PowKeys, Solution};
+use breachcheck::check::stats::{self, Event};
+use breachcheck::identifier::{ContractNumber, ContractPattern, Kind, Phone};
+use breachcheck::staff::sign_in::SignedIn;
+use breachcheck::storage::{Database, StorageError};
+use rand::Rng;
+use serde::Deserialize;
+use serde_json::json;
+use std::net::IpAddr;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// How long a browser is asked to wait when the hashing pool is full.
+const BUSY_RETRY_SECS: u64 = 10;
+
+/// The fields of both forms; what a form does not have stays empty.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CheckFields {
+    pub contract: String,
+    pub phone: String,
+    pub ticket: String,
+    pub pow_challenge: String,
+    pub pow_number: String,
+    pub pow_salt: String,
+    pub pow_signature: String,
+}
+
+impl CheckFields {
+    /// The proof of work, if the hydrated page sent one. A half-filled one is a bad one.
+    fn solution(&self) -> Option<Result<Solution, CheckProblem>> {
+        let parts = [
+            &self.pow_challenge,
+            &self.pow_number,
+            &self.pow_salt,
+            &self.pow_signature,
+        ];
+        if parts.iter().all(|part| part.is_empty()) {
+            return None;
+        }
+        let number = self.pow_number.trim().parse::<u64>();
+        Some(match number {
+            Ok(number) => Ok(Solution {
+                challenge: self.pow_challenge.clone(),
+                number,
+                salt: self.pow_salt.clone(),
+                signature: self.pow_signature.clone(),
+            }),
+            Err(_) => Err(CheckProblem::Proof),
+        })
+    }
+}
+
+/// What to answer: the page's view, its status, and how long to wait before retrying.
+#[derive(Debug)]
+pub struct Decision {
+    pub view: CheckView,
+    pub status: StatusCode,
+    pub retry_after: Option<u64>,
+}
+
+impl Decision {
+    fn refused(problem: CheckProblem) -> Self {
+        let status = match problem {
+            CheckProblem::Proof => StatusCode::BAD_REQUEST,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        Self {
+            view: CheckView::Refused(problem),
+            status,
+            retry_after: None,
+        }
+    }
+
+    fn limited(retry_after: Duration) -> Self {
+        let secs = retry_after.as_secs().max(1);
+        Self {
+            view: CheckView::Limited {
+                retry_after_secs: secs,
+            },
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after: Some(secs),
+        }
+    }
+
+    fn busy() -> Self {
+        Self {
+            view: CheckView::Busy {
+                retry_after_secs: BUSY_RETRY_SECS,
+            },
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            retry_after: Some(BUSY_RETRY_SECS),
+        }
+    }
+
+    fn answered(result: CheckResult) -> Self {
+        Self {
+            view: CheckView::Answered(result),
+            status: StatusCode::OK,
+            retry_after: None,
+        }
+    }
+
+    /// A failure of ours: logged, and the visitor told to retry (never a detail).
+    fn failed(error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "lookup failed");
+        Self::busy()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckService {
+    pub lookup: Lookup,
+    pub pow: PowKeys,
+    pub subjects: SubjectKeys,
+    pub settings: LookupSettings,
+    pub pattern: ContractPattern,
+}
+
+impl CheckService {
+    fn db(&self) -> &Database {
+        &self.lookup.db
+    }
+
+    fn parse(&self, fields: &CheckFields, phone_required: bool) -> Result<Query, CheckProblem> {
+        let contract =
+            ContractNumber::parse(&fields.contract, &self.pattern).map_err(CheckProblem::Contract)?;
+        let phone = match fields.phone.trim() {
+            "" if phone_required => return Err(CheckProblem::PhoneMissing),
+            "" => None,
+            typed => Some(Phone::parse(typed).map_err(CheckProblem::Phone)?),
+        };
+        Ok(Query { contract, phone })
+    }
+
+    async fn consume(&self, scope: Scope, subject: &str, limit: RateLimit) -> Result<(), Decision> {
+        match limit::consume(self.db(), scope, subject, limit).await {
+            Ok(Verdict::Allowed) => Ok(()),
+            Ok(Verdict::Limited { retry_after }) => {
+                self.count(Event::RateLimited).await;
+                Err(Decision::limited(retry_after))
+            }
+            Err(error) => Err(Decision::failed(error)),
+        }
+    }
+
+    async fn count(&self, event: Event) {
+        if let Err(error) = stats::record(self.db(), event).await {
+            tracing::warn!(%error, "could not count a lookup");
+        }
+    }
+
+    /// A member of the public asks. `started` is when the request arrived: the answer
+    /// leaves no earlier than the configured floor after it.
+    pub async fn public(&self, started: Instant, client: IpAddr, fields: CheckFields) -> Decision {
+        match self.public_steps(client, &fields).await {
+            Ok(answered) => {
+                self.wait_out_floor(started).await;
+                answered
+            }
+            // Refusals, limits and failures say nothing about the list: no floor.
+            Err(decision) => decision,
+        }
+    }
+
+    async fn public_steps(
+        &self,
+        client: IpAddr,
+        fields: &CheckFields,
+    ) -> Result<Decision, Decision> {
+        let lists = active_lists(self.db()).await.map_err(Decision::failed)?;
+        let query = self
+            .parse(fields, asks_for_phone(&lists))
+            .map_err(Decision::refused)?;
+        let limits = self.settings.limits;
+        let address = self.subjects.of_address(&rate_subject(client));
+        match fields.solution() {
+            Some(Ok(solution)) => match self.pow.redeem(self.db(), &solution).await {
+                Ok(()) => {}
+                Err(PowError::Rejected(_)) => return Err(Decision::refused(CheckProblem::Proof)),
+                Err(PowError::Storage(error)) => return Err(Decision::failed(error)),
+            },
+            Some(Err(problem)) => return Err(Decision::refused(problem)),
+            // No proof of work (no JavaScript): the stricter limit, on top of the other.
+            None => {
+                self.consume(Scope::AddressNoScript, &address, limits.noscript)
+                    .await?
+            }
+        }
+        self.consume(Scope::Address, &address, limits.address).await?;
+        self.consume(Scope::Global, GLOBAL_SUBJECT, limits.global)
+            .await?;
+        let identifier = self
+            .subjects
+            .of(Kind::Contract, query.contract.as_str());
+        self.consume(Scope::Identifier, &identifier, limits.identifier)
+            .await?;
+        let answer = match self.lookup.answer(&query).await {
+            Ok(answer) => answer,
+            Err(LookupError::Busy(_)) => {
+                self.count(Event::Busy).await;
+                return Err(Decision::busy());
+            }
+            Err(LookupError::Storage(error)) => return Err(Decision::failed(error)),
+        };
+        let result = app::check_api::result(self.db(), &answer, false)
+            .await
+            .map_err(Decision::failed)?;
+        self.count(Event::Answered {
+            affected: !result.affected.is_empty(),
+        })
+        .await;
+        Ok(Decision::answered(result))
+    }
+
+    /// Sleeps until `started` + floor + up to a quarter of the floor at random, so that
+    /// neither the work done nor its variation tells an answer apart.
+    async fn wait_out_floor(&self, started: Instant) {
+        let floor = self.settings.floor;
+        let quarter = u64::try_from(floor.as_millis() / 4).unwrap_or(0);
+        let jitter = Duration::from_millis(rand::rng().random_range(0..=quarter));
+        tokio::time::sleep_until(started + floor + jitter).await;
+    }
+
+    /// A helpdesk member asks on a caller's behalf: no proof of work, their own limit,
+    /// and every lookup audited with the ticket and the number's digest.
+    pub async fn helpdesk(&self, staff: &SignedIn, fields: CheckFields) -> Decision {
+        let ticket = match Ticket::parse(&fields.ticket) {
+            Some(ticket) => ticket,
+            None => return Decision::refused(CheckProblem::Ticket),
+        };
+        let query = match self.parse(&fields, false) {
+            Ok(query) => query,
+            Err(problem) => return Decision::refused(problem),
+        };
+        let me = staff.staff_id().0.to_string();
+        if let Err(decision) = self
+            .consume(Scope::Staff, &me, self.settings.limits.staff)
+            .await
+        {
+            return decision;
+        }
+        let answer = match self.lookup.answer(&query).await {
+            Ok(answer) => answer,
+            Err(LookupError::Busy(_)) => return Decision::busy(),
+            Err(LookupError::Storage(error)) => return Decision::failed(error),
+        };
+        let entry = NewEntry {
+            actor: Actor::Staff(staff.staff_id().0),
+            action: "lookup.helpdesk",
+            subject: Some(answer.subject.0.to_vec()),
+            detail: json!({
+                "ticket": ticket.0,
+                "phone_given": query.phone.is_some(),
+                "found": answer.findings.len(),
+            }),
+        };
+        // No answer without its audit entry.
+        if let Err(error) = audit::append(self.db(), entry).await {
+            return Decision::failed(error);
+        }
+        match app::check_api::result(self.db(), &answer, true).await {
+            Ok(result) => Decision::answered(result),
+            Err(error) => Decision::failed(error),
+        }
+    }
+
+    /// Forgets rate windows and spent challenges that no longer matter.
+    pub async fn sweep(&self) -> Result<(), StorageError> {
+        let longest = [
+            self.settings.limits.address,
+            self.settings.limits.noscript,
+            self.settings.limits.identifier,
+            self.settings.limits.global,
+            self.settings.limits.staff,
+        ]
+        .iter()
+        .map(|limit| limit.window)
+        .max()
+        .unwrap_or_default();
+        limit::sweep(self.db(), longest).await?;
+        breachcheck::check::pow::sweep(self.db()).await?;
+        Ok(())
+    }
+}
+
+/// A helpdesk ticket reference: 1 to 64 of letters, digits and `# - _ . / :`.
+struct Ticket(String);
+
+impl Ticket {
+    fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let valid = (1..=64).contains(&text.len())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "#-_./:".contains(c));
+        valid.then(|| Self(text.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tickets_are_short_and_plain() {
+        assert!(Ticket::parse(" INC-2025-0142 ").is_some());
+        assert!(Ticket::parse("#1234").is_some());
+        for bad in ["", "  ", "a b", "<script>", &"x".repeat(65), "チケット"] {
+            assert!(Ticket::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_half_sent_proof_of_work_is_a_bad_one() {
+        let mut fields = CheckFields::default();
+        assert!(fields.solution().is_none());
+        fields.pow_challenge = "abc".into();
+        fields.pow_number = "x".into();
+        assert!(matches!(fields.solution(), Some(Err(CheckProblem::Proof))));
+        fields.pow_number = "12".into();
+        assert!(matches!(fields.solution(), Some(Ok(s)) if s.number == 12));
+    }
+}

@@ -1,0 +1,302 @@
+//! The answer to "is this contract affected?" across every active dataset.
+//!
+//! One digest per kind and hashing profile, whatever the number of datasets, and always the
+//! same work for the same shape of question: an affected and an unaffected number cost the
+//! same hashing and the same queries, so time says nothing the page does not.
+
+use super::Factor;
+use crate::dataset::DatasetId;
+use crate::dataset::incident::IncidentId;
+use crate::digest::{Digest, Digester, Profile};
+use crate::hashing_pool::{Busy, HashingPool};
+use crate::identifier::{ContractNumber, Kind, Phone, contract_with_phone};
+use crate::pepper::Pepper;
+use crate::storage::{Database, StorageError};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use sqlx::Row;
+
+/// What was asked: a parsed contract number and, where the form asked for it, the phone.
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub contract: ContractNumber,
+    pub phone: Option<Phone>,
+}
+
+/// An active dataset that lists the contract number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub dataset: DatasetId,
+    pub incident: IncidentId,
+    pub categories: i64,
+    pub factor: Factor,
+}
+
+impl Finding {
+    /// The public sees "affected" only when the factor, if the list has one, matched too.
+    pub fn shown_to_public(&self) -> bool {
+        matches!(self.factor, Factor::NotCarried | Factor::Matched)
+    }
+}
+
+/// A published list: what the answer covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveList {
+    pub dataset: DatasetId,
+    pub incident: IncidentId,
+    pub has_phone: bool,
+    pub activated_at: i64,
+    profile: Option<Profile>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub lists: Vec<ActiveList>,
+    pub findings: Vec<Finding>,
+    /// A code the customer can quote: the same for the same number and the same lists,
+    /// and it reveals neither the number nor its digest.
+    pub reference: String,
+    /// The contract number's digest (for the helpdesk's audit entry), never shown.
+    pub subject: Digest,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<sqlx::Error> for LookupError {
+    fn from(error: sqlx::Error) -> Self {
+        LookupError::Storage(error.into())
+    }
+}
+
+/// The published lists, oldest first.
+pub async fn active_lists(db: &Database) -> Result<Vec<ActiveList>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT id, incident_id, has_phone, activated_at, profile FROM datasets \
+         WHERE status = 'active' ORDER BY activated_at, id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let profile: String = row.try_get(4)?;
+            Ok(ActiveList {
+                dataset: DatasetId(row.try_get(0)?),
+                incident: IncidentId(row.try_get(1)?),
+                has_phone: row.try_get::<i64, _>(2)? != 0,
+                activated_at: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
+                profile: Profile::from_record(&profile),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StorageError::from)
+}
+
+/// Whether any published list asks for the phone as a verification factor.
+pub fn asks_for_phone(lists: &[ActiveList]) -> bool {
+    lists.iter().any(|list| list.has_phone)
+}
+
+#[derive(Clone)]
+pub struct Lookup {
+    pub db: Database,
+    pub digester: Digester,
+    pub pool: HashingPool,
+    reference_key: [u8; 32],
+}
+
+impl std::fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Lookup(..)")
+    }
+}
+
+impl Lookup {
+    pub fn new(db: Database, digester: Digester, pool: HashingPool, pepper: &Pepper) -> Self {
+        Self {
+            db,
+            digester,
+            pool,
+            reference_key: pepper.derive("lookup-reference"),
+        }
+    }
+
+    /// Every active dataset's view of `query`. Hashing waits on the bounded pool; a full
+    /// queue is [`LookupError::Busy`] before any work is done.
+    pub async fn answer(&self, query: &Query) -> Result<Answer, LookupError> {
+        let lists = active_lists(&self.db).await?;
+        let mut profiles: Vec<Profile> = Vec::new();
+        for profile in lists.iter().filter_map(|list| list.profile) {
+            if !profiles.contains(&profile) {
+                profiles.push(profile);
+            }
+        }
+        if profiles.is_empty() {
+            // Nothing published: hash anyway, so the cost and the audit subject do not
+            // depend on the state of the lists.
+            profiles.push(self.digester.profile());
+        }
+        let contract = query.contract.as_str().to_owned();
+        let both = query
+            .phone
+            .as_ref()
+            .map(|phone| contract_with_phone(&query.contract, phone));
+        let jobs = profiles.iter().map(|profile| {
+            let digester = self.digester.with_profile(*profile);
+            let (contract, both) = (contract.clone(), both.clone());
+            move || {
+                let alone = digester.digest(Kind::Contract, &contract);
+                let with_phone = both.map(|both| digester.digest(Kind::ContractPhone, &both));
+                (alone, with_phone)
+            }
+        });
+        let mut digests = Vec::with_capacity(profiles.len());
+        for job in jobs {
+            digests.push(self.pool.run(job).await?);
+        }
+
+        let mut hits: Vec<(DatasetId, String, i64)> = Vec::new();
+        for (alone, with_phone) in &digests {
+            let rows = sqlx::query(
+                "SELECT a.dataset_id, a.kind, a.categories FROM affected a \
+                 JOIN datasets d ON d.id = a.dataset_id \
+                 WHERE d.status = 'active' AND ((a.kind = $1 AND a.digest = $2) \
+                 OR (a.kind = $3 AND a.digest = $4))",
+            )
+            .bind(Kind::Contract.as_str())
+            .bind(alone.0.to_vec())
+            .bind(Kind::ContractPhone.as_str())
+            // No phone: a value no digest has, so the query is the same either way.
+            .bind(with_phone.map_or_else(Vec::new, |digest| digest.0.to_vec()))
+            .fetch_all(self.db.pool())
+            .await?;
+            for row in rows {
+                hits.push((
+                    DatasetId(row.try_get(0)?),
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                ));
+            }
+        }
+        let findings = findings(&lists, &hits, query.phone.is_some());
+        Ok(Answer {
+            reference: self.reference(&contract, &lists),
+            subject: digests[0].0,
+            lists,
+            findings,
+        })
+    }
+
+    fn reference(&self, contract: &str, lists: &[ActiveList]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.reference_key)
+            .expect("HMAC takes a key of any length");
+        mac.update(Kind::Contract.digest_input(contract).as_bytes());
+        for list in lists {
+            mac.update(&list.dataset.0.to_be_bytes());
+        }
+        reference_code(&mac.finalize().into_bytes())
+    }
+}
+
+/// Each list's finding from the rows that matched: a list with a factor needs the
+/// contract+phone row as well as the contract row.
+fn findings(lists: &[ActiveList], hits: &[(DatasetId, String, i64)], phone_given: bool) -> Vec<Finding> {
+    let hit = |dataset: DatasetId, kind: Kind| {
+        hits.iter()
+            .find(|(id, k, _)| *id == dataset && k == kind.as_str())
+            .map(|(_, _, categories)| *categories)
+    };
+    lists
+        .iter()
+        .filter_map(|list| {
+            let categories = hit(list.dataset, Kind::Contract)?;
+            let factor = match (list.has_phone, phone_given) {
+                (false, _) => Factor::NotCarried,
+                (true, false) => Factor::NotGiven,
+                (true, true) if hit(list.dataset, Kind::ContractPhone).is_some() => {
+                    Factor::Matched
+                }
+                (true, true) => Factor::Mismatched,
+            };
+            Some(Finding {
+                dataset: list.dataset,
+                incident: list.incident,
+                categories,
+                factor,
+            })
+        })
+        .collect()
+}
+
+/// Ten characters of Crockford base32 (no I, L, O, U: nothing to misread on the phone),
+/// grouped as `XXXXX-XXXXX`.
+fn reference_code(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bits = u64::from_be_bytes(bytes[..8].try_into().expect("a MAC has 32 bytes"));
+    let mut code = String::with_capacity(11);
+    for i in 0..10 {
+        if i == 5 {
+            code.push('-');
+        }
+        code.push(char::from(ALPHABET[(bits >> 59) as usize]));
+        bits <<= 5;
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(id: i64, has_phone: bool) -> ActiveList {
+        ActiveList {
+            dataset: DatasetId(id),
+            incident: IncidentId(id),
+            has_phone,
+            activated_at: 0,
+            profile: Some(Profile::HmacSha256),
+        }
+    }
+
+    #[test]
+    fn a_list_with_a_factor_needs_both_rows() {
+        let lists = [list(1, false), list(2, true)];
+        let contract = |id| (DatasetId(id), "contract".to_owned(), 3);
+        let both = |id| (DatasetId(id), "contract+phone".to_owned(), 3);
+        let factors = |hits: &[(DatasetId, String, i64)], phone| {
+            findings(&lists, hits, phone)
+                .into_iter()
+                .map(|f| (f.dataset.0, f.factor))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(factors(&[], true), vec![]);
+        assert_eq!(
+            factors(&[contract(1), contract(2)], true),
+            vec![(1, Factor::NotCarried), (2, Factor::Mismatched)]
+        );
+        assert_eq!(
+            factors(&[contract(2), both(2)], true),
+            vec![(2, Factor::Matched)]
+        );
+        assert_eq!(factors(&[contract(2)], false), vec![(2, Factor::NotGiven)]);
+        // A phone row without its contract row cannot happen; it answers nothing.
+        assert_eq!(factors(&[both(2)], true), vec![]);
+    }
+
+    #[test]
+    fn reference_codes_are_grouped_and_unambiguous() {
+        let code = reference_code(&[0xff; 32]);
+        assert_eq!(code, "ZZZZZ-ZZZZZ");
+        let code = reference_code(&[0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0]);
+        assert_eq!(code.len(), 11);
+        assert!(
+            code.chars()
+                .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"ILOU".contains(c)))
+        );
+    }
+}
