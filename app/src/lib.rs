@@ -38,6 +38,11 @@ pub fn use_locale() -> RwSignal<Locale> {
 }
 
 /// The strings of the current language, tracked.
+///
+/// Not for `<Title>` or `<Meta>`: leptos_meta reads those after the page has rendered,
+/// outside the reactive arena, and a signal read there panics ("no Arena is active")
+/// whenever that part of the response runs on another worker thread. Pass them
+/// `s().field`, read once while the page renders (the language switch reloads the page).
 pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'static {
     let locale = use_locale();
     move || locale.get().strings()

@@ -185,8 +185,8 @@ pub fn CheckPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || s().check.title.to_owned()/>
-        <Meta name="description" content=move || s().check.intro/>
+        <Title text=s().check.title/>
+        <Meta name="description" content=s().check.intro/>
         <h1>{move || s().check.title}</h1>
         <p class="lead">{move || s().check.intro}</p>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>

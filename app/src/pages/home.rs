@@ -6,11 +6,11 @@ use leptos_meta::{Meta, Title};
 pub fn HomePage() -> impl IntoView {
     let s = use_strings();
     let site = expect_context::<SiteInfo>();
-    let title = move || format!("{} | {}", s().home_title, site.name);
+    let title = format!("{} | {}", s().home_title, site.name);
 
     view! {
         <Title text=title/>
-        <Meta name="description" content=move || s().home_intro/>
+        <Meta name="description" content=s().home_intro/>
         <h1>{move || s().home_title}</h1>
         <p class="lead">{move || s().home_intro}</p>
         <p>

@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
     let s = use_strings();
 
     view! {
-        <Title text=move || s().not_found_title/>
+        <Title text=s().not_found_title/>
         <h1>{move || s().not_found_title}</h1>
         <p>{move || s().not_found_body}</p>
         <p>

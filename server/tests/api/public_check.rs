@@ -58,7 +58,11 @@ impl Answer {
     /// reference code (derived from the number asked about).
     fn normalised(&self) -> String {
         let mut text = self.body.clone();
-        for (start, end) in [("nonce=\"", "\""), ("reference-code\">", "<")] {
+        for (start, end) in [
+            ("nonce=\"", "\""),
+            ("crossorigin=\"", "\""),
+            ("reference-code\">", "<"),
+        ] {
             let mut from = 0;
             while let Some(at) = text[from..].find(start) {
                 let begin = from + at + start.len();

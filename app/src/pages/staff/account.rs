@@ -16,7 +16,7 @@ pub fn StaffAccountPage() -> impl IntoView {
     let totp_done = move || query.read().get("done").as_deref() == Some("totp");
 
     view! {
-        <Title text=move || s().account_title/>
+        <Title text=s().account_title/>
         <h1>{move || s().account_title}</h1>
         {move || {
             error()

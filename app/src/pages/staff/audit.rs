@@ -83,7 +83,7 @@ pub fn StaffAuditPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || s().audit_title/>
+        <Title text=s().audit_title/>
         <h1>{move || s().audit_title}</h1>
         <form class="form form--inline" method="get" action="/staff/audit">
             <label for="audit-action">{move || s().audit_action}</label>

@@ -217,7 +217,7 @@ pub fn StaffDatasetPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || s().data.dataset_title/>
+        <Title text=s().data.dataset_title/>
         <h1>{move || s().data.dataset_title} " " {move || format!("#{}", id())}</h1>
         <DataOutcome done=|s| s.data.action_done/>
         <p><a href="/staff/datasets">{move || s().data.datasets_title}</a></p>

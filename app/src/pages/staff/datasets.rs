@@ -92,7 +92,7 @@ pub fn StaffDatasetsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || s().data.datasets_title/>
+        <Title text=s().data.datasets_title/>
         <h1>{move || s().data.datasets_title}</h1>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
     }

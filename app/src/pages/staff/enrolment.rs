@@ -39,7 +39,7 @@ pub fn StaffEnrolmentPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || s().enrolment_title/>
+        <Title text=s().enrolment_title/>
         <h1>{move || s().enrolment_title}</h1>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
         <p>

@@ -50,7 +50,7 @@ pub fn StaffHomePage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || s().staff_home_title/>
+        <Title text=s().staff_home_title/>
         <h1>{move || s().staff_home_title}</h1>
         <p class="signed-in-as">
             {move || s().staff_signed_in_as}

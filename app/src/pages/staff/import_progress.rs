@@ -101,7 +101,7 @@ pub fn StaffImportPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || s().data.progress_title/>
+        <Title text=s().data.progress_title/>
         <h1>{move || s().data.progress_title}</h1>
         <Transition fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Transition>
     }

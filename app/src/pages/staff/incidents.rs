@@ -165,7 +165,7 @@ pub fn StaffIncidentsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || s().data.incidents_title/>
+        <Title text=s().data.incidents_title/>
         <h1>{move || s().data.incidents_title}</h1>
         <DataOutcome done=|s| s.data.incident_created/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>

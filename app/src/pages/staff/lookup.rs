@@ -39,7 +39,7 @@ pub fn StaffLookupPage() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Title text=move || s().check.staff_title/>
+        <Title text=s().check.staff_title/>
         <h1>{move || s().check.staff_title}</h1>
         <p>{move || s().check.staff_intro}</p>
         {answer}

@@ -42,7 +42,7 @@ fn Outcome() -> impl IntoView {
 pub fn StaffSignInPage() -> impl IntoView {
     let s = use_strings();
     view! {
-        <Title text=move || s().staff_sign_in_title/>
+        <Title text=s().staff_sign_in_title/>
         <h1>{move || s().staff_sign_in_title}</h1>
         <Outcome/>
         <form class="form" method="post" action="/staff/login">
@@ -65,7 +65,7 @@ pub fn StaffSignInPage() -> impl IntoView {
 pub fn StaffCodePage() -> impl IntoView {
     let s = use_strings();
     view! {
-        <Title text=move || s().staff_code_title/>
+        <Title text=s().staff_code_title/>
         <h1>{move || s().staff_code_title}</h1>
         <Outcome/>
         <p>{move || s().staff_code_intro}</p>

@@ -129,7 +129,7 @@ pub fn StaffUploadPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || s().data.upload_title/>
+        <Title text=s().data.upload_title/>
         <h1>{move || s().data.upload_title}</h1>
         <DataOutcome done=|s| s.data.action_done/>
         <p>{move || s().data.upload_intro}</p>

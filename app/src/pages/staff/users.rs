@@ -208,7 +208,7 @@ pub fn StaffUsersPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || s().users_title/>
+        <Title text=s().users_title/>
         <h1>{move || s().users_title}</h1>
         <ChangeOutcome/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
