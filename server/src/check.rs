@@ -224,12 +224,12 @@ impl CheckService {
         Ok(Decision::answered(result))
     }
 
-    /// Sleeps until `started` + floor + up to a quarter of the floor at random, so that
-    /// neither the work done nor its variation tells an answer apart.
+    /// Sleeps until `started` + floor + a little at random (up to a sixteenth of the
+    /// floor): the floor hides the work, the jitter hides the timer's own regularity.
     async fn wait_out_floor(&self, started: Instant) {
         let floor = self.settings.floor;
-        let quarter = u64::try_from(floor.as_millis() / 4).unwrap_or(0);
-        let jitter = Duration::from_millis(rand::rng().random_range(0..=quarter));
+        let most = u64::try_from(floor.as_millis() / 16).unwrap_or(0);
+        let jitter = Duration::from_millis(rand::rng().random_range(0..=most));
         tokio::time::sleep_until(started + floor + jitter).await;
     }
 
