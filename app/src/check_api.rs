@@ -189,10 +189,7 @@ mod source {
     ) -> Result<Vec<PublishedList>, StorageError> {
         let mut out = Vec::with_capacity(lists.len());
         for list in lists {
-            let Some(incident) = incident::find(db, list.incident)
-                .await
-                .map_err(storage)?
-            else {
+            let Some(incident) = incident::find(db, list.incident).await.map_err(storage)? else {
                 continue;
             };
             out.push(PublishedList {

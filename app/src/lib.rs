@@ -25,8 +25,8 @@ use leptos_router::{
 };
 use pages::staff::{
     StaffAccountPage, StaffAuditPage, StaffCodePage, StaffDatasetPage, StaffDatasetsPage,
-    StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentsPage, StaffLookupPage, StaffSignInPage,
-    StaffUploadPage, StaffUsersPage,
+    StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentsPage, StaffLookupPage,
+    StaffSignInPage, StaffUploadPage, StaffUsersPage,
 };
 use pages::{CheckPage, HomePage, NotFound};
 use site::Boot;

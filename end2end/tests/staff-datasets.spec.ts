@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { createIncident } from './lists';
 import { addStaff, signIn, STAFF_PASSWORD } from './staff';
 
 test.use({ locale: 'en-US' });
@@ -24,14 +25,7 @@ test('an admin uploads a list and reads its report; a second admin approves and 
 
   await page.getByRole('link', { name: 'Manage incidents' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Incidents');
-  await page.getByLabel('Short name (used in URLs)').fill('e2e-order-system');
-  await page.getByLabel('Title (Japanese)').fill('受注システムへの不正アクセス');
-  await page.getByLabel('Title (English)').fill('Unauthorised access to the order system');
-  await page.getByLabel('Occurred from').fill('2026-11-01');
-  await page.getByLabel('Contract name').check();
-  await page.getByLabel('Phone number').check();
-  await page.getByRole('button', { name: 'Register' }).click();
-  await expect(page.getByRole('status')).toHaveText('The incident was registered.');
+  await createIncident(page, 'e2e-order-system', 'Unauthorised access to the order system');
 
   await page.goto('/staff/datasets');
   await page.getByRole('link', { name: 'Upload a list' }).click();

@@ -134,8 +134,8 @@ impl CheckService {
     }
 
     fn parse(&self, fields: &CheckFields, phone_required: bool) -> Result<Query, CheckProblem> {
-        let contract =
-            ContractNumber::parse(&fields.contract, &self.pattern).map_err(CheckProblem::Contract)?;
+        let contract = ContractNumber::parse(&fields.contract, &self.pattern)
+            .map_err(CheckProblem::Contract)?;
         let phone = match fields.phone.trim() {
             "" if phone_required => return Err(CheckProblem::PhoneMissing),
             "" => None,
@@ -198,12 +198,11 @@ impl CheckService {
                     .await?
             }
         }
-        self.consume(Scope::Address, &address, limits.address).await?;
+        self.consume(Scope::Address, &address, limits.address)
+            .await?;
         self.consume(Scope::Global, GLOBAL_SUBJECT, limits.global)
             .await?;
-        let identifier = self
-            .subjects
-            .of(Kind::Contract, query.contract.as_str());
+        let identifier = self.subjects.of(Kind::Contract, query.contract.as_str());
         self.consume(Scope::Identifier, &identifier, limits.identifier)
             .await?;
         let answer = match self.lookup.answer(&query).await {

@@ -10,9 +10,13 @@ use std::net::IpAddr;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrustedProxies(Vec<IpNet>);
 
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not an address or a network")]
+pub struct NotAProxy(String);
+
 impl TrustedProxies {
     /// Addresses and networks separated by commas or spaces: `10.0.0.7, 10.1.0.0/16, ::1`.
-    pub fn parse(text: &str) -> Result<Self, ()> {
+    pub fn parse(text: &str) -> Result<Self, NotAProxy> {
         text.split([',', ' '])
             .map(str::trim)
             .filter(|entry| !entry.is_empty())
@@ -20,7 +24,7 @@ impl TrustedProxies {
                 entry
                     .parse::<IpNet>()
                     .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
-                    .map_err(|_| ())
+                    .map_err(|_| NotAProxy(entry.to_owned()))
             })
             .collect::<Result<_, _>>()
             .map(Self)

@@ -3,8 +3,8 @@
 //!
 //! Values are read verbatim: a pepper or a phone number is never reinterpreted as a number.
 
-use app::site::SiteInfo;
 use crate::client_ip::TrustedProxies;
+use app::site::SiteInfo;
 use breachcheck::check::limit::RateLimit;
 use breachcheck::dataset::lifecycle::ApprovalPolicy;
 use breachcheck::digest::Profile;
@@ -254,8 +254,14 @@ impl Settings {
                 "BREACHCHECK_LOOKUP_LIMIT_IDENTIFIER",
                 &mut self.lookup_limit_identifier,
             ),
-            ("BREACHCHECK_LOOKUP_LIMIT_GLOBAL", &mut self.lookup_limit_global),
-            ("BREACHCHECK_LOOKUP_LIMIT_STAFF", &mut self.lookup_limit_staff),
+            (
+                "BREACHCHECK_LOOKUP_LIMIT_GLOBAL",
+                &mut self.lookup_limit_global,
+            ),
+            (
+                "BREACHCHECK_LOOKUP_LIMIT_STAFF",
+                &mut self.lookup_limit_staff,
+            ),
             ("BREACHCHECK_TRUSTED_PROXIES", &mut self.trusted_proxies),
         ] {
             if let Some(v) = get(name) {
@@ -382,7 +388,7 @@ impl LookupSettings {
             },
             floor: Duration::from_millis(s.lookup_floor_ms.unwrap_or(400)),
             trusted_proxies: TrustedProxies::parse(s.trusted_proxies.as_deref().unwrap_or(""))
-                .map_err(|()| ConfigError::InvalidValue {
+                .map_err(|_| ConfigError::InvalidValue {
                     name: "BREACHCHECK_TRUSTED_PROXIES",
                     expected: "addresses or networks separated by commas, such as 10.0.0.7, 10.1.0.0/16",
                 })?,

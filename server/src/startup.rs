@@ -2,10 +2,10 @@
 
 use crate::check::CheckService;
 use crate::{config::Config, middleware, routes};
+use axum::Router;
 use breachcheck::check::limit::SubjectKeys;
 use breachcheck::check::lookup::Lookup;
 use breachcheck::check::pow::PowKeys;
-use axum::Router;
 use breachcheck::digest::Digester;
 use breachcheck::hashing_pool::HashingPool;
 use breachcheck::import::job::Importer;

@@ -206,7 +206,9 @@ mod tests {
         );
         assert_eq!(limit(" 5 / 1d ").map(|l| l.window.as_secs()), Ok(86_400));
         assert_eq!(limit("1000/60s").map(|l| l.max), Ok(1000));
-        for bad in ["", "10", "10/", "0/1m", "10/0m", "10/5w", "x/1m", "10/m", "-1/1m"] {
+        for bad in [
+            "", "10", "10/", "0/1m", "10/0m", "10/5w", "x/1m", "10/m", "-1/1m",
+        ] {
             assert_eq!(limit(bad), Err(()), "{bad}");
         }
     }

@@ -176,11 +176,7 @@ impl Lookup {
             .fetch_all(self.db.pool())
             .await?;
             for row in rows {
-                hits.push((
-                    DatasetId(row.try_get(0)?),
-                    row.try_get(1)?,
-                    row.try_get(2)?,
-                ));
+                hits.push((DatasetId(row.try_get(0)?), row.try_get(1)?, row.try_get(2)?));
             }
         }
         let findings = findings(&lists, &hits, query.phone.is_some());
@@ -205,7 +201,11 @@ impl Lookup {
 
 /// Each list's finding from the rows that matched: a list with a factor needs the
 /// contract+phone row as well as the contract row.
-fn findings(lists: &[ActiveList], hits: &[(DatasetId, String, i64)], phone_given: bool) -> Vec<Finding> {
+fn findings(
+    lists: &[ActiveList],
+    hits: &[(DatasetId, String, i64)],
+    phone_given: bool,
+) -> Vec<Finding> {
     let hit = |dataset: DatasetId, kind: Kind| {
         hits.iter()
             .find(|(id, k, _)| *id == dataset && k == kind.as_str())
@@ -218,9 +218,7 @@ fn findings(lists: &[ActiveList], hits: &[(DatasetId, String, i64)], phone_given
             let factor = match (list.has_phone, phone_given) {
                 (false, _) => Factor::NotCarried,
                 (true, false) => Factor::NotGiven,
-                (true, true) if hit(list.dataset, Kind::ContractPhone).is_some() => {
-                    Factor::Matched
-                }
+                (true, true) if hit(list.dataset, Kind::ContractPhone).is_some() => Factor::Matched,
                 (true, true) => Factor::Mismatched,
             };
             Some(Finding {

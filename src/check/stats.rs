@@ -9,7 +9,9 @@ const HOUR_MILLIS: i64 = 3_600_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A lookup answered; `affected` when the public answer said so.
-    Answered { affected: bool },
+    Answered {
+        affected: bool,
+    },
     RateLimited,
     Busy,
 }

@@ -23,7 +23,7 @@ pub fn problem_text(s: &'static Strings, problem: &CheckProblem) -> String {
 
 /// What the server decided for this request, the same in the browser as on the server.
 pub fn use_check_view() -> Option<CheckView> {
-    SharedValue::new(|| use_context::<CheckView>()).into_inner()
+    SharedValue::new(use_context::<CheckView>).into_inner()
 }
 
 #[component]
@@ -34,7 +34,7 @@ fn ProblemFor(
 ) -> impl IntoView {
     let s = use_strings();
     move || {
-        problem.get().filter(|p| applies(p)).map(|p| {
+        problem.get().filter(applies).map(|p| {
             view! {
                 <p id=id class="field-error" role="alert">
                     {move || problem_text(s(), &p)}
@@ -55,17 +55,19 @@ fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoVie
     let pow_refs: [NodeRef<leptos::html::Input>; 4] = std::array::from_fn(|_| NodeRef::new());
     let asks_phone = form.asks_phone;
     let is_contract = |p: &CheckProblem| matches!(p, CheckProblem::Contract(_));
-    let is_phone = |p: &CheckProblem| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing);
+    let is_phone =
+        |p: &CheckProblem| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing);
     let is_other = |p: &CheckProblem| matches!(p, CheckProblem::Proof | CheckProblem::Ticket);
-    let described = move |hint: &'static str, error: &'static str, applies: fn(&CheckProblem) -> bool| {
-        move || {
-            if problem.get().is_some_and(|p| applies(&p)) {
-                format!("{hint} {error}")
-            } else {
-                hint.to_owned()
+    let described =
+        move |hint: &'static str, error: &'static str, applies: fn(&CheckProblem) -> bool| {
+            move || {
+                if problem.get().is_some_and(|p| applies(&p)) {
+                    format!("{hint} {error}")
+                } else {
+                    hint.to_owned()
+                }
             }
-        }
-    };
+        };
 
     let pattern = form.pattern.clone();
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -83,7 +85,15 @@ fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoVie
             working,
         );
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, &pattern, working, form_ref, contract_ref, phone_ref, pow_refs);
+        let _ = (
+            event,
+            &pattern,
+            working,
+            form_ref,
+            contract_ref,
+            phone_ref,
+            pow_refs,
+        );
     };
 
     let phone = asks_phone.then(|| {
@@ -153,7 +163,10 @@ pub fn CheckPage() -> impl IntoView {
         Suspend::new(async move {
             let form = match form.await {
                 Ok(form) => form,
-                Err(_) => return view! { <CheckNotice view=CheckView::Busy { retry_after_secs: 10 }/> }.into_any(),
+                Err(_) => {
+                    return view! { <CheckNotice view=CheckView::Busy { retry_after_secs: 10 }/> }
+                        .into_any();
+                }
             };
             match outcome {
                 Some(CheckView::Answered(result)) => view! {

@@ -54,7 +54,7 @@ pub async fn run(args: ImportArgs, config: &Config, db: &Database) -> anyhow::Re
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let importer = Importer {
         db: db.clone(),
-        pool: HashingPool::for_this_machine(),
+        pool: HashingPool::new(config.hashing_workers, config.hashing_queue),
         digester: Digester::for_deployment(db, config.datasets.profile, config.pepper.clone())
             .await?,
         pattern: config.datasets.pattern.clone(),

@@ -30,7 +30,10 @@ pub async fn public_check(
     let started = Instant::now();
     let (parts, fields) = read_fields(&state, request).await;
     let check = &state.check;
-    let client = check.settings.trusted_proxies.client(peer.ip(), &parts.headers);
+    let client = check
+        .settings
+        .trusted_proxies
+        .client(peer.ip(), &parts.headers);
     let decision = check.public(started, client, fields).await;
     render(&state, parts, decision, Some(ANSWER_BLOCK_BYTES)).await
 }
@@ -58,7 +61,12 @@ async fn read_fields(state: &AppState, request: Request) -> (Parts, CheckFields)
 }
 
 /// Renders the page at the request's path with the decision in context.
-async fn render(state: &AppState, mut parts: Parts, decision: Decision, pad: Option<usize>) -> Response {
+async fn render(
+    state: &AppState,
+    mut parts: Parts,
+    decision: Decision,
+    pad: Option<usize>,
+) -> Response {
     parts.method = Method::GET;
     let Decision {
         view,
@@ -82,12 +90,11 @@ async fn render(state: &AppState, mut parts: Parts, decision: Decision, pad: Opt
     }
     head.status = status;
     head.headers.remove(header::CONTENT_LENGTH);
-    head.headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    head.headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(secs) = retry_after {
-        head.headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        head.headers
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     Response::from_parts(head, Body::from(html))
 }

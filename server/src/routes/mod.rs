@@ -11,9 +11,9 @@ mod staff_users;
 
 use crate::check::CheckService;
 use crate::config::{Config, DatasetSettings, Environment};
-use app::check_api::CheckSource;
 use crate::middleware::with_limits;
 use crate::staff_auth::{self, SessionCookie};
+use app::check_api::CheckSource;
 use app::{App, shell, site::SiteInfo};
 use axum::{
     Router,

@@ -2,11 +2,11 @@
 //! PostgreSQL (`BREACHCHECK_TEST_DATABASE=sqlite|postgres`).
 //!
 //! Tests run on a multi-threaded runtime, as the server does in production, and one at a
-//! time (`make integration-test` passes `--test-threads=1`). With many test servers in one
-//! process and the machine loaded, two rare failures were seen and are not understood yet:
-//! on tokio's single-threaded runtime a staff page with a server-side resource hung until
-//! the request timeout; on the multi-threaded one, Leptos's sandboxed reactive arena
-//! panicked ("no Arena is active"). See the closing note of the session that added them.
+//! time (`make integration-test` passes `--test-threads=1`). Two rare failures were once
+//! seen: on tokio's single-threaded runtime a staff page with a server-side resource hung
+//! until the request timeout (not understood); on the multi-threaded one, Leptos's sandboxed
+//! reactive arena panicked ("no Arena is active"). The second was a `<Title>` whose text read
+//! a signal: leptos_meta reads it outside the arena (see `app::use_strings`).
 
 mod audit;
 mod authorisation;

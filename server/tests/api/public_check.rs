@@ -128,7 +128,10 @@ pub async fn solved_challenge(app: &TestApp) -> Solution {
     pow::solve(&challenge).expect("the server's challenge is solvable")
 }
 
-fn with_proof<'a>(form: &[(&'a str, &'a str)], proof: &'a [(String, String); 4]) -> Vec<(&'a str, &'a str)> {
+fn with_proof<'a>(
+    form: &[(&'a str, &'a str)],
+    proof: &'a [(String, String); 4],
+) -> Vec<(&'a str, &'a str)> {
     let mut all = form.to_vec();
     all.extend(proof.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     all
@@ -164,7 +167,10 @@ async fn answers_follow_the_lists_and_their_verification_factor() {
     let none = check(&app, &[("contract", "AB123456")], None).await;
     assert_eq!(none.status, StatusCode::OK);
     assert_eq!(none.outcome(), Some("not-affected"));
-    assert!(none.body.contains("No list of affected customers has been published yet"));
+    assert!(
+        none.body
+            .contains("No list of affected customers has been published yet")
+    );
 
     publish(
         &app,
@@ -174,24 +180,41 @@ async fn answers_follow_the_lists_and_their_verification_factor() {
     )
     .await;
     let form = app.get("/check").await.text().await.unwrap();
-    assert!(!form.contains(r#"name="phone""#), "no list carries a phone yet");
+    assert!(
+        !form.contains(r#"name="phone""#),
+        "no list carries a phone yet"
+    );
 
     // Typed with dashes, or in full width: the same customer.
     for typed in ["AB-1234-56", "ＡＢ１２３４５６", " ab 1234 56 "] {
         let answer = check(&app, &[("contract", typed)], None).await;
         assert_eq!(answer.status, StatusCode::OK, "{typed}");
         assert_eq!(answer.outcome(), Some("affected"), "{typed}");
-        assert!(answer.body.contains("Unauthorised access to the order system"));
-        assert!(answer.body.contains("Be wary of calls and mails"), "the advice");
+        assert!(
+            answer
+                .body
+                .contains("Unauthorised access to the order system")
+        );
+        assert!(
+            answer.body.contains("Be wary of calls and mails"),
+            "the advice"
+        );
         assert!(answer.body.contains("0120-111-222"), "the helpdesk");
         let categories = &answer.body[answer.body.find("class=\"categories\"").unwrap()..];
         let categories = &categories[..categories.find("</ul>").unwrap()];
         assert!(categories.contains("Phone number"), "{categories}");
-        assert!(!categories.contains("Email"), "only this customer's categories");
+        assert!(
+            !categories.contains("Email"),
+            "only this customer's categories"
+        );
     }
     let first = check(&app, &[("contract", "AB-1234-56")], None).await;
     let again = check(&app, &[("contract", "ab123456")], None).await;
-    assert_eq!(first.reference(), again.reference(), "a stable reference code");
+    assert_eq!(
+        first.reference(),
+        again.reference(),
+        "a stable reference code"
+    );
     assert!(!first.body.contains("AB123456"), "the number is not echoed");
 
     let unknown = check(&app, &[("contract", "ZZ999999")], None).await;
@@ -209,7 +232,10 @@ async fn answers_follow_the_lists_and_their_verification_factor() {
     )
     .await;
     let form = app.get("/check").await.text().await.unwrap();
-    assert!(form.contains(r#"name="phone""#), "the form now asks for the phone");
+    assert!(
+        form.contains(r#"name="phone""#),
+        "the form now asks for the phone"
+    );
     let right = check(
         &app,
         &[("contract", "EF123456"), ("phone", "03 1234 5678")],
@@ -306,7 +332,11 @@ async fn affected_and_unaffected_answers_cannot_be_told_apart() {
             times[i].push(answer.took);
         }
     }
-    assert_eq!(classes.len(), 1, "one length class for all 40 answers: {classes:?}");
+    assert_eq!(
+        classes.len(),
+        1,
+        "one length class for all 40 answers: {classes:?}"
+    );
     let (affected, unaffected) = (median(times[0].clone()), median(times[1].clone()));
     let gap = affected.abs_diff(unaffected);
     println!(
@@ -343,10 +373,11 @@ async fn limits_per_address_hold_and_a_spoofed_forwarded_for_changes_nothing() {
     let wait: u64 = eleventh.retry_after.as_deref().unwrap().parse().unwrap();
     assert!((1..=600).contains(&wait), "{wait}");
     assert!(eleventh.body.contains("Too many checks"));
-    let limited: i64 = sqlx::query_scalar("SELECT CAST(SUM(rate_limited) AS BIGINT) FROM lookup_stats")
-        .fetch_one(app.database.pool())
-        .await
-        .unwrap();
+    let limited: i64 =
+        sqlx::query_scalar("SELECT CAST(SUM(rate_limited) AS BIGINT) FROM lookup_stats")
+            .fetch_one(app.database.pool())
+            .await
+            .unwrap();
     assert_eq!(limited, 1, "counted for the statistics");
 }
 
@@ -416,12 +447,22 @@ async fn a_replayed_or_expired_proof_of_work_is_refused() {
     let short = keys.issue(100, Duration::ZERO);
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let expired = proof_fields(&pow::solve(&short).unwrap());
-    let late = check(&app, &with_proof(&[("contract", "AB123456")], &expired), None).await;
+    let late = check(
+        &app,
+        &with_proof(&[("contract", "AB123456")], &expired),
+        None,
+    )
+    .await;
     assert_eq!(late.status, StatusCode::BAD_REQUEST);
 
     let mut forged = proof_fields(&solved_challenge(&app).await);
     forged[1].1 = "not a number".into();
-    let bad = check(&app, &with_proof(&[("contract", "AB123456")], &forged), None).await;
+    let bad = check(
+        &app,
+        &with_proof(&[("contract", "AB123456")], &forged),
+        None,
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
@@ -489,7 +530,13 @@ async fn the_helpdesk_looks_up_with_a_ticket_and_the_lookup_is_audited() {
 
     let refused = lookup(vec![("contract", "EF123456")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().await.unwrap().contains("Enter the ticket reference"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Enter the ticket reference")
+    );
 
     let answer = lookup(vec![
         ("ticket", "INC-2025-0142"),
@@ -499,7 +546,10 @@ async fn the_helpdesk_looks_up_with_a_ticket_and_the_lookup_is_audited() {
     .await;
     assert_eq!(answer.status(), StatusCode::OK);
     let body = answer.text().await.unwrap();
-    assert!(body.contains(r#"data-outcome="affected""#), "the helpdesk sees the finding");
+    assert!(
+        body.contains(r#"data-outcome="affected""#),
+        "the helpdesk sees the finding"
+    );
     assert!(body.contains(r#"data-factor="Mismatched""#));
     assert!(body.contains("Phone number"), "the categories");
 

@@ -17,7 +17,7 @@ pub fn StaffLookupPage() -> impl IntoView {
         _ => None,
     };
     let field_error = move |applies: fn(&CheckProblem) -> bool, id: &'static str| {
-        problem.clone().filter(|p| applies(p)).map(|p| {
+        problem.clone().filter(applies).map(|p| {
             view! {
                 <p id=id class="field-error" role="alert">
                     {move || problem_text(s(), &p)}
@@ -25,14 +25,19 @@ pub fn StaffLookupPage() -> impl IntoView {
             }
         })
     };
-    let contract_error = field_error(|p| matches!(p, CheckProblem::Contract(_)), "lookup-contract-error");
+    let contract_error = field_error(
+        |p| matches!(p, CheckProblem::Contract(_)),
+        "lookup-contract-error",
+    );
     let phone_error = field_error(
         |p| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing),
         "lookup-phone-error",
     );
     let ticket_error = field_error(|p| matches!(p, CheckProblem::Ticket), "lookup-ticket-error");
     let answer = match outcome {
-        Some(CheckView::Answered(result)) => Some(view! { <CheckAnswer result for_staff=true/> }.into_any()),
+        Some(CheckView::Answered(result)) => {
+            Some(view! { <CheckAnswer result for_staff=true/> }.into_any())
+        }
         Some(view @ (CheckView::Limited { .. } | CheckView::Busy { .. })) => {
             Some(view! { <CheckNotice view/> }.into_any())
         }
