@@ -185,3 +185,43 @@ fn development_generates_a_private_pepper_once() {
         format!("sqlite://{}/breachcheck.db", data.display())
     );
 }
+
+#[test]
+fn lookup_defences_have_defaults_and_refuse_nonsense() {
+    let config = |vars: &[(&str, &str)]| {
+        let mut all = vec![("BREACHCHECK_PEPPER", PEPPER)];
+        all.extend_from_slice(vars);
+        Config::from_settings(settings_from(&all).unwrap())
+    };
+    let defaults = config(&[]).unwrap().lookups;
+    assert_eq!(defaults.limits.address.max, 10);
+    assert_eq!(defaults.limits.noscript.max, 3);
+    assert_eq!(defaults.limits.identifier.window, Duration::from_secs(86_400));
+    assert_eq!(defaults.floor, Duration::from_millis(400));
+    assert_eq!(defaults.trusted_proxies, TrustedProxies::default());
+
+    let set = config(&[
+        ("BREACHCHECK_LOOKUP_LIMIT_ADDRESS", "20/1h"),
+        ("BREACHCHECK_TRUSTED_PROXIES", "10.0.0.7, 10.1.0.0/16"),
+        ("BREACHCHECK_LOOKUP_FLOOR_MS", "250"),
+    ])
+    .unwrap()
+    .lookups;
+    assert_eq!(set.limits.address.max, 20);
+    assert_eq!(set.limits.address.window, Duration::from_secs(3600));
+    assert_eq!(set.floor, Duration::from_millis(250));
+
+    for (name, value) in [
+        ("BREACHCHECK_LOOKUP_LIMIT_IDENTIFIER", "five a day"),
+        ("BREACHCHECK_LOOKUP_LIMIT_GLOBAL", "0/1m"),
+        ("BREACHCHECK_TRUSTED_PROXIES", "proxy.example.com"),
+    ] {
+        let error = config(&[(name, value)]).unwrap_err().to_string();
+        assert!(error.contains(name), "{error}");
+    }
+    let error = settings_from(&[("BREACHCHECK_LOOKUP_FLOOR_MS", "soon")])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("BREACHCHECK_LOOKUP_FLOOR_MS"), "{error}");
+}
