@@ -196,7 +196,10 @@ fn lookup_defences_have_defaults_and_refuse_nonsense() {
     let defaults = config(&[]).unwrap().lookups;
     assert_eq!(defaults.limits.address.max, 10);
     assert_eq!(defaults.limits.noscript.max, 3);
-    assert_eq!(defaults.limits.identifier.window, Duration::from_secs(86_400));
+    assert_eq!(
+        defaults.limits.identifier.window,
+        Duration::from_secs(86_400)
+    );
     assert_eq!(defaults.floor, Duration::from_millis(400));
     assert_eq!(defaults.trusted_proxies, TrustedProxies::default());
 
