@@ -1,6 +1,7 @@
 //! The affected list is never stored or logged in plaintext: the real binary, logging at
-//! debug level, imports a list uploaded through the site, and neither its log nor (on
-//! SQLite) its database file holds any contract number or phone number of the file.
+//! debug level, imports a list uploaded through the site and answers lookups of it (public
+//! and helpdesk), and neither its log nor (on SQLite) its database file holds any contract
+//! number or phone number of the file.
 
 use crate::dataset_pages::{create_incident_form, finished, location, upload};
 use crate::helpers::{TEST_PEPPER, create_staff, signed_in, spawn_app, unix_now};
@@ -26,6 +27,7 @@ async fn an_uploaded_list_leaves_no_identifier_in_the_logs_or_the_database() {
         .env("BREACHCHECK_PEPPER", TEST_PEPPER)
         .env("BREACHCHECK_HASH_PROFILE", "hmac-sha256")
         .env("RUST_LOG", "debug")
+        .env("BREACHCHECK_SINGLE_ADMIN_APPROVAL", "true")
         .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(Stdio::from(log))
         .spawn()
@@ -73,6 +75,31 @@ async fn an_uploaded_list_leaves_no_identifier_in_the_logs_or_the_database() {
             .unwrap();
         assert_eq!(response.status(), reqwest::StatusCode::OK, "{path}");
     }
+
+    // Published, then looked up by the public and by the helpdesk.
+    for step in ["approve", "activate"] {
+        let path = format!("{report}/{step}");
+        let response = app.post_form(&path, &[], Some(&admin)).await;
+        assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "{path}");
+    }
+    let public = app
+        .post_form(
+            "/check",
+            &[("contract", &numbers[0]), ("phone", "03-5555-0000")],
+            None,
+        )
+        .await;
+    let body = public.text().await.unwrap();
+    assert!(body.contains(r#"data-outcome="affected""#), "{body}");
+    let helpdesk = app
+        .post_form(
+            "/staff/lookup",
+            &[("ticket", "T-1"), ("contract", &numbers[1])],
+            Some(&admin),
+        )
+        .await;
+    let body = helpdesk.text().await.unwrap();
+    assert!(body.contains(r#"data-outcome="affected""#), "{body}");
 
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

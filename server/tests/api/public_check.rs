@@ -379,6 +379,14 @@ async fn limits_per_address_hold_and_a_spoofed_forwarded_for_changes_nothing() {
             .await
             .unwrap();
     assert_eq!(limited, 1, "counted for the statistics");
+    let answered: i64 = sqlx::query_scalar("SELECT CAST(SUM(lookups) AS BIGINT) FROM lookup_stats")
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        answered, 10,
+        "the limited lookup was not answered (nor hashed)"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
