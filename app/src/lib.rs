@@ -37,15 +37,30 @@ pub fn use_locale() -> RwSignal<Locale> {
     expect_context::<RwSignal<Locale>>()
 }
 
-/// The strings of the current language, tracked.
-///
-/// Not for `<Title>` or `<Meta>`: leptos_meta reads those after the page has rendered,
-/// outside the reactive arena, and a signal read there panics ("no Arena is active")
-/// whenever that part of the response runs on another worker thread. Pass them
-/// `s().field`, read once while the page renders (the language switch reloads the page).
+/// The strings of the current language, tracked. Not for `<Title>` or `<Meta>`: see
+/// [`head_text`].
 pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'static {
     let locale = use_locale();
     move || locale.get().strings()
+}
+
+/// A `<Title>` or `<Meta>` text that follows the language switch in the browser. On the
+/// server it is the request's language, read now: leptos_meta reads head texts after the
+/// page has rendered, outside the reactive arena, where a signal read panics ("no Arena is
+/// active") whenever that part of the response runs on another worker thread.
+pub fn head_text(
+    text: impl Fn(&'static Strings) -> String + Send + Sync + Clone + 'static,
+) -> impl Fn() -> String + Send + Sync + Clone + 'static {
+    let locale = use_locale();
+    #[cfg(feature = "ssr")]
+    let rendered_in = locale.get_untracked();
+    move || {
+        #[cfg(feature = "ssr")]
+        let current = rendered_in;
+        #[cfg(not(feature = "ssr"))]
+        let current = locale.get();
+        text(current.strings())
+    }
 }
 
 #[component]

@@ -26,7 +26,7 @@ test('an admin adds a helpdesk member, who then cannot manage staff', async ({ p
   await expect(page).toHaveURL(/signed_out=1/);
 
   await signIn(page, 'new-desk@example.com', 'green-teapot-comet-17', deskSecret);
-  await expect(page.getByText('(Helpdesk)')).toBeVisible();
+  await expect(page.locator('.signed-in-as')).toContainText('(Helpdesk)');
   await expect(page.getByRole('link', { name: 'Manage staff accounts' })).toHaveCount(0);
   const response = await page.goto('/staff/users');
   expect(response?.status()).toBe(403);

@@ -5,6 +5,7 @@
 
 use crate::check_api::{CheckForm, CheckProblem, CheckView, load_check_form};
 use crate::components::{CheckAnswer, CheckNotice};
+use crate::head_text;
 use crate::i18n::Strings;
 use crate::use_strings;
 use leptos::prelude::*;
@@ -198,8 +199,8 @@ pub fn CheckPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=s().check.title/>
-        <Meta name="description" content=s().check.intro/>
+        <Title text=head_text(|s| s.check.title.to_owned())/>
+        <Meta name="description" content=head_text(|s| s.check.intro.to_owned())/>
         <h1>{move || s().check.title}</h1>
         <p class="lead">{move || s().check.intro}</p>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>

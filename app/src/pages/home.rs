@@ -1,3 +1,4 @@
+use crate::head_text;
 use crate::{site::SiteInfo, use_strings};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -6,11 +7,12 @@ use leptos_meta::{Meta, Title};
 pub fn HomePage() -> impl IntoView {
     let s = use_strings();
     let site = expect_context::<SiteInfo>();
-    let title = format!("{} | {}", s().home_title, site.name);
+    let name = site.name.clone();
+    let title = head_text(move |s| format!("{} | {}", s.home_title, name));
 
     view! {
         <Title text=title/>
-        <Meta name="description" content=s().home_intro/>
+        <Meta name="description" content=head_text(|s| s.home_intro.to_owned())/>
         <h1>{move || s().home_title}</h1>
         <p class="lead">{move || s().home_intro}</p>
         <p>

@@ -2,6 +2,7 @@
 
 use super::users::error_message;
 use crate::components::CodeInput;
+use crate::head_text;
 use crate::staff_api::pending_totp;
 use crate::use_strings;
 use leptos::prelude::*;
@@ -16,7 +17,7 @@ pub fn StaffAccountPage() -> impl IntoView {
     let totp_done = move || query.read().get("done").as_deref() == Some("totp");
 
     view! {
-        <Title text=s().account_title/>
+        <Title text=head_text(|s| s.account_title.to_owned())/>
         <h1>{move || s().account_title}</h1>
         {move || {
             error()

@@ -1,6 +1,7 @@
 //! `/staff/audit`: the audit log for admins, newest first, filtered by a GET form.
 
 use super::home::StaffView;
+use crate::head_text;
 use crate::staff_api::{AuditRow, list_audit};
 use crate::use_strings;
 use breachcheck::staff::Role;
@@ -83,7 +84,7 @@ pub fn StaffAuditPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=s().audit_title/>
+        <Title text=head_text(|s| s.audit_title.to_owned())/>
         <h1>{move || s().audit_title}</h1>
         <form class="form form--inline" method="get" action="/staff/audit">
             <label for="audit-action">{move || s().audit_action}</label>

@@ -4,6 +4,7 @@
 use super::outcome::{DataOutcome, incident_title};
 use crate::components::TableHead;
 use crate::dataset_api::{DatasetDetail, load_dataset};
+use crate::head_text;
 use crate::i18n::data::fill;
 use crate::use_strings;
 use breachcheck::import::report::ImportReport;
@@ -217,7 +218,7 @@ pub fn StaffDatasetPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=s().data.dataset_title/>
+        <Title text=head_text(|s| s.data.dataset_title.to_owned())/>
         <h1>{move || s().data.dataset_title} " " {move || format!("#{}", id())}</h1>
         <DataOutcome done=|s| s.data.action_done/>
         <p><a href="/staff/datasets">{move || s().data.datasets_title}</a></p>

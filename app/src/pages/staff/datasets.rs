@@ -3,6 +3,7 @@
 use super::outcome::incident_title;
 use crate::components::{Refused, TableHead};
 use crate::dataset_api::{IncidentDatasets, list_datasets};
+use crate::head_text;
 use crate::use_strings;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -92,7 +93,7 @@ pub fn StaffDatasetsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=s().data.datasets_title/>
+        <Title text=head_text(|s| s.data.datasets_title.to_owned())/>
         <h1>{move || s().data.datasets_title}</h1>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
     }

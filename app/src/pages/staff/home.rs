@@ -1,5 +1,6 @@
 //! The landing page of the staff area, per role.
 
+use crate::head_text;
 use crate::use_strings;
 use breachcheck::staff::Role;
 use leptos::prelude::*;
@@ -50,7 +51,7 @@ pub fn StaffHomePage() -> impl IntoView {
     };
 
     view! {
-        <Title text=s().staff_home_title/>
+        <Title text=head_text(|s| s.staff_home_title.to_owned())/>
         <h1>{move || s().staff_home_title}</h1>
         <p class="signed-in-as">
             {move || s().staff_signed_in_as}

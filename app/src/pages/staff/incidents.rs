@@ -4,6 +4,7 @@
 use super::outcome::{DataOutcome, incident_title};
 use crate::components::{Refused, TableHead};
 use crate::dataset_api::{IncidentView, list_incidents};
+use crate::head_text;
 use crate::{use_locale, use_strings};
 use breachcheck::dataset::category::Standard;
 use leptos::prelude::*;
@@ -165,7 +166,7 @@ pub fn StaffIncidentsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=s().data.incidents_title/>
+        <Title text=head_text(|s| s.data.incidents_title.to_owned())/>
         <h1>{move || s().data.incidents_title}</h1>
         <DataOutcome done=|s| s.data.incident_created/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>

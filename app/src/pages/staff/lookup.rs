@@ -3,6 +3,7 @@
 
 use crate::check_api::{CheckProblem, CheckView};
 use crate::components::{CheckAnswer, CheckNotice};
+use crate::head_text;
 use crate::pages::check::{problem_text, use_check_view};
 use crate::use_strings;
 use leptos::prelude::*;
@@ -44,7 +45,7 @@ pub fn StaffLookupPage() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Title text=s().check.staff_title/>
+        <Title text=head_text(|s| s.check.staff_title.to_owned())/>
         <h1>{move || s().check.staff_title}</h1>
         <p>{move || s().check.staff_intro}</p>
         {answer}

@@ -6,6 +6,7 @@
 use super::outcome::{DataOutcome, incident_title};
 use crate::components::Refused;
 use crate::dataset_api::{UploadForm, load_upload_form};
+use crate::head_text;
 use crate::use_strings;
 use breachcheck::import::columns::Column;
 use leptos::prelude::*;
@@ -129,7 +130,7 @@ pub fn StaffUploadPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=s().data.upload_title/>
+        <Title text=head_text(|s| s.data.upload_title.to_owned())/>
         <h1>{move || s().data.upload_title}</h1>
         <DataOutcome done=|s| s.data.action_done/>
         <p>{move || s().data.upload_intro}</p>

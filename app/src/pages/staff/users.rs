@@ -3,6 +3,7 @@
 //! back here with what happened; the server checks the rights on each one.
 
 use super::home::StaffView;
+use crate::head_text;
 use crate::i18n::Strings;
 use crate::staff_api::list_staff;
 use crate::use_strings;
@@ -208,7 +209,7 @@ pub fn StaffUsersPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=s().users_title/>
+        <Title text=head_text(|s| s.users_title.to_owned())/>
         <h1>{move || s().users_title}</h1>
         <ChangeOutcome/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
