@@ -14,6 +14,7 @@ pub mod digest;
 pub mod hashing_pool;
 pub mod identifier;
 pub mod import;
+pub mod notice;
 #[cfg(feature = "server")]
 pub mod pepper;
 pub mod staff;

@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod home;
 mod lookup_limits;
+mod notices;
 mod plaintext;
 mod process;
 mod public_check;

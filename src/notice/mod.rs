@@ -1,0 +1,197 @@
+//! Incident notices: what every visitor reads first. An admin writes a notice in Japanese
+//! and English; each save is a new revision (rendered to sanitised HTML as it is saved), and
+//! publishing shows a revision to the public until the next publish or an unpublish.
+//!
+//! The content types compile to wasm (the editor shows them); rendering and storage are
+//! server-only.
+
+#[cfg(feature = "server")]
+pub mod markdown;
+#[cfg(feature = "server")]
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+/// One language's text. `body` is Markdown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeText {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    /// Who to contact, Markdown.
+    pub contact: String,
+}
+
+/// A dated event: "2025-02-05 unauthorised access discovered".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub ja: String,
+    pub en: String,
+}
+
+/// A recommended action, in both languages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub ja: String,
+    pub en: String,
+}
+
+/// A question and its answer (Markdown), in both languages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaqEntry {
+    pub question_ja: String,
+    pub answer_ja: String,
+    pub question_en: String,
+    pub answer_en: String,
+}
+
+/// Everything an admin writes; one revision holds one of these.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeContent {
+    pub ja: NoticeText,
+    pub en: NoticeText,
+    pub timeline: Vec<TimelineEvent>,
+    pub actions: Vec<Action>,
+    pub faq: Vec<FaqEntry>,
+}
+
+/// What keeps a notice from being published; the form lists them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    TitleJa,
+    TitleEn,
+    BodyJa,
+    BodyEn,
+}
+
+/// Why a notice cannot be saved as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ContentRejection {
+    #[error("a title is at most 200 characters")]
+    TitleTooLong,
+    #[error("a summary is at most 300 characters")]
+    SummaryTooLong,
+    #[error("the notice is longer than 100,000 characters")]
+    TooLong,
+    #[error("timeline dates are written YYYY-MM-DD")]
+    TimelineDate,
+}
+
+const MAX_TITLE: usize = 200;
+const MAX_SUMMARY: usize = 300;
+const MAX_TOTAL: usize = 100_000;
+
+impl NoticeContent {
+    /// What a save may not contain. A draft may be incomplete; see [`Self::missing`].
+    pub fn check(&self) -> Result<(), ContentRejection> {
+        let chars = |s: &str| s.chars().count();
+        for text in [&self.ja, &self.en] {
+            if chars(&text.title) > MAX_TITLE {
+                return Err(ContentRejection::TitleTooLong);
+            }
+            if chars(&text.summary) > MAX_SUMMARY {
+                return Err(ContentRejection::SummaryTooLong);
+            }
+        }
+        let valid_date = |date: &str| {
+            let bytes = date.as_bytes();
+            bytes.len() == 10
+                && bytes[4] == b'-'
+                && bytes[7] == b'-'
+                && bytes
+                    .iter()
+                    .enumerate()
+                    .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+        };
+        if self.timeline.iter().any(|event| !valid_date(&event.date)) {
+            return Err(ContentRejection::TimelineDate);
+        }
+        if self.len() > MAX_TOTAL {
+            return Err(ContentRejection::TooLong);
+        }
+        Ok(())
+    }
+
+    /// Characters written, all fields together.
+    fn len(&self) -> usize {
+        let texts = [&self.ja, &self.en]
+            .into_iter()
+            .flat_map(|t| [&t.title, &t.summary, &t.body, &t.contact]);
+        let timeline = self.timeline.iter().flat_map(|e| [&e.date, &e.ja, &e.en]);
+        let actions = self.actions.iter().flat_map(|a| [&a.ja, &a.en]);
+        let faq = self
+            .faq
+            .iter()
+            .flat_map(|f| [&f.question_ja, &f.answer_ja, &f.question_en, &f.answer_en]);
+        texts
+            .chain(timeline)
+            .chain(actions)
+            .chain(faq)
+            .map(|s| s.chars().count())
+            .sum()
+    }
+
+    /// What publishing needs and this content lacks: a title and a body in both languages.
+    pub fn missing(&self) -> Vec<Missing> {
+        let blank = |s: &str| s.trim().is_empty();
+        [
+            (blank(&self.ja.title), Missing::TitleJa),
+            (blank(&self.en.title), Missing::TitleEn),
+            (blank(&self.ja.body), Missing::BodyJa),
+            (blank(&self.en.body), Missing::BodyEn),
+        ]
+        .into_iter()
+        .filter_map(|(is_blank, what)| is_blank.then_some(what))
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete() -> NoticeContent {
+        NoticeContent {
+            ja: NoticeText {
+                title: "不正アクセスのお知らせ".into(),
+                body: "本文".into(),
+                ..Default::default()
+            },
+            en: NoticeText {
+                title: "Notice of unauthorised access".into(),
+                body: "Body".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn publishing_needs_both_languages() {
+        assert!(complete().missing().is_empty());
+        let mut content = complete();
+        content.en.body = "  ".into();
+        content.ja.title.clear();
+        assert_eq!(content.missing(), vec![Missing::TitleJa, Missing::BodyEn]);
+    }
+
+    #[test]
+    fn saving_checks_lengths_and_dates() {
+        assert_eq!(complete().check(), Ok(()));
+        let mut content = complete();
+        content.timeline.push(TimelineEvent {
+            date: "2025-2-5".into(),
+            ..Default::default()
+        });
+        assert_eq!(content.check(), Err(ContentRejection::TimelineDate));
+        let mut content = complete();
+        content.en.title = "x".repeat(201);
+        assert_eq!(content.check(), Err(ContentRejection::TitleTooLong));
+        let mut content = complete();
+        content.ja.body = "長".repeat(100_001);
+        assert_eq!(content.check(), Err(ContentRejection::TooLong));
+    }
+}

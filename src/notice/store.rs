@@ -1,0 +1,383 @@
+//! Notices in the database: revisions saved and restored, publishing and unpublishing
+//! (each audited), and what the public may read.
+
+use super::markdown::render;
+use super::{Action, ContentRejection, Missing, NoticeContent, TimelineEvent};
+use crate::audit::{self, Actor, NewEntry};
+use crate::dataset::incident::IncidentId;
+use crate::now_millis;
+use crate::staff::admin::Admin;
+use crate::storage::{Database, StorageError};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+
+/// One language of a notice as the public sees it: HTML already sanitised.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedText {
+    pub title: String,
+    pub summary: String,
+    pub body_html: String,
+    pub contact_html: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedFaq {
+    pub question_ja: String,
+    pub answer_ja_html: String,
+    pub question_en: String,
+    pub answer_en_html: String,
+}
+
+/// A revision ready to show. Plain-text fields (titles, timeline, actions, questions) are
+/// escaped by the page that shows them; HTML fields went through the sanitiser.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedNotice {
+    pub ja: RenderedText,
+    pub en: RenderedText,
+    pub timeline: Vec<TimelineEvent>,
+    pub actions: Vec<Action>,
+    pub faq: Vec<RenderedFaq>,
+}
+
+impl RenderedNotice {
+    pub fn of(content: &NoticeContent) -> Self {
+        let text = |t: &super::NoticeText| RenderedText {
+            title: t.title.trim().to_owned(),
+            summary: t.summary.trim().to_owned(),
+            body_html: render(&t.body),
+            contact_html: render(&t.contact),
+        };
+        Self {
+            ja: text(&content.ja),
+            en: text(&content.en),
+            timeline: content.timeline.clone(),
+            actions: content.actions.clone(),
+            faq: content
+                .faq
+                .iter()
+                .map(|entry| RenderedFaq {
+                    question_ja: entry.question_ja.trim().to_owned(),
+                    answer_ja_html: render(&entry.answer_ja),
+                    question_en: entry.question_en.trim().to_owned(),
+                    answer_en_html: render(&entry.answer_en),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NoticeError {
+    #[error("no such incident")]
+    IncidentNotFound,
+    #[error("no such revision")]
+    RevisionNotFound,
+    #[error(transparent)]
+    Content(#[from] ContentRejection),
+    #[error("a notice needs a title and a body in both languages before it is published")]
+    Incomplete(Vec<Missing>),
+    #[error("the notice is not published")]
+    NotPublished,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<sqlx::Error> for NoticeError {
+    fn from(error: sqlx::Error) -> Self {
+        NoticeError::Storage(error.into())
+    }
+}
+
+/// A saved revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revision {
+    pub number: i64,
+    pub content: NoticeContent,
+    pub rendered: RenderedNotice,
+    pub created_by: i64,
+    pub created_at: i64,
+}
+
+/// Where a notice stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoticeState {
+    pub revisions: i64,
+    pub published_revision: Option<i64>,
+    pub first_published_at: Option<i64>,
+    pub published_at: Option<i64>,
+}
+
+/// A published notice as the public reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedNotice {
+    pub incident: IncidentId,
+    pub slug: String,
+    pub rendered: RenderedNotice,
+    pub first_published_at: i64,
+    /// Later than `first_published_at` once an update was published.
+    pub published_at: i64,
+}
+
+fn corrupt(_: serde_json::Error) -> NoticeError {
+    NoticeError::Storage(StorageError::Corrupt("a notice revision is not valid JSON"))
+}
+
+fn entry(admin: &Admin<'_>, action: &'static str, incident: IncidentId, number: i64) -> NewEntry {
+    NewEntry {
+        actor: Actor::Staff(admin.staff_id().0),
+        action,
+        subject: None,
+        detail: json!({ "incident_id": incident.0, "revision": number }),
+    }
+}
+
+async fn bump_version(tx: &mut crate::storage::WriteTx) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE content_versions SET version = version + 1 WHERE name = 'notices'")
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Saves `content` as the incident's next revision, rendered now. Returns its number.
+pub async fn save(
+    admin: &Admin<'_>,
+    db: &Database,
+    incident: IncidentId,
+    content: &NoticeContent,
+) -> Result<i64, NoticeError> {
+    save_as(admin, db, incident, content, "notice.revised").await
+}
+
+async fn save_as(
+    admin: &Admin<'_>,
+    db: &Database,
+    incident: IncidentId,
+    content: &NoticeContent,
+    action: &'static str,
+) -> Result<i64, NoticeError> {
+    content.check()?;
+    let rendered = RenderedNotice::of(content);
+    let now = now_millis();
+    let mut tx = db.begin_write().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM incidents WHERE id = $1")
+        .bind(incident.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Err(NoticeError::IncidentNotFound);
+    }
+    sqlx::query(
+        "INSERT INTO notices (incident_id, created_at) VALUES ($1, $2) \
+         ON CONFLICT (incident_id) DO NOTHING",
+    )
+    .bind(incident.0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    // The row lock this update takes orders concurrent saves of one notice.
+    let number: i64 = sqlx::query_scalar(
+        "UPDATE notices SET revisions = revisions + 1 WHERE incident_id = $1 RETURNING revisions",
+    )
+    .bind(incident.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO notice_revisions (incident_id, number, content, rendered, created_by, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(incident.0)
+    .bind(number)
+    .bind(serde_json::to_string(content).expect("notice content serialises"))
+    .bind(serde_json::to_string(&rendered).expect("a rendered notice serialises"))
+    .bind(admin.staff_id().0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    audit::commit_with(tx, entry(admin, action, incident, number)).await?;
+    Ok(number)
+}
+
+/// Saves an earlier revision's text again, as the newest revision.
+pub async fn restore(
+    admin: &Admin<'_>,
+    db: &Database,
+    incident: IncidentId,
+    number: i64,
+) -> Result<i64, NoticeError> {
+    let old = revision(db, incident, number)
+        .await?
+        .ok_or(NoticeError::RevisionNotFound)?;
+    save_as(admin, db, incident, &old.content, "notice.restored").await
+}
+
+pub async fn state(db: &Database, incident: IncidentId) -> Result<NoticeState, NoticeError> {
+    let row = sqlx::query(
+        "SELECT revisions, published_revision, first_published_at, published_at FROM notices \
+         WHERE incident_id = $1",
+    )
+    .bind(incident.0)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(NoticeState::default());
+    };
+    Ok(NoticeState {
+        revisions: row.try_get(0)?,
+        published_revision: row.try_get(1)?,
+        first_published_at: row.try_get(2)?,
+        published_at: row.try_get(3)?,
+    })
+}
+
+fn revision_of(row: &sqlx::any::AnyRow) -> Result<Revision, NoticeError> {
+    let content: String = row.try_get("content")?;
+    let rendered: String = row.try_get("rendered")?;
+    Ok(Revision {
+        number: row.try_get("number")?,
+        content: serde_json::from_str(&content).map_err(corrupt)?,
+        rendered: serde_json::from_str(&rendered).map_err(corrupt)?,
+        created_by: row.try_get("created_by")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub async fn revision(
+    db: &Database,
+    incident: IncidentId,
+    number: i64,
+) -> Result<Option<Revision>, NoticeError> {
+    let row = sqlx::query(
+        "SELECT number, content, rendered, created_by, created_at FROM notice_revisions \
+         WHERE incident_id = $1 AND number = $2",
+    )
+    .bind(incident.0)
+    .bind(number)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(revision_of).transpose()
+}
+
+/// Every revision, newest first.
+pub async fn revisions(db: &Database, incident: IncidentId) -> Result<Vec<Revision>, NoticeError> {
+    let rows = sqlx::query(
+        "SELECT number, content, rendered, created_by, created_at FROM notice_revisions \
+         WHERE incident_id = $1 ORDER BY number DESC",
+    )
+    .bind(incident.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(revision_of).collect()
+}
+
+/// Shows the newest revision to the public: a first publish, or an update.
+pub async fn publish(
+    admin: &Admin<'_>,
+    db: &Database,
+    incident: IncidentId,
+) -> Result<i64, NoticeError> {
+    let current = state(db, incident).await?;
+    let latest = revision(db, incident, current.revisions)
+        .await?
+        .ok_or(NoticeError::RevisionNotFound)?;
+    let missing = latest.content.missing();
+    if !missing.is_empty() {
+        return Err(NoticeError::Incomplete(missing));
+    }
+    let now = now_millis();
+    let mut tx = db.begin_write().await?;
+    // Published only if no save slipped in since the revision was read.
+    let done = sqlx::query(
+        "UPDATE notices SET published_revision = $1, published_at = $2, \
+         first_published_at = COALESCE(first_published_at, $3) \
+         WHERE incident_id = $4 AND revisions = $5",
+    )
+    .bind(latest.number)
+    .bind(now)
+    .bind(now)
+    .bind(incident.0)
+    .bind(latest.number)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(NoticeError::RevisionNotFound);
+    }
+    bump_version(&mut tx).await?;
+    let action = if current.published_revision.is_some() {
+        "notice.updated"
+    } else {
+        "notice.published"
+    };
+    audit::commit_with(tx, entry(admin, action, incident, latest.number)).await?;
+    Ok(latest.number)
+}
+
+/// Hides the notice from the public; its revisions stay.
+pub async fn unpublish(
+    admin: &Admin<'_>,
+    db: &Database,
+    incident: IncidentId,
+) -> Result<(), NoticeError> {
+    let mut tx = db.begin_write().await?;
+    let shown: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT published_revision FROM notices WHERE incident_id = $1")
+            .bind(incident.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(Some(number)) = shown else {
+        return Err(NoticeError::NotPublished);
+    };
+    sqlx::query(
+        "UPDATE notices SET published_revision = NULL, published_at = NULL, \
+         first_published_at = NULL WHERE incident_id = $1",
+    )
+    .bind(incident.0)
+    .execute(&mut *tx)
+    .await?;
+    bump_version(&mut tx).await?;
+    audit::commit_with(tx, entry(admin, "notice.unpublished", incident, number)).await?;
+    Ok(())
+}
+
+const PUBLISHED: &str = "SELECT n.incident_id, i.slug, r.rendered, n.first_published_at, \
+     n.published_at FROM notices n JOIN incidents i ON i.id = n.incident_id \
+     JOIN notice_revisions r ON r.incident_id = n.incident_id AND r.number = n.published_revision";
+
+fn published_of(row: &sqlx::any::AnyRow) -> Result<PublishedNotice, NoticeError> {
+    let rendered: String = row.try_get(2)?;
+    Ok(PublishedNotice {
+        incident: IncidentId(row.try_get(0)?),
+        slug: row.try_get(1)?,
+        rendered: serde_json::from_str(&rendered).map_err(corrupt)?,
+        first_published_at: row.try_get(3)?,
+        published_at: row.try_get(4)?,
+    })
+}
+
+/// Every published notice, the most recently published first.
+pub async fn published(db: &Database) -> Result<Vec<PublishedNotice>, NoticeError> {
+    let rows = sqlx::query(&format!("{PUBLISHED} ORDER BY n.published_at DESC"))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(published_of).collect()
+}
+
+pub async fn published_by_slug(
+    db: &Database,
+    slug: &str,
+) -> Result<Option<PublishedNotice>, NoticeError> {
+    let row = sqlx::query(&format!("{PUBLISHED} WHERE i.slug = $1"))
+        .bind(slug.trim().to_lowercase())
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(published_of).transpose()
+}
+
+/// Changes whenever what the public may read changes (publish, update, unpublish).
+pub async fn version(db: &Database) -> Result<i64, NoticeError> {
+    Ok(
+        sqlx::query_scalar("SELECT version FROM content_versions WHERE name = 'notices'")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
