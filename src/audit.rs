@@ -305,6 +305,12 @@ pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Entry>, Storag
         .map_err(Into::into)
 }
 
+/// `2026-11-22T04:05:06Z` (RFC 3339) for a time in Unix milliseconds.
+pub fn format_rfc3339(millis: i64) -> String {
+    let text = format_utc(millis);
+    format!("{}T{}Z", &text[..10], &text[11..19])
+}
+
 /// `2026-11-22 04:05:06 UTC` for a time in Unix milliseconds (civil calendar, no time zones).
 pub fn format_utc(millis: i64) -> String {
     let secs = millis.div_euclid(1000);
@@ -336,5 +342,6 @@ mod format_tests {
         assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00:00 UTC");
         assert_eq!(format_utc(1_795_320_306_789), "2026-11-22 04:05:06 UTC");
+        assert_eq!(format_rfc3339(1_795_320_306_789), "2026-11-22T04:05:06Z");
     }
 }

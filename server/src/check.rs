@@ -283,6 +283,7 @@ impl CheckService {
             self.settings.limits.identifier,
             self.settings.limits.global,
             self.settings.limits.staff,
+            self.settings.limits.api,
         ]
         .iter()
         .map(|limit| limit.window)

@@ -100,6 +100,8 @@ pub struct Settings {
     pub lookup_limit_identifier: Option<String>,
     pub lookup_limit_global: Option<String>,
     pub lookup_limit_staff: Option<String>,
+    /// Requests to the public JSON API per client address.
+    pub api_limit: Option<String>,
     /// Every public lookup takes at least this long, whatever it found.
     pub lookup_floor_ms: Option<u64>,
     /// Proxies whose `X-Forwarded-For` is believed (addresses or networks).
@@ -339,6 +341,8 @@ pub struct LookupLimits {
     pub global: RateLimit,
     /// Per helpdesk staff member.
     pub staff: RateLimit,
+    /// Per client address, on the public JSON API.
+    pub api: RateLimit,
 }
 
 impl LookupSettings {
@@ -385,6 +389,7 @@ impl LookupSettings {
                     "BREACHCHECK_LOOKUP_LIMIT_STAFF",
                     "300/1h",
                 )?,
+                api: limit(&s.api_limit, "BREACHCHECK_API_LIMIT", "120/1m")?,
             },
             floor: Duration::from_millis(s.lookup_floor_ms.unwrap_or(400)),
             trusted_proxies: TrustedProxies::parse(s.trusted_proxies.as_deref().unwrap_or(""))

@@ -65,6 +65,8 @@ pub enum Scope {
     Global,
     /// One staff member at the helpdesk.
     Staff,
+    /// One client address reading the public JSON API or feed.
+    Api,
 }
 
 impl Scope {
@@ -75,6 +77,7 @@ impl Scope {
             Scope::Identifier => "identifier",
             Scope::Global => "global",
             Scope::Staff => "staff",
+            Scope::Api => "api",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The router: Leptos pages and server functions, plus the few routes that are not pages.
 
+mod api;
 mod check;
 pub use check::ANSWER_BLOCK_BYTES;
 mod datasets;
@@ -130,6 +131,8 @@ pub fn router(
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch))
         .route("/check", post(check::public_check))
+        .route("/api/v1/incidents", get(api::incidents))
+        .route("/api/v1/incidents/{slug}", get(api::incident))
         .route(
             "/staff/datasets/{id}/rejected.csv",
             get(datasets::rejected_csv),

@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod home;
 mod lookup_limits;
+mod notice_api;
 mod notices;
 mod plaintext;
 mod process;

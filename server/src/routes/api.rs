@@ -1,0 +1,154 @@
+//! The public JSON API: the published notices, read-only and without authentication,
+//! limited per client address (generously: it is for feeds and integrations, not people).
+
+use super::AppState;
+use crate::client_ip::rate_subject;
+use axum::{
+    Json,
+    extract::{ConnectInfo, Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use breachcheck::audit::format_rfc3339;
+use breachcheck::check::limit::{self, Scope, Verdict};
+use breachcheck::notice::store::{self, PublishedNotice, RenderedFaq};
+use breachcheck::notice::{Action, TimelineEvent};
+use serde::Serialize;
+use std::net::SocketAddr;
+
+#[derive(Serialize)]
+struct Bilingual<T> {
+    ja: T,
+    en: T,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    slug: String,
+    url: String,
+    title: Bilingual<String>,
+    summary: Bilingual<String>,
+    published_at: String,
+    /// Set once an update to the notice has been published.
+    updated_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Detail {
+    #[serde(flatten)]
+    summary: Summary,
+    /// Sanitised HTML.
+    body_html: Bilingual<String>,
+    contact_html: Bilingual<String>,
+    timeline: Vec<TimelineEvent>,
+    actions: Vec<Action>,
+    faq: Vec<RenderedFaq>,
+}
+
+fn summary(notice: &PublishedNotice) -> Summary {
+    let text = &notice.rendered;
+    Summary {
+        slug: notice.slug.clone(),
+        url: format!("/incidents/{}", notice.slug),
+        title: Bilingual {
+            ja: text.ja.title.clone(),
+            en: text.en.title.clone(),
+        },
+        summary: Bilingual {
+            ja: text.ja.summary.clone(),
+            en: text.en.summary.clone(),
+        },
+        published_at: format_rfc3339(notice.first_published_at),
+        updated_at: (notice.published_at > notice.first_published_at)
+            .then(|| format_rfc3339(notice.published_at)),
+    }
+}
+
+fn problem(status: StatusCode, error: &'static str) -> Response {
+    (status, Json(serde_json::json!({ "error": error }))).into_response()
+}
+
+/// Counts the request against the caller's address; `Some` answer when over the limit.
+async fn over_limit(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Option<Response> {
+    let check = &state.check;
+    let client = check.settings.trusted_proxies.client(peer.ip(), headers);
+    let subject = check.subjects.of_address(&rate_subject(client));
+    match limit::consume(
+        &state.database,
+        Scope::Api,
+        &subject,
+        check.settings.limits.api,
+    )
+    .await
+    {
+        Ok(Verdict::Allowed) => None,
+        Ok(Verdict::Limited { retry_after }) => {
+            let mut response = problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+            let secs = retry_after.as_secs().max(1);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            Some(response)
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not count an API request");
+            Some(problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable"))
+        }
+    }
+}
+
+pub async fn incidents(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refused) = over_limit(&state, peer, &headers).await {
+        return refused;
+    }
+    match store::published(&state.database).await {
+        Ok(notices) => {
+            let list: Vec<Summary> = notices.iter().map(summary).collect();
+            Json(serde_json::json!({ "incidents": list })).into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not list published notices");
+            problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        }
+    }
+}
+
+pub async fn incident(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
+    if let Some(refused) = over_limit(&state, peer, &headers).await {
+        return refused;
+    }
+    match store::published_by_slug(&state.database, &slug).await {
+        Ok(Some(notice)) => {
+            let text = &notice.rendered;
+            Json(Detail {
+                summary: summary(&notice),
+                body_html: Bilingual {
+                    ja: text.ja.body_html.clone(),
+                    en: text.en.body_html.clone(),
+                },
+                contact_html: Bilingual {
+                    ja: text.ja.contact_html.clone(),
+                    en: text.en.contact_html.clone(),
+                },
+                timeline: text.timeline.clone(),
+                actions: text.actions.clone(),
+                faq: text.faq.clone(),
+            })
+            .into_response()
+        }
+        Ok(None) => problem(StatusCode::NOT_FOUND, "not_found"),
+        Err(error) => {
+            tracing::error!(%error, "could not read a published notice");
+            problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        }
+    }
+}
