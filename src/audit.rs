@@ -335,7 +335,7 @@ pub fn format_utc(millis: i64) -> String {
 
 #[cfg(test)]
 mod format_tests {
-    use super::format_utc;
+    use super::{format_rfc3339, format_utc};
 
     #[test]
     fn formats_known_instants() {
