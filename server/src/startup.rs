@@ -109,8 +109,10 @@ impl Application {
     }
 
     /// Serves until SIGTERM or Ctrl-C, lets in-flight requests finish, then returns.
+    /// (`serve` registers for the signals before building, see [`shutdown_signal`].)
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.run_until(shutdown_signal()).await
+        let stop = shutdown_signal()?;
+        self.run_until(stop).await
     }
 
     pub async fn run_until(
@@ -161,25 +163,26 @@ async fn sweep_stale_imports(database: &Database, stale_after: Duration) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers for SIGTERM and SIGINT at once, and returns what resolves when either comes.
+/// Registering before the port opens matters: a signal that arrives as soon as the port
+/// answers must stop the server gracefully, not kill it with the default action.
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let terminate = async {
+    {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+            tracing::info!("shutdown requested; finishing in-flight requests");
+        })
     }
-    tracing::info!("shutdown requested; finishing in-flight requests");
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutdown requested; finishing in-flight requests");
+    })
 }

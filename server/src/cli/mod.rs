@@ -101,9 +101,10 @@ fn fail(error: &dyn std::fmt::Display) -> ExitCode {
 }
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let stop = crate::startup::shutdown_signal()?;
     let app = Application::build(config).await?;
     tracing::info!("breachcheck is listening on http://{}", app.local_addr());
-    app.run_until_stopped().await?;
+    app.run_until(stop).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
