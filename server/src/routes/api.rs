@@ -69,7 +69,11 @@ fn problem(status: StatusCode, error: &'static str) -> Response {
 }
 
 /// Counts the request against the caller's address; `Some` answer when over the limit.
-async fn over_limit(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Option<Response> {
+pub(super) async fn over_limit(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Option<Response> {
     let check = &state.check;
     let client = check.settings.trusted_proxies.client(peer.ip(), headers);
     let subject = check.subjects.of_address(&rate_subject(client));

@@ -4,6 +4,7 @@ mod api;
 mod check;
 pub use check::ANSWER_BLOCK_BYTES;
 mod datasets;
+mod feed;
 mod health;
 mod language;
 mod staff_account;
@@ -57,6 +58,10 @@ pub struct PageContext {
 }
 
 impl PageContext {
+    pub fn site(&self) -> &SiteInfo {
+        &self.site
+    }
+
     pub fn provide(&self) {
         provide_context(self.site.clone());
         provide_context(self.database.clone());
@@ -131,6 +136,7 @@ pub fn router(
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch))
         .route("/check", post(check::public_check))
+        .route("/feed.atom", get(feed::atom))
         .route("/api/v1/incidents", get(api::incidents))
         .route("/api/v1/incidents/{slug}", get(api::incident))
         .route(

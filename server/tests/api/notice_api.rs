@@ -1,5 +1,5 @@
-//! The public JSON API on both back ends: published notices only, 404 otherwise, and a
-//! per-address limit.
+//! The public JSON API and the Atom feed on both back ends: published notices only, 404
+//! otherwise, and a per-address limit.
 
 use crate::datasets::new_incident;
 use crate::helpers::{spawn_app_with, staff_proof};
@@ -8,6 +8,7 @@ use breachcheck::notice::{NoticeContent, NoticeText};
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
+use std::str::FromStr;
 
 fn content(title_en: &str) -> NoticeContent {
     let text = |title: &str, body: &str| NoticeText {
@@ -107,4 +108,59 @@ async fn the_api_is_limited_per_address() {
     let limited = app.get("/api/v1/incidents/anything").await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers().contains_key("retry-after"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_atom_feed_lists_published_notices_in_the_asked_language() {
+    let app = spawn_app_with(|s| s.api_limit = Some("100/1m".into())).await;
+    let admin = staff_proof(&app, "admin@example.com", Role::Admin).await;
+    let shown = new_incident(&app, &admin, "order-system").await;
+    let hidden = new_incident(&app, &admin, "billing-system").await;
+    let admin = admin.as_admin().unwrap();
+    let db = &app.database;
+    store::save(&admin, db, shown, &content("Order system"))
+        .await
+        .unwrap();
+    store::publish(&admin, db, shown).await.unwrap();
+    store::save(&admin, db, hidden, &content("Billing system"))
+        .await
+        .unwrap();
+
+    for (lang, title) in [
+        ("en", "Order system"),
+        ("ja", "受注システムへの不正アクセス"),
+    ] {
+        let response = app.get(&format!("/feed.atom?lang={lang}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/atom+xml")
+        );
+        let text = response.text().await.unwrap();
+        let feed = atom_syndication::Feed::from_str(&text).expect("a valid Atom document");
+        assert_eq!(feed.lang.as_deref(), Some(lang));
+        assert_eq!(feed.entries.len(), 1, "published only: {text}");
+        let entry = &feed.entries[0];
+        assert_eq!(entry.title.value, title);
+        assert!(
+            entry.id.ends_with("/incidents/order-system"),
+            "{}",
+            entry.id
+        );
+        let html = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.value.clone())
+            .unwrap();
+        assert!(
+            !html.contains("<script") && !html.contains("javascript:"),
+            "{html}"
+        );
+    }
+    store::unpublish(&admin, db, shown).await.unwrap();
+    let text = app.get("/feed.atom").await.text().await.unwrap();
+    let feed = atom_syndication::Feed::from_str(&text).unwrap();
+    assert!(feed.entries.is_empty());
 }
