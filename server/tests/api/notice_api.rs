@@ -2,10 +2,12 @@
 //! otherwise, and a per-address limit.
 
 use crate::datasets::new_incident;
-use crate::helpers::{spawn_app_with, staff_proof};
+use crate::helpers::{TestApp, spawn_app_with, staff_proof};
+use breachcheck::dataset::incident::IncidentId;
 use breachcheck::notice::store;
 use breachcheck::notice::{NoticeContent, NoticeText};
 use breachcheck::staff::Role;
+use breachcheck::staff::sign_in::SignedIn;
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::str::FromStr;
@@ -27,7 +29,7 @@ fn content(title_en: &str) -> NoticeContent {
     }
 }
 
-async fn json(app: &crate::helpers::TestApp, path: &str) -> (StatusCode, Value) {
+async fn json(app: &TestApp, path: &str) -> (StatusCode, Value) {
     let response = app.get(path).await;
     let status = response.status();
     assert!(
@@ -42,13 +44,13 @@ async fn json(app: &crate::helpers::TestApp, path: &str) -> (StatusCode, Value) 
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_api_lists_published_notices_only() {
+/// An app with two notices: `order-system` published (returned), `billing-system` a draft.
+async fn one_published_one_draft() -> (TestApp, SignedIn, IncidentId) {
     let app = spawn_app_with(|s| s.api_limit = Some("100/1m".into())).await;
-    let admin = staff_proof(&app, "admin@example.com", Role::Admin).await;
-    let shown = new_incident(&app, &admin, "order-system").await;
-    let hidden = new_incident(&app, &admin, "billing-system").await;
-    let admin = admin.as_admin().unwrap();
+    let proof = staff_proof(&app, "admin@example.com", Role::Admin).await;
+    let shown = new_incident(&app, &proof, "order-system").await;
+    let hidden = new_incident(&app, &proof, "billing-system").await;
+    let admin = proof.as_admin().unwrap();
     let db = &app.database;
     store::save(&admin, db, shown, &content("Order system"))
         .await
@@ -57,6 +59,14 @@ async fn the_api_lists_published_notices_only() {
     store::save(&admin, db, hidden, &content("Billing system"))
         .await
         .unwrap();
+    (app, proof, shown)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_lists_published_notices_only() {
+    let (app, admin, shown) = one_published_one_draft().await;
+    let admin = admin.as_admin().unwrap();
+    let db = &app.database;
 
     let (status, list) = json(&app, "/api/v1/incidents").await;
     assert_eq!(status, StatusCode::OK);
@@ -112,19 +122,9 @@ async fn the_api_is_limited_per_address() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_atom_feed_lists_published_notices_in_the_asked_language() {
-    let app = spawn_app_with(|s| s.api_limit = Some("100/1m".into())).await;
-    let admin = staff_proof(&app, "admin@example.com", Role::Admin).await;
-    let shown = new_incident(&app, &admin, "order-system").await;
-    let hidden = new_incident(&app, &admin, "billing-system").await;
+    let (app, admin, shown) = one_published_one_draft().await;
     let admin = admin.as_admin().unwrap();
     let db = &app.database;
-    store::save(&admin, db, shown, &content("Order system"))
-        .await
-        .unwrap();
-    store::publish(&admin, db, shown).await.unwrap();
-    store::save(&admin, db, hidden, &content("Billing system"))
-        .await
-        .unwrap();
 
     for (lang, title) in [
         ("en", "Order system"),
