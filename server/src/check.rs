@@ -205,7 +205,7 @@ impl CheckService {
         let identifier = self.subjects.of(Kind::Contract, query.contract.as_str());
         self.consume(Scope::Identifier, &identifier, limits.identifier)
             .await?;
-        let answer = match self.lookup.answer(&query).await {
+        let answer = match self.lookup.answer_among(&query, lists).await {
             Ok(answer) => answer,
             Err(LookupError::Busy(_)) => {
                 self.count(Event::Busy).await;

@@ -130,6 +130,16 @@ impl Lookup {
     /// queue is [`LookupError::Busy`] before any work is done.
     pub async fn answer(&self, query: &Query) -> Result<Answer, LookupError> {
         let lists = active_lists(&self.db).await?;
+        self.answer_among(query, lists).await
+    }
+
+    /// [`Self::answer`] for lists the caller has just read (the public check needs them
+    /// first, to know whether the phone is required).
+    pub async fn answer_among(
+        &self,
+        query: &Query,
+        lists: Vec<ActiveList>,
+    ) -> Result<Answer, LookupError> {
         let mut profiles: Vec<Profile> = Vec::new();
         for profile in lists.iter().filter_map(|list| list.profile) {
             if !profiles.contains(&profile) {

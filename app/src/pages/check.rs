@@ -27,8 +27,9 @@ pub fn use_check_view() -> Option<CheckView> {
     SharedValue::new(use_context::<CheckView>).into_inner()
 }
 
+/// The message under a field, when the problem is about that field.
 #[component]
-fn ProblemFor(
+pub fn ProblemFor(
     problem: RwSignal<Option<CheckProblem>>,
     id: &'static str,
     applies: fn(&CheckProblem) -> bool,

@@ -4,7 +4,7 @@
 use crate::check_api::{CheckProblem, CheckView};
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::head_text;
-use crate::pages::check::{problem_text, use_check_view};
+use crate::pages::check::{ProblemFor, use_check_view};
 use crate::use_strings;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,28 +13,14 @@ use leptos_meta::Title;
 pub fn StaffLookupPage() -> impl IntoView {
     let s = use_strings();
     let outcome = use_check_view();
-    let problem = match &outcome {
+    let problem = RwSignal::new(match &outcome {
         Some(CheckView::Refused(problem)) => Some(problem.clone()),
         _ => None,
-    };
-    let field_error = move |applies: fn(&CheckProblem) -> bool, id: &'static str| {
-        problem.clone().filter(applies).map(|p| {
-            view! {
-                <p id=id class="field-error" role="alert">
-                    {move || problem_text(s(), &p)}
-                </p>
-            }
-        })
-    };
-    let contract_error = field_error(
-        |p| matches!(p, CheckProblem::Contract(_)),
-        "lookup-contract-error",
-    );
-    let phone_error = field_error(
-        |p| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing),
-        "lookup-phone-error",
-    );
-    let ticket_error = field_error(|p| matches!(p, CheckProblem::Ticket), "lookup-ticket-error");
+    });
+    let is_contract = |p: &CheckProblem| matches!(p, CheckProblem::Contract(_));
+    let is_phone =
+        |p: &CheckProblem| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing);
+    let is_ticket = |p: &CheckProblem| matches!(p, CheckProblem::Ticket);
     let answer = match outcome {
         Some(CheckView::Answered(result)) => {
             Some(view! { <CheckAnswer result for_staff=true/> }.into_any())
@@ -60,7 +46,7 @@ pub fn StaffLookupPage() -> impl IntoView {
                 aria-describedby="lookup-ticket-hint"
             />
             <p id="lookup-ticket-hint" class="hint">{move || s().check.ticket_hint}</p>
-            {ticket_error}
+            <ProblemFor problem id="lookup-ticket-error" applies=is_ticket/>
             <label for="lookup-contract">{move || s().check.contract}</label>
             <input
                 id="lookup-contract"
@@ -70,10 +56,10 @@ pub fn StaffLookupPage() -> impl IntoView {
                 autocomplete="off"
                 spellcheck="false"
             />
-            {contract_error}
+            <ProblemFor problem id="lookup-contract-error" applies=is_contract/>
             <label for="lookup-phone">{move || s().check.staff_phone}</label>
             <input id="lookup-phone" name="phone" type="tel" autocomplete="off"/>
-            {phone_error}
+            <ProblemFor problem id="lookup-phone-error" applies=is_phone/>
             <button type="submit">{move || s().check.submit}</button>
         </form>
         <p>
