@@ -96,7 +96,7 @@ pub struct UploadForm {
 }
 
 #[cfg(feature = "ssr")]
-mod convert {
+pub(crate) mod convert {
     use super::*;
     use breachcheck::dataset::incident::Incident;
     use breachcheck::dataset::lifecycle::Dataset;

@@ -5,13 +5,14 @@
 
 pub mod check;
 pub mod data;
+pub mod notice;
 
 use serde::{Deserialize, Serialize};
 
 /// The cookie that remembers a visitor's choice of language.
 pub const LOCALE_COOKIE: &str = "breachcheck_lang";
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Locale {
     #[default]
     Ja,
@@ -206,6 +207,7 @@ pub struct Strings {
     /// The incident and affected-list pages.
     pub data: &'static data::DataStrings,
     pub check: &'static check::CheckStrings,
+    pub notice: &'static notice::NoticeStrings,
 }
 
 pub static JA: Strings = Strings {
@@ -314,6 +316,7 @@ pub static JA: Strings = Strings {
     staff_account_link: "あなたのアカウント",
     data: &data::JA,
     check: &check::JA,
+    notice: &notice::JA,
 };
 
 pub static EN: Strings = Strings {
@@ -422,6 +425,7 @@ pub static EN: Strings = Strings {
     staff_account_link: "Your account",
     data: &data::EN,
     check: &check::EN,
+    notice: &notice::EN,
 };
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod check_api;
 pub mod components;
 pub mod dataset_api;
 pub mod i18n;
+pub mod notice_api;
 pub mod pages;
 pub mod site;
 pub mod staff_api;
@@ -26,9 +27,9 @@ use leptos_router::{
 use pages::staff::{
     StaffAccountPage, StaffAuditPage, StaffCodePage, StaffDatasetPage, StaffDatasetsPage,
     StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentsPage, StaffLookupPage,
-    StaffSignInPage, StaffUploadPage, StaffUsersPage,
+    StaffNoticePage, StaffNoticeRevisionPage, StaffSignInPage, StaffUploadPage, StaffUsersPage,
 };
-use pages::{CheckPage, HomePage, NotFound};
+use pages::{CheckPage, HomePage, NotFound, NoticePage};
 use site::Boot;
 
 /// The visitor's language, shared by every component. A signal so the switch can change the
@@ -51,6 +52,13 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'st
 pub fn head_text(
     text: impl Fn(&'static Strings) -> String + Send + Sync + Clone + 'static,
 ) -> impl Fn() -> String + Send + Sync + Clone + 'static {
+    head_text_in(move |locale| text(locale.strings()))
+}
+
+/// [`head_text`] for a text that is not one of the fixed strings, e.g. a notice's title.
+pub fn head_text_in(
+    text: impl Fn(Locale) -> String + Send + Sync + Clone + 'static,
+) -> impl Fn() -> String + Send + Sync + Clone + 'static {
     let locale = use_locale();
     #[cfg(feature = "ssr")]
     let rendered_in = locale.get_untracked();
@@ -59,7 +67,7 @@ pub fn head_text(
         let current = rendered_in;
         #[cfg(not(feature = "ssr"))]
         let current = locale.get();
-        text(current.strings())
+        text(current)
     }
 }
 
@@ -82,6 +90,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/check") view=CheckPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/incidents/:slug")
+                        view=NoticePage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/staff") view=StaffHomePage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/staff/lookup")
@@ -108,6 +121,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/staff/incidents")
                         view=StaffIncidentsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/incidents/:slug/notice")
+                        view=StaffNoticePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/incidents/:slug/notice/revisions/:number")
+                        view=StaffNoticeRevisionPage
                         ssr=SsrMode::Async
                     />
                     <Route

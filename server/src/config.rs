@@ -109,6 +109,9 @@ pub struct Settings {
     /// Argon2 jobs at once (default: one per core) and jobs that may wait.
     pub hashing_workers: Option<usize>,
     pub hashing_queue: Option<usize>,
+    /// How often a replica asks the database whether the published notices changed: the
+    /// longest another replica's publish takes to show here.
+    pub notice_refresh_ms: Option<u64>,
 }
 
 impl Settings {
@@ -270,6 +273,13 @@ impl Settings {
                 *field = Some(v);
             }
         }
+        if let Some(v) = get("BREACHCHECK_NOTICE_REFRESH_MS") {
+            self.notice_refresh_ms = Some(parsed(
+                "BREACHCHECK_NOTICE_REFRESH_MS",
+                v,
+                "a whole number of milliseconds",
+            )?);
+        }
         if let Some(v) = get("BREACHCHECK_LOOKUP_FLOOR_MS") {
             self.lookup_floor_ms = Some(parsed(
                 "BREACHCHECK_LOOKUP_FLOOR_MS",
@@ -319,6 +329,8 @@ pub struct Config {
     /// The bounded argon2 pool: jobs at once, and jobs that may wait.
     pub hashing_workers: usize,
     pub hashing_queue: usize,
+    /// See [`Settings::notice_refresh_ms`].
+    pub notice_refresh: Duration,
 }
 
 /// The public check's defences (see `crate::check`).
@@ -505,6 +517,7 @@ impl Config {
             lookups,
             hashing_workers,
             hashing_queue,
+            notice_refresh: Duration::from_millis(settings.notice_refresh_ms.unwrap_or(2000)),
             data_dir,
         })
     }

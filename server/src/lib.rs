@@ -7,6 +7,7 @@ pub mod client_ip;
 pub mod config;
 pub mod csrf;
 pub mod middleware;
+pub mod page_cache;
 pub mod routes;
 pub mod staff_auth;
 pub mod startup;

@@ -26,6 +26,12 @@ use tracing::Level;
 const DEFAULT_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/// No policy on a 304: its headers replace the stored page's, and a policy here would
+/// replace the one whose nonce that page carries, stopping its scripts.
+fn default_csp<B>(response: &Response<B>) -> Option<HeaderValue> {
+    (response.status() != StatusCode::NOT_MODIFIED).then(|| HeaderValue::from_static(DEFAULT_CSP))
+}
+
 pub fn apply(router: Router, config: &Config) -> Router {
     let hsts = config.environment.is_production().then(|| {
         SetResponseHeaderLayer::overriding(
@@ -43,7 +49,7 @@ pub fn apply(router: Router, config: &Config) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(DEFAULT_CSP),
+            default_csp,
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -9,6 +9,7 @@ use breachcheck::check::pow::PowKeys;
 use breachcheck::digest::Digester;
 use breachcheck::hashing_pool::HashingPool;
 use breachcheck::import::job::Importer;
+use breachcheck::notice::snapshot::PublishedNotices;
 use breachcheck::storage::{Database, StorageError};
 use secrecy::ExposeSecret;
 use std::future::Future;
@@ -78,7 +79,8 @@ impl Application {
             pattern: config.datasets.pattern.clone(),
         };
         let hashing_pool = importer.pool.clone();
-        let router = routes::router(&config, database.clone(), importer, check.clone());
+        let notices = PublishedNotices::new(database.clone(), config.notice_refresh);
+        let router = routes::router(&config, database.clone(), importer, check.clone(), notices);
         let router = middleware::apply(router, &config);
         Ok(Self {
             listener,

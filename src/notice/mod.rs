@@ -8,12 +8,15 @@
 #[cfg(feature = "server")]
 pub mod markdown;
 #[cfg(feature = "server")]
+pub mod snapshot;
+#[cfg(feature = "server")]
 pub mod store;
 
 use serde::{Deserialize, Serialize};
 
 /// One language's text. `body` is Markdown.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NoticeText {
     pub title: String,
     pub summary: String,
@@ -49,12 +52,41 @@ pub struct FaqEntry {
 
 /// Everything an admin writes; one revision holds one of these.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NoticeContent {
     pub ja: NoticeText,
     pub en: NoticeText,
     pub timeline: Vec<TimelineEvent>,
     pub actions: Vec<Action>,
     pub faq: Vec<FaqEntry>,
+}
+
+/// One language of a notice as the public sees it: HTML already sanitised.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedText {
+    pub title: String,
+    pub summary: String,
+    pub body_html: String,
+    pub contact_html: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedFaq {
+    pub question_ja: String,
+    pub answer_ja_html: String,
+    pub question_en: String,
+    pub answer_en_html: String,
+}
+
+/// A revision ready to show. Plain-text fields (titles, timeline, actions, questions) are
+/// escaped by the page that shows them; HTML fields went through the sanitiser.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedNotice {
+    pub ja: RenderedText,
+    pub en: RenderedText,
+    pub timeline: Vec<TimelineEvent>,
+    pub actions: Vec<Action>,
+    pub faq: Vec<RenderedFaq>,
 }
 
 /// What keeps a notice from being published; the form lists them all.
@@ -78,6 +110,11 @@ pub enum ContentRejection {
     TooLong,
     #[error("timeline dates are written YYYY-MM-DD")]
     TimelineDate,
+}
+
+/// Browsers send textarea line ends as CRLF; the stored text uses LF.
+fn normalise(value: &str) -> String {
+    value.replace("\r\n", "\n")
 }
 
 const MAX_TITLE: usize = 200;
@@ -134,6 +171,80 @@ impl NoticeContent {
             .sum()
     }
 
+    /// The editor form's fields, in the order the form sends them. Rows of the timeline,
+    /// the actions and the FAQ are repeated field names, matched by position; a row left
+    /// entirely blank is dropped (the form always offers a few empty ones).
+    pub fn from_form(fields: &[(String, String)]) -> Self {
+        let one = |name: &str| {
+            fields
+                .iter()
+                .find(|(key, _)| key == name)
+                .map_or_else(String::new, |(_, value)| normalise(value))
+        };
+        let all = |name: &str| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| normalise(value))
+                .collect()
+        };
+        let text = |lang: &str| NoticeText {
+            title: one(&format!("title_{lang}")).trim().to_owned(),
+            summary: one(&format!("summary_{lang}")).trim().to_owned(),
+            body: one(&format!("body_{lang}")),
+            contact: one(&format!("contact_{lang}")),
+        };
+        let rows = |names: &[&str]| -> Vec<Vec<String>> {
+            let columns: Vec<Vec<String>> = names.iter().map(|name| all(name)).collect();
+            let count = columns.iter().map(Vec::len).max().unwrap_or(0);
+            (0..count)
+                .map(|i| {
+                    columns
+                        .iter()
+                        .map(|column| column.get(i).cloned().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|row| row.iter().any(|cell| !cell.trim().is_empty()))
+                .collect()
+        };
+        let timeline = rows(&["timeline_date", "timeline_ja", "timeline_en"])
+            .into_iter()
+            .map(|row| TimelineEvent {
+                date: row[0].trim().to_owned(),
+                ja: row[1].trim().to_owned(),
+                en: row[2].trim().to_owned(),
+            })
+            .collect();
+        let actions = rows(&["action_ja", "action_en"])
+            .into_iter()
+            .map(|row| Action {
+                ja: row[0].trim().to_owned(),
+                en: row[1].trim().to_owned(),
+            })
+            .collect();
+        let faq = rows(&[
+            "faq_question_ja",
+            "faq_answer_ja",
+            "faq_question_en",
+            "faq_answer_en",
+        ])
+        .into_iter()
+        .map(|row| FaqEntry {
+            question_ja: row[0].trim().to_owned(),
+            answer_ja: row[1].clone(),
+            question_en: row[2].trim().to_owned(),
+            answer_en: row[3].clone(),
+        })
+        .collect();
+        Self {
+            ja: text("ja"),
+            en: text("en"),
+            timeline,
+            actions,
+            faq,
+        }
+    }
+
     /// What publishing needs and this content lacks: a title and a body in both languages.
     pub fn missing(&self) -> Vec<Missing> {
         let blank = |s: &str| s.trim().is_empty();
@@ -176,6 +287,36 @@ mod tests {
         content.en.body = "  ".into();
         content.ja.title.clear();
         assert_eq!(content.missing(), vec![Missing::TitleJa, Missing::BodyEn]);
+    }
+
+    #[test]
+    fn the_form_gives_rows_by_position_and_drops_blank_ones() {
+        let field = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let fields = vec![
+            field("title_ja", " 題 "),
+            field("body_en", "line one\r\nline two"),
+            field("timeline_date", "2025-02-05"),
+            field("timeline_ja", "発見"),
+            field("timeline_en", "Discovered"),
+            field("timeline_date", ""),
+            field("timeline_ja", " "),
+            field("timeline_en", ""),
+            field("action_ja", "パスワードを変更"),
+            field("action_en", ""),
+        ];
+        let content = NoticeContent::from_form(&fields);
+        assert_eq!(content.ja.title, "題");
+        assert_eq!(content.en.body, "line one\nline two");
+        assert_eq!(
+            content.timeline,
+            vec![TimelineEvent {
+                date: "2025-02-05".into(),
+                ja: "発見".into(),
+                en: "Discovered".into(),
+            }]
+        );
+        assert_eq!(content.actions.len(), 1);
+        assert!(content.faq.is_empty());
     }
 
     #[test]

@@ -2,43 +2,15 @@
 //! (each audited), and what the public may read.
 
 use super::markdown::render;
-use super::{Action, ContentRejection, Missing, NoticeContent, TimelineEvent};
+use super::{ContentRejection, Missing, NoticeContent, RenderedFaq, RenderedNotice, RenderedText};
 use crate::audit::{self, Actor, NewEntry};
+use crate::dataset::category::Categories;
 use crate::dataset::incident::IncidentId;
 use crate::now_millis;
 use crate::staff::admin::Admin;
 use crate::storage::{Database, StorageError};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
-
-/// One language of a notice as the public sees it: HTML already sanitised.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RenderedText {
-    pub title: String,
-    pub summary: String,
-    pub body_html: String,
-    pub contact_html: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RenderedFaq {
-    pub question_ja: String,
-    pub answer_ja_html: String,
-    pub question_en: String,
-    pub answer_en_html: String,
-}
-
-/// A revision ready to show. Plain-text fields (titles, timeline, actions, questions) are
-/// escaped by the page that shows them; HTML fields went through the sanitiser.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RenderedNotice {
-    pub ja: RenderedText,
-    pub en: RenderedText,
-    pub timeline: Vec<TimelineEvent>,
-    pub actions: Vec<Action>,
-    pub faq: Vec<RenderedFaq>,
-}
 
 impl RenderedNotice {
     pub fn of(content: &NoticeContent) -> Self {
@@ -79,6 +51,8 @@ pub enum NoticeError {
     Incomplete(Vec<Missing>),
     #[error("the notice is not published")]
     NotPublished,
+    #[error("a revision was saved after the one being published")]
+    Changed,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -114,6 +88,8 @@ pub struct PublishedNotice {
     pub incident: IncidentId,
     pub slug: String,
     pub rendered: RenderedNotice,
+    /// The incident's data categories.
+    pub categories: Categories,
     pub first_published_at: i64,
     /// Later than `first_published_at` once an update was published.
     pub published_at: i64,
@@ -276,7 +252,30 @@ pub async fn publish(
     db: &Database,
     incident: IncidentId,
 ) -> Result<i64, NoticeError> {
+    publish_checked(admin, db, incident, None).await
+}
+
+/// [`publish`], refused with [`NoticeError::Changed`] unless the newest revision is `seen`,
+/// the one the admin reviewed: a save by someone else since then must be read first.
+pub async fn publish_seen(
+    admin: &Admin<'_>,
+    db: &Database,
+    incident: IncidentId,
+    seen: i64,
+) -> Result<i64, NoticeError> {
+    publish_checked(admin, db, incident, Some(seen)).await
+}
+
+async fn publish_checked(
+    admin: &Admin<'_>,
+    db: &Database,
+    incident: IncidentId,
+    seen: Option<i64>,
+) -> Result<i64, NoticeError> {
     let current = state(db, incident).await?;
+    if seen.is_some_and(|seen| seen != current.revisions) {
+        return Err(NoticeError::Changed);
+    }
     let latest = revision(db, incident, current.revisions)
         .await?
         .ok_or(NoticeError::RevisionNotFound)?;
@@ -300,7 +299,7 @@ pub async fn publish(
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(NoticeError::RevisionNotFound);
+        return Err(NoticeError::Changed);
     }
     bump_version(&mut tx).await?;
     let action = if current.published_revision.is_some() {
@@ -340,12 +339,14 @@ pub async fn unpublish(
 }
 
 const PUBLISHED: &str = "SELECT n.incident_id, i.slug, r.rendered, n.first_published_at, \
-     n.published_at FROM notices n JOIN incidents i ON i.id = n.incident_id \
+     n.published_at, i.categories FROM notices n JOIN incidents i ON i.id = n.incident_id \
      JOIN notice_revisions r ON r.incident_id = n.incident_id AND r.number = n.published_revision";
 
 fn published_of(row: &sqlx::any::AnyRow) -> Result<PublishedNotice, NoticeError> {
     let rendered: String = row.try_get(2)?;
+    let categories: String = row.try_get(5)?;
     Ok(PublishedNotice {
+        categories: serde_json::from_str(&categories).map_err(corrupt)?,
         incident: IncidentId(row.try_get(0)?),
         slug: row.try_get(1)?,
         rendered: serde_json::from_str(&rendered).map_err(corrupt)?,

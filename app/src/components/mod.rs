@@ -4,6 +4,7 @@ mod footer;
 mod header;
 mod helpdesk;
 mod language_switch;
+mod notice_article;
 mod staff_table;
 
 pub use check_answer::{CheckAnswer, CheckNotice};
@@ -12,4 +13,5 @@ pub use footer::SiteFooter;
 pub use header::SiteHeader;
 pub use helpdesk::HelpdeskDetails;
 pub use language_switch::LanguageSwitch;
+pub use notice_article::NoticeArticle;
 pub use staff_table::{Refused, TableHead};

@@ -1,14 +1,74 @@
 use crate::head_text;
-use crate::{site::SiteInfo, use_strings};
+use crate::notice_api::{NoticeListing, list_notices};
+use crate::{site::SiteInfo, use_locale, use_strings};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 #[component]
+fn NoticeItem(notice: NoticeListing) -> impl IntoView {
+    let s = use_strings();
+    let locale = use_locale();
+    let href = format!("/incidents/{}", notice.slug);
+    move || {
+        let (text, lang) = match locale.get() {
+            crate::i18n::Locale::Ja => (&notice.ja, "ja"),
+            crate::i18n::Locale::En => (&notice.en, "en"),
+        };
+        let n = s().notice;
+        let updated = notice.updated_on.clone().map(|updated| {
+            view! {
+                " · "
+                {n.updated}
+                ": "
+                <time datetime=updated.clone()>{updated.clone()}</time>
+            }
+        });
+        let summary = (!text.summary.is_empty())
+            .then(|| view! { <p class="notice-summary" lang=lang>{text.summary.clone()}</p> });
+        view! {
+            <li class="notice-item">
+                <h3 lang=lang>
+                    <a href=href.clone()>{text.title.clone()}</a>
+                </h3>
+                <p class="notice-dates">
+                    {n.published} ": "
+                    <time datetime=notice.published_on.clone()>{notice.published_on.clone()}</time>
+                    {updated}
+                </p>
+                {summary}
+            </li>
+        }
+    }
+}
+
+#[component]
 pub fn HomePage() -> impl IntoView {
     let s = use_strings();
+    let locale = use_locale();
     let site = expect_context::<SiteInfo>();
     let name = site.name.clone();
     let title = head_text(move |s| format!("{} | {}", s.home_title, name));
+    let notices = Resource::new_blocking(|| (), |_| list_notices());
+    let listing = move || {
+        Suspend::new(async move {
+            match notices.await {
+                Ok(list) if list.is_empty() => {
+                    view! { <p class="empty">{move || s().notices_empty}</p> }.into_any()
+                }
+                Ok(list) => {
+                    let items = list
+                        .into_iter()
+                        .map(|notice| view! { <NoticeItem notice/> })
+                        .collect_view();
+                    view! { <ul class="notice-list">{items}</ul> }.into_any()
+                }
+                Err(_) => view! {
+                    <p class="notice notice--error" role="alert">{move || s().error_generic}</p>
+                }
+                .into_any(),
+            }
+        })
+    };
 
     view! {
         <Title text=title/>
@@ -20,7 +80,16 @@ pub fn HomePage() -> impl IntoView {
         </p>
         <section class="notices" aria-labelledby="notices-heading">
             <h2 id="notices-heading">{move || s().notices_heading}</h2>
-            <p class="empty">{move || s().notices_empty}</p>
+            <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
+            <p class="feed-link">
+                <a
+                    href=move || format!("/feed.atom?lang={}", locale.get().code())
+                    type="application/atom+xml"
+                    rel="external"
+                >
+                    {move || s().notice.feed}
+                </a>
+            </p>
         </section>
     }
 }

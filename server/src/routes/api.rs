@@ -11,8 +11,8 @@ use axum::{
 };
 use breachcheck::audit::format_rfc3339;
 use breachcheck::check::limit::{self, Scope, Verdict};
-use breachcheck::notice::store::{self, PublishedNotice, RenderedFaq};
-use breachcheck::notice::{Action, TimelineEvent};
+use breachcheck::notice::store::PublishedNotice;
+use breachcheck::notice::{Action, RenderedFaq, TimelineEvent};
 use serde::Serialize;
 use std::net::SocketAddr;
 
@@ -109,9 +109,9 @@ pub async fn incidents(
     if let Some(refused) = over_limit(&state, peer, &headers).await {
         return refused;
     }
-    match store::published(&state.database).await {
-        Ok(notices) => {
-            let list: Vec<Summary> = notices.iter().map(summary).collect();
+    match state.notices.current().await {
+        Ok(snapshot) => {
+            let list: Vec<Summary> = snapshot.notices.iter().map(summary).collect();
             Json(serde_json::json!({ "incidents": list })).into_response()
         }
         Err(error) => {
@@ -130,11 +130,13 @@ pub async fn incident(
     if let Some(refused) = over_limit(&state, peer, &headers).await {
         return refused;
     }
-    match store::published_by_slug(&state.database, &slug).await {
+    let snapshot = state.notices.current().await;
+    let slug = slug.trim().to_ascii_lowercase();
+    match snapshot.as_ref().map(|snapshot| snapshot.by_slug(&slug)) {
         Ok(Some(notice)) => {
             let text = &notice.rendered;
             Json(Detail {
-                summary: summary(&notice),
+                summary: summary(notice),
                 body_html: Bilingual {
                     ja: text.ja.body_html.clone(),
                     en: text.en.body_html.clone(),

@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use breachcheck::audit::format_rfc3339;
-use breachcheck::notice::store::{self, PublishedNotice};
+use breachcheck::notice::store::PublishedNotice;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -86,13 +86,14 @@ pub async fn atom(
         .as_deref()
         .and_then(Locale::from_code)
         .unwrap_or_default();
-    let notices = match store::published(&state.database).await {
-        Ok(notices) => notices,
+    let snapshot = match state.notices.current().await {
+        Ok(snapshot) => snapshot,
         Err(error) => {
             tracing::error!(%error, "could not list published notices for the feed");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
+    let notices = &snapshot.notices;
     let base = base_url(&state, &headers);
     let site = state.pages.site();
     let this = format!("{base}/feed.atom?lang={}", locale.code());

@@ -7,6 +7,7 @@ mod datasets;
 mod feed;
 mod health;
 mod language;
+mod notices;
 mod staff_account;
 mod staff_sign_in;
 mod staff_users;
@@ -14,6 +15,7 @@ mod staff_users;
 use crate::check::CheckService;
 use crate::config::{Config, DatasetSettings, Environment};
 use crate::middleware::with_limits;
+use crate::page_cache::{self, PageCache, Renderer};
 use crate::staff_auth::{self, SessionCookie};
 use app::check_api::CheckSource;
 use app::{App, shell, site::SiteInfo};
@@ -25,6 +27,7 @@ use axum::{
     routing::{MethodRouter, get, post},
 };
 use breachcheck::import::job::Importer;
+use breachcheck::notice::snapshot::PublishedNotices;
 use breachcheck::staff::policy::PasswordRejection;
 use breachcheck::staff::sign_in::SignIn;
 use breachcheck::staff::throttle::ThrottlePolicy;
@@ -46,6 +49,8 @@ pub struct AppState {
     pub datasets: DatasetSettings,
     pub check: CheckService,
     pub pages: PageContext,
+    pub notices: PublishedNotices,
+    pub page_cache: PageCache,
 }
 
 /// What every rendered page and server function may reach, provided as Leptos context.
@@ -55,6 +60,7 @@ pub struct PageContext {
     database: Database,
     rules: app::dataset_api::DatasetRules,
     check: CheckSource,
+    notices: PublishedNotices,
 }
 
 impl PageContext {
@@ -67,6 +73,7 @@ impl PageContext {
         provide_context(self.database.clone());
         provide_context(self.rules);
         provide_context(self.check.clone());
+        provide_context(self.notices.clone());
     }
 }
 
@@ -78,6 +85,7 @@ pub fn router(
     database: Database,
     importer: Importer,
     check: CheckService,
+    notices: PublishedNotices,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("breachcheck")
@@ -98,6 +106,26 @@ pub fn router(
             pattern: config.datasets.pattern.clone(),
             pow: check.pow.clone(),
         },
+        notices: notices.clone(),
+    };
+    let context = {
+        let pages = pages.clone();
+        move || pages.provide()
+    };
+    let app_shell = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let render: Renderer = {
+        // The renderer is `Send` but not `Sync`; each use takes a copy.
+        let handler = std::sync::Mutex::new(render_app_async_with_context(
+            context.clone(),
+            app_shell.clone(),
+        ));
+        std::sync::Arc::new(move |request| {
+            let handler = handler.lock().expect("lock not poisoned").clone();
+            handler(request)
+        })
     };
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -117,11 +145,8 @@ pub fn router(
         datasets: config.datasets.clone(),
         check,
         pages: pages.clone(),
-    };
-    let context = move || pages.provide();
-    let app_shell = {
-        let options = leptos_options.clone();
-        move || shell(options.clone())
+        page_cache: PageCache::new(notices.clone(), render),
+        notices,
     };
 
     // Anything that is not a route: a file of the built site (compressed), else the app's
@@ -136,6 +161,8 @@ pub fn router(
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch))
         .route("/check", post(check::public_check))
+        .route("/", get(page_cache::serve))
+        .route("/incidents/{slug}", get(page_cache::serve))
         .route("/feed.atom", get(feed::atom))
         .route("/api/v1/incidents", get(api::incidents))
         .route("/api/v1/incidents/{slug}", get(api::incident))
@@ -144,7 +171,7 @@ pub fn router(
             get(datasets::rejected_csv),
         )
         .merge(staff_forms())
-        .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
+        .leptos_routes_with_context(&state, uncached_pages(), context, app_shell)
         .fallback_service(
             tower::ServiceBuilder::new()
                 .layer(CompressionLayer::new())
@@ -177,6 +204,14 @@ pub fn router(
         .with_state(state)
 }
 
+/// Every page but those [`page_cache`] serves.
+fn uncached_pages() -> Vec<leptos_axum::AxumRouteListing> {
+    generate_route_list(App)
+        .into_iter()
+        .filter(|route| route.path() != "/" && !route.path().starts_with("/incidents/"))
+        .collect()
+}
+
 /// The form posts of the staff area, in one table so that tests can enumerate them (the
 /// authorisation matrix fails for a route it has no expectation for).
 fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
@@ -196,6 +231,19 @@ fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/staff/users", post(staff_users::add)),
         ("/staff/lookup", post(check::helpdesk_lookup)),
         ("/staff/incidents", post(datasets::create_incident)),
+        ("/staff/incidents/{slug}/notice", post(notices::save)),
+        (
+            "/staff/incidents/{slug}/notice/publish",
+            post(notices::publish),
+        ),
+        (
+            "/staff/incidents/{slug}/notice/unpublish",
+            post(notices::unpublish),
+        ),
+        (
+            "/staff/incidents/{slug}/notice/revisions/{number}/restore",
+            post(notices::restore),
+        ),
         (
             "/staff/datasets/{id}/approve",
             datasets::step(datasets::Step::Approve),

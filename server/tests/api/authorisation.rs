@@ -34,7 +34,9 @@ fn page_access(path: &str) -> Access {
         | "/staff/datasets"
         | "/staff/datasets/new"
         | "/staff/datasets/{id}"
-        | "/staff/imports/{job}" => Access::Admin,
+        | "/staff/imports/{job}"
+        | "/staff/incidents/{slug}/notice"
+        | "/staff/incidents/{slug}/notice/revisions/{number}" => Access::Admin,
         other => panic!("no expectation for the staff page {other}: add it to the matrix"),
     }
 }
@@ -57,7 +59,11 @@ fn form_access(path: &str) -> Access {
         | "/staff/datasets/{id}/approve"
         | "/staff/datasets/{id}/activate"
         | "/staff/datasets/{id}/roll-back"
-        | "/staff/datasets/{id}/retire" => Access::Admin,
+        | "/staff/datasets/{id}/retire"
+        | "/staff/incidents/{slug}/notice"
+        | "/staff/incidents/{slug}/notice/publish"
+        | "/staff/incidents/{slug}/notice/unpublish"
+        | "/staff/incidents/{slug}/notice/revisions/{number}/restore" => Access::Admin,
         other => panic!("no expectation for the staff form route {other}: add it to the matrix"),
     }
 }
@@ -65,7 +71,11 @@ fn form_access(path: &str) -> Access {
 /// Server functions and the body each is called with.
 fn server_fn_access(path: &str) -> (Access, &'static str) {
     match path {
-        "/api/check/form" | "/api/check/challenge" => (Access::Public, ""),
+        "/api/check/form" | "/api/check/challenge" | "/api/notices" => (Access::Public, ""),
+        "/api/notice" => (Access::Public, "slug={slug}"),
+        "/api/staff/notice" => (Access::Admin, "slug={slug}"),
+        "/api/staff/notice_revision" => (Access::Admin, "slug={slug}&number=1"),
+        "/api/staff/notice_preview" => (Access::Admin, r#"{"content":{}}"#),
         "/api/staff/list" => (Access::Admin, ""),
         "/api/staff/enrolment" => (Access::Admin, "id={id}"),
         "/api/staff/audit" => (Access::Admin, ""),
@@ -117,6 +127,8 @@ impl Matrix {
         path.replace("{id}", &self.target.to_string())
             .replace("{dataset}", &self.dataset.to_string())
             .replace("{job}", &self.job.to_string())
+            .replace("{slug}", "matrix-incident")
+            .replace("{number}", "1")
     }
 
     async fn post(&self, path: &str, body: &str, caller: Caller) -> reqwest::Response {
@@ -160,6 +172,27 @@ async fn every_staff_page_route_and_server_function_checks_the_callers_rights() 
         b"contract_number\nAB123456\n".to_vec(),
     )
     .await;
+    // A published notice, for the notice pages and functions.
+    let notice = breachcheck::notice::NoticeContent {
+        ja: breachcheck::notice::NoticeText {
+            title: "題".into(),
+            body: "本文".into(),
+            ..Default::default()
+        },
+        en: breachcheck::notice::NoticeText {
+            title: "Title".into(),
+            body: "Body".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let admin = proof.as_admin().unwrap();
+    breachcheck::notice::store::save(&admin, &app.database, incident, &notice)
+        .await
+        .unwrap();
+    breachcheck::notice::store::publish(&admin, &app.database, incident)
+        .await
+        .unwrap();
     let job = breachcheck::import::job::job_of(&app.database, dataset)
         .await
         .unwrap()

@@ -132,6 +132,8 @@ pub fn test_settings() -> Settings {
         helpdesk_phone: Some("0120-111-222".into()),
         helpdesk_email: Some("help@test.example".into()),
         pepper: Some(TEST_PEPPER.into()),
+        // Tests change notices through the core and read them back at once.
+        notice_refresh_ms: Some(0),
         ..Settings::default()
     }
 }

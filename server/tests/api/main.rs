@@ -18,6 +18,7 @@ mod helpers;
 mod home;
 mod lookup_limits;
 mod notice_api;
+mod notice_pages;
 mod notices;
 mod plaintext;
 mod process;

@@ -23,6 +23,7 @@ fn period(incident: &IncidentView) -> String {
 
 #[component]
 fn IncidentRow(incident: IncidentView) -> impl IntoView {
+    let s = use_strings();
     let locale = use_locale();
     let title = incident_title(incident.title_ja.clone(), incident.title_en.clone());
     let categories = incident.categories.clone();
@@ -39,7 +40,12 @@ fn IncidentRow(incident: IncidentView) -> impl IntoView {
             <td>
                 <code>{incident.slug.clone()}</code>
             </td>
-            <td>{title}</td>
+            <td>
+                {title} <br/>
+                <a href=format!("/staff/incidents/{}/notice", incident.slug)>
+                    {move || s().notice.editor_link}
+                </a>
+            </td>
             <td>{period(&incident)}</td>
             <td>{incident.announced_on.clone().unwrap_or_else(|| "—".to_owned())}</td>
             <td>{labels}</td>

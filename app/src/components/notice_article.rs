@@ -1,0 +1,217 @@
+//! A notice as the public reads it: on its page, and in the editor's preview (which must
+//! show exactly this).
+//!
+//! Each text is shown in the page's language; where a translation is missing the other
+//! language stands in, marked with its own `lang` and announced once at the top.
+
+use super::HelpdeskDetails;
+use crate::i18n::Locale;
+use crate::i18n::data::fill;
+use crate::notice_api::NoticeView;
+use crate::{use_locale, use_strings};
+use leptos::prelude::*;
+
+/// The text in `locale`, else the other language's; with the language it is in.
+fn choose(locale: Locale, ja: &str, en: &str) -> Option<(String, Locale)> {
+    let (first, second) = match locale {
+        Locale::Ja => ((ja, Locale::Ja), (en, Locale::En)),
+        Locale::En => ((en, Locale::En), (ja, Locale::Ja)),
+    };
+    [first, second]
+        .into_iter()
+        .find(|(text, _)| !text.trim().is_empty())
+        .map(|(text, language)| (text.to_owned(), language))
+}
+
+/// Collects whether any text fell back to the other language.
+struct Chooser {
+    locale: Locale,
+    fell_back: bool,
+}
+
+impl Chooser {
+    fn pick(&mut self, ja: &str, en: &str) -> Option<(String, &'static str)> {
+        let (text, language) = choose(self.locale, ja, en)?;
+        self.fell_back |= language != self.locale;
+        Some((text, language.code()))
+    }
+}
+
+/// A heading one level below the article's own title.
+fn heading(in_preview: bool, text: &'static str) -> AnyView {
+    if in_preview {
+        view! { <h3>{text}</h3> }.into_any()
+    } else {
+        view! { <h2>{text}</h2> }.into_any()
+    }
+}
+
+#[component]
+pub fn NoticeArticle(
+    notice: NoticeView,
+    /// Inside the editor: the title is not the page's `<h1>`.
+    #[prop(optional)]
+    in_preview: bool,
+) -> impl IntoView {
+    let locale = use_locale();
+    let s = use_strings();
+    move || {
+        let s = s();
+        let n = &s.notice;
+        let mut chooser = Chooser {
+            locale: locale.get(),
+            fell_back: false,
+        };
+        let rendered = &notice.notice;
+        let title = chooser
+            .pick(&rendered.ja.title, &rendered.en.title)
+            .map(|(text, lang)| {
+                if in_preview {
+                    view! { <h2 lang=lang>{text}</h2> }.into_any()
+                } else {
+                    view! { <h1 lang=lang>{text}</h1> }.into_any()
+                }
+            });
+        let summary = chooser
+            .pick(&rendered.ja.summary, &rendered.en.summary)
+            .map(|(text, lang)| view! { <p class="lead" lang=lang>{text}</p> });
+        let body = chooser
+            .pick(&rendered.ja.body_html, &rendered.en.body_html)
+            .map(|(html, lang)| view! { <div class="prose" lang=lang inner_html=html></div> });
+        let dates = notice.published_on.clone().map(|published| {
+            let updated = notice.updated_on.clone().map(|updated| {
+                view! {
+                    " · "
+                    {n.updated}
+                    ": "
+                    <time datetime=updated.clone()>{updated.clone()}</time>
+                }
+            });
+            view! {
+                <p class="notice-dates">
+                    {n.published} ": " <time datetime=published.clone()>{published.clone()}</time>
+                    {updated}
+                </p>
+            }
+        });
+        let timeline = rendered
+            .timeline
+            .iter()
+            .filter_map(|event| {
+                let (text, lang) = chooser.pick(&event.ja, &event.en)?;
+                let date = event.date.clone();
+                Some(view! {
+                    <li>
+                        <time datetime=date.clone()>{date.clone()}</time>
+                        " "
+                        <span lang=lang>{text}</span>
+                    </li>
+                })
+            })
+            .collect::<Vec<_>>();
+        let timeline = (!timeline.is_empty()).then(|| {
+            view! {
+                <section class="notice-section">
+                    {heading(in_preview, n.timeline)} <ol class="timeline">{timeline}</ol>
+                </section>
+            }
+        });
+        let japanese = chooser.locale == Locale::Ja;
+        let categories = (!notice.categories.is_empty()).then(|| {
+            let items = notice
+                .categories
+                .iter()
+                .map(|label| {
+                    let text = if japanese { &label.ja } else { &label.en };
+                    view! { <li>{text.clone()}</li> }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <section class="notice-section">
+                    {heading(in_preview, n.categories)} <ul class="categories">{items}</ul>
+                </section>
+            }
+        });
+        let actions = rendered
+            .actions
+            .iter()
+            .filter_map(|action| {
+                let (text, lang) = chooser.pick(&action.ja, &action.en)?;
+                Some(view! { <li lang=lang>{text}</li> })
+            })
+            .collect::<Vec<_>>();
+        let actions = (!actions.is_empty()).then(|| {
+            view! {
+                <section class="notice-section">
+                    {heading(in_preview, n.actions)} <ul>{actions}</ul>
+                </section>
+            }
+        });
+        let faq = rendered
+            .faq
+            .iter()
+            .filter_map(|entry| {
+                let (question, question_lang) =
+                    chooser.pick(&entry.question_ja, &entry.question_en)?;
+                let (answer, answer_lang) =
+                    chooser.pick(&entry.answer_ja_html, &entry.answer_en_html)?;
+                Some(view! {
+                    <details class="faq">
+                        <summary lang=question_lang>{question}</summary>
+                        <div class="prose" lang=answer_lang inner_html=answer></div>
+                    </details>
+                })
+            })
+            .collect::<Vec<_>>();
+        let faq = (!faq.is_empty()).then(|| {
+            view! { <section class="notice-section">{heading(in_preview, n.faq)} {faq}</section> }
+        });
+        let contact = match chooser.pick(&rendered.ja.contact_html, &rendered.en.contact_html) {
+            Some((html, lang)) => {
+                view! { <div class="prose" lang=lang inner_html=html></div> }.into_any()
+            }
+            None => view! { <HelpdeskDetails/> }.into_any(),
+        };
+        let fallback = chooser.fell_back.then(|| {
+            let other = chooser.locale.other().native_name();
+            view! {
+                <p class="notice notice--info" role="note">
+                    {fill(n.fallback_note, &[("language", other)])}
+                </p>
+            }
+        });
+        view! {
+            <article class="notice-article">
+                {title} {dates} {fallback} {summary}
+                <p>
+                    <a class="button check-link" href="/check">
+                        {n.check_link}
+                    </a>
+                </p> {body} {timeline} {categories} {actions} {faq}
+                <section class="notice-section">{heading(in_preview, n.contact)} {contact}</section>
+            </article>
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_translation_falls_back_to_the_other_language() {
+        assert_eq!(
+            choose(Locale::En, "本文", "Body"),
+            Some(("Body".into(), Locale::En))
+        );
+        assert_eq!(
+            choose(Locale::En, "本文", "  "),
+            Some(("本文".into(), Locale::Ja))
+        );
+        assert_eq!(
+            choose(Locale::Ja, "", "Body"),
+            Some(("Body".into(), Locale::En))
+        );
+        assert_eq!(choose(Locale::Ja, "", ""), None);
+    }
+}
