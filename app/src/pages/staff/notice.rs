@@ -326,7 +326,7 @@ fn PublishControls(editor: NoticeEditor) -> impl IntoView {
     let latest = editor.revisions.first().map(|r| r.number);
     let publish = latest.map(|number| {
         view! {
-            <form method="post" action=format!("{base}/publish")>
+            <form class="form form--inline" method="post" action=format!("{base}/publish")>
                 <input type="hidden" name="revision" value=number/>
                 <button type="submit">{move || s().notice.publish}</button>
             </form>
@@ -334,7 +334,7 @@ fn PublishControls(editor: NoticeEditor) -> impl IntoView {
     });
     let unpublish = editor.published_revision.map(|_| {
         view! {
-            <form method="post" action=format!("{base}/unpublish")>
+            <form class="form form--inline" method="post" action=format!("{base}/unpublish")>
                 <button type="submit" class="button--secondary">
                     {move || s().notice.unpublish}
                 </button>

@@ -25,7 +25,7 @@ fn Revision(revision: RevisionView) -> impl IntoView {
         <p>
             <a href=editor>{move || s().notice.back_to_editor}</a>
         </p>
-        <form method="post" action=restore>
+        <form class="form form--inline" method="post" action=restore>
             <button type="submit">{move || s().notice.revision_restore}</button>
         </form>
         <div class="preview-frame">
