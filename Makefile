@@ -16,7 +16,7 @@ PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite in data/"
 	@echo "make test   formatting, clippy, unit, integration (SQLite + PostgreSQL) and browser tests"
-	@echo "make bench  import throughput and memory (100,000 rows, hmac-sha256)"
+	@echo "make bench  import throughput and memory; notice page vs static file (req/s, p99)"
 
 setup:
 	@scripts/setup.sh
@@ -75,3 +75,5 @@ e2e:
 bench:
 	@echo "==> import benchmark (release build)"
 	cargo bench -p breachcheck --bench import --features server
+	@echo "==> notice page benchmark (release build): cached page vs static file"
+	cargo bench -p server --bench notice_page

@@ -17,6 +17,8 @@ pub struct PublishedList {
     pub title_en: String,
     /// `YYYY-MM-DD`, Japan time.
     pub published_on: String,
+    /// The incident's notice page, when one is published.
+    pub notice: Option<String>,
 }
 
 /// What the check form needs to know.
@@ -40,6 +42,8 @@ pub struct AffectedIncident {
     pub advice_en: String,
     /// Only the helpdesk sees how the factor fared; the public answer never carries it.
     pub factor: Option<Factor>,
+    /// The incident's notice page, when one is published.
+    pub notice: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -164,7 +168,9 @@ mod source {
                     en: category.label(false),
                 })
                 .collect();
+            let notice = notice_of(db, &incident).await?;
             affected.push(AffectedIncident {
+                notice,
                 title_ja: incident.title_ja,
                 title_en: incident.title_en,
                 occurred_from: incident.occurred_from,
@@ -192,13 +198,30 @@ mod source {
             let Some(incident) = incident::find(db, list.incident).await.map_err(storage)? else {
                 continue;
             };
+            let notice = notice_of(db, &incident).await?;
             out.push(PublishedList {
+                notice,
                 title_ja: incident.title_ja,
                 title_en: incident.title_en,
                 published_on: japan_date(list.activated_at),
             });
         }
         Ok(out)
+    }
+
+    /// Where the incident's notice is, if it is published.
+    async fn notice_of(
+        db: &Database,
+        incident: &incident::Incident,
+    ) -> Result<Option<String>, StorageError> {
+        use breachcheck::notice::store::{NoticeError, state};
+        match state(db, incident.id).await {
+            Ok(state) => Ok(state
+                .published_revision
+                .map(|_| format!("/incidents/{}", incident.slug))),
+            Err(NoticeError::Storage(error)) => Err(error),
+            Err(_) => Err(StorageError::Corrupt("a notice could not be read")),
+        }
     }
 
     fn storage(error: breachcheck::dataset::DatasetError) -> StorageError {

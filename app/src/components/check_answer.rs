@@ -29,7 +29,15 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
         advice_ja,
         advice_en,
         factor,
+        notice,
     } = incident;
+    let notice = notice.map(|href| {
+        view! {
+            <p>
+                <a href=href>{move || s().notice.read_more}</a>
+            </p>
+        }
+    });
     let period = match (occurred_from, occurred_to) {
         (None, None) => None,
         (from, to) => Some(format!(
@@ -81,6 +89,7 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
             <ul class="categories">{categories}</ul>
             <h4>{move || s().check.advice}</h4>
             <p class="advice">{advice}</p>
+            {notice}
         </article>
     }
 }
@@ -93,6 +102,7 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool) -> impl IntoView {
     let lists = lists
         .into_iter()
         .map(|list| {
+            let href = list.notice.clone();
             let text = move || {
                 let title = pick(locale.get(), &list.title_ja, &list.title_en);
                 fill(
@@ -100,7 +110,13 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool) -> impl IntoView {
                     &[("title", &title), ("date", &list.published_on)],
                 )
             };
-            view! { <li>{text}</li> }
+            let notice = href.map(|href| {
+                view! {
+                    " "
+                    <a href=href>{move || s().notice.read_more}</a>
+                }
+            });
+            view! { <li>{text} {notice}</li> }
         })
         .collect_view();
     let explanation = (!for_staff).then(|| {

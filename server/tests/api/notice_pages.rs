@@ -415,3 +415,47 @@ async fn notice_pages_are_cached_with_an_etag_and_refreshed_after_an_update() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_of_the_check_links_to_the_published_notice() {
+    use crate::public_check::{check, generous, publish};
+    let app = spawn_app_with(|s| {
+        generous(s);
+        s.lookup_floor_ms = Some(50);
+    })
+    .await;
+    publish(
+        &app,
+        "order-system",
+        "contract_number\nAF000001\n",
+        breachcheck::digest::Profile::HmacSha256,
+    )
+    .await;
+    let link = "href=\"/incidents/order-system\"";
+    let before = check(&app, &[("contract", "AF000001")], None).await;
+    assert_eq!(before.outcome(), Some("affected"));
+    assert!(!before.body.contains(link), "no notice yet, no link");
+
+    let found = incident::find_by_slug(&app.database, "order-system")
+        .await
+        .unwrap()
+        .unwrap();
+    let proof = staff_proof(&app, "writer@example.com", Role::Admin).await;
+    let admin = proof.as_admin().unwrap();
+    let mut content = breachcheck::notice::NoticeContent::default();
+    content.ja.title = "題".into();
+    content.ja.body = "本文".into();
+    content.en.title = "Title".into();
+    content.en.body = "Body".into();
+    store::save(&admin, &app.database, found.id, &content)
+        .await
+        .unwrap();
+    store::publish(&admin, &app.database, found.id)
+        .await
+        .unwrap();
+    for (number, outcome) in [("AF000001", "affected"), ("NA000001", "not-affected")] {
+        let answer = check(&app, &[("contract", number)], None).await;
+        assert_eq!(answer.outcome(), Some(outcome));
+        assert!(answer.body.contains(link), "{outcome}: {}", answer.body);
+    }
+}
