@@ -6,6 +6,7 @@ pub mod cli;
 pub mod client_ip;
 pub mod config;
 pub mod csrf;
+pub mod domain;
 pub mod middleware;
 pub mod page_cache;
 pub mod routes;

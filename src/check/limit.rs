@@ -67,6 +67,12 @@ pub enum Scope {
     Staff,
     /// One client address reading the public JSON API or feed.
     Api,
+    /// One client address starting domain challenges.
+    DomainChallenge,
+    /// One domain challenge asking for a DNS check.
+    DnsCheck,
+    /// One domain (its keyed hash) receiving mail, whoever asks.
+    DomainMail,
 }
 
 impl Scope {
@@ -78,6 +84,9 @@ impl Scope {
             Scope::Global => "global",
             Scope::Staff => "staff",
             Scope::Api => "api",
+            Scope::DomainChallenge => "domain-challenge",
+            Scope::DnsCheck => "dns-check",
+            Scope::DomainMail => "domain-mail",
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::dataset::DatasetId;
 use crate::dataset::incident::IncidentId;
 use crate::digest::{Digest, Digester, Profile};
 use crate::hashing_pool::{Busy, HashingPool};
-use crate::identifier::{ContractNumber, Kind, Phone, contract_with_phone};
+use crate::identifier::{ContractNumber, Domain, Kind, Phone, contract_with_phone};
 use crate::pepper::Pepper;
 use crate::storage::{Database, StorageError};
 use hmac::{Hmac, KeyInit, Mac};
@@ -191,17 +191,93 @@ impl Lookup {
         }
         let findings = findings(&lists, &hits, query.phone.is_some());
         Ok(Answer {
-            reference: self.reference(&contract, &lists),
+            reference: self.reference(Kind::Contract.digest_input(&contract).as_bytes(), &lists),
             subject: digests[0].0,
             lists,
             findings,
         })
     }
 
-    fn reference(&self, contract: &str, lists: &[ActiveList]) -> String {
+    /// A domain's digests under the hashing profile of every published list: what a
+    /// verified domain check keeps in place of the domain.
+    pub async fn domain_digests(
+        &self,
+        domain: &Domain,
+    ) -> Result<Vec<(Profile, Digest)>, LookupError> {
+        let lists = active_lists(&self.db).await?;
+        let mut profiles: Vec<Profile> = Vec::new();
+        for profile in lists.iter().filter_map(|list| list.profile) {
+            if !profiles.contains(&profile) {
+                profiles.push(profile);
+            }
+        }
+        if profiles.is_empty() {
+            profiles.push(self.digester.profile());
+        }
+        let mut digests = Vec::with_capacity(profiles.len());
+        for profile in profiles {
+            let digester = self.digester.with_profile(profile);
+            let canonical = domain.as_str().to_owned();
+            let digest = self
+                .pool
+                .run(move || digester.digest(Kind::Domain, &canonical))
+                .await?;
+            digests.push((profile, digest));
+        }
+        Ok(digests)
+    }
+
+    /// Every active dataset's view of a domain, from its [`Self::domain_digests`]. A list
+    /// whose profile has no digest here (published after the domain was verified) cannot
+    /// be asked, and counts as not listing it.
+    pub async fn answer_domain(&self, digests: &[(Profile, Digest)]) -> Result<Answer, LookupError> {
+        let lists = active_lists(&self.db).await?;
+        let mut hits: Vec<(DatasetId, String, i64)> = Vec::new();
+        for (_, digest) in digests {
+            let rows = sqlx::query(
+                "SELECT a.dataset_id, a.kind, a.categories FROM affected a \
+                 JOIN datasets d ON d.id = a.dataset_id \
+                 WHERE d.status = 'active' AND a.kind = $1 AND a.digest = $2",
+            )
+            .bind(Kind::Domain.as_str())
+            .bind(digest.0.to_vec())
+            .fetch_all(self.db.pool())
+            .await?;
+            for row in rows {
+                hits.push((DatasetId(row.try_get(0)?), row.try_get(1)?, row.try_get(2)?));
+            }
+        }
+        let findings = lists
+            .iter()
+            .filter_map(|list| {
+                let digest_applies = digests.iter().any(|(p, _)| Some(*p) == list.profile);
+                let (_, _, categories) = hits
+                    .iter()
+                    .find(|(id, _, _)| *id == list.dataset && digest_applies)?;
+                Some(Finding {
+                    dataset: list.dataset,
+                    incident: list.incident,
+                    categories: *categories,
+                    factor: Factor::NotCarried,
+                })
+            })
+            .collect();
+        let subject = digests
+            .first()
+            .map(|(_, digest)| *digest)
+            .ok_or(StorageError::Corrupt("a verified domain has no digest"))?;
+        Ok(Answer {
+            reference: self.reference(&subject.0, &lists),
+            subject,
+            lists,
+            findings,
+        })
+    }
+
+    fn reference(&self, asked: &[u8], lists: &[ActiveList]) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.reference_key)
             .expect("HMAC takes a key of any length");
-        mac.update(Kind::Contract.digest_input(contract).as_bytes());
+        mac.update(asked);
         for list in lists {
             mac.update(&list.dataset.0.to_be_bytes());
         }

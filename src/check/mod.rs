@@ -2,6 +2,8 @@
 //! counted in the database and a proof of work solved by the browser.
 
 #[cfg(feature = "server")]
+pub mod domain;
+#[cfg(feature = "server")]
 pub mod limit;
 #[cfg(feature = "server")]
 pub mod lookup;

@@ -1,0 +1,181 @@
+//! Proof of control by mail: one message to a role address at the domain, carrying one
+//! single-use link. Sent through the SMTP relay of the configuration, or (by default, for
+//! `make run`) written as `.eml` files to the outbox directory for a developer to open.
+
+use breachcheck::identifier::Domain;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::{ExposeSecret, SecretString};
+use std::path::PathBuf;
+
+/// The only local parts the site writes to: addresses that, by RFC 2142 and CA practice,
+/// reach whoever runs the domain. Never an address the visitor typed.
+pub const ROLES: [&str; 6] = [
+    "admin",
+    "administrator",
+    "hostmaster",
+    "postmaster",
+    "webmaster",
+    "security",
+];
+
+/// How a relay's connection is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    StartTls,
+    Tls,
+    /// Plain text: only for a relay on the same host or a test.
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+}
+
+#[derive(Clone, Debug)]
+pub enum MailSettings {
+    Smtp(SmtpSettings),
+    Outbox(PathBuf),
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox(AsyncFileTransport<Tokio1Executor>),
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    site_name: String,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Mailer(..)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the mail settings are not usable: {0}")]
+    Settings(String),
+    #[error("the message could not be built: {0}")]
+    Message(String),
+    #[error("the message could not be sent: {0}")]
+    Send(String),
+}
+
+impl Mailer {
+    pub fn new(settings: &MailSettings, from: &str, site_name: &str) -> Result<Self, MailError> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| MailError::Settings(format!("sender address: {e}")))?;
+        let transport = match settings {
+            MailSettings::Outbox(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| MailError::Settings(format!("outbox {}: {e}", dir.display())))?;
+                Transport::Outbox(AsyncFileTransport::new(dir))
+            }
+            MailSettings::Smtp(smtp) => {
+                let settings_error = |e: lettre::transport::smtp::Error| {
+                    MailError::Settings(format!("SMTP relay: {e}"))
+                };
+                let tls = match smtp.security {
+                    SmtpSecurity::None => Tls::None,
+                    SmtpSecurity::StartTls => Tls::Required(
+                        TlsParameters::new(smtp.host.clone()).map_err(settings_error)?,
+                    ),
+                    SmtpSecurity::Tls => Tls::Wrapper(
+                        TlsParameters::new(smtp.host.clone()).map_err(settings_error)?,
+                    ),
+                };
+                let mut builder =
+                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone())
+                        .port(smtp.port)
+                        .tls(tls);
+                if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+                    builder = builder.credentials(Credentials::new(
+                        user.clone(),
+                        password.expose_secret().to_owned(),
+                    ));
+                }
+                Transport::Smtp(builder.build())
+            }
+        };
+        Ok(Self {
+            transport,
+            from,
+            site_name: site_name.to_owned(),
+        })
+    }
+
+    /// Sends the confirmation link to `role`@`domain` (a member of [`ROLES`]).
+    pub async fn send_link(&self, role: &str, domain: &Domain, link: &str) -> Result<(), MailError> {
+        if !ROLES.contains(&role) {
+            return Err(MailError::Message("not a role address".to_owned()));
+        }
+        let to: Mailbox = format!("{role}@{}", domain.as_str())
+            .parse()
+            .map_err(|e| MailError::Message(format!("recipient: {e}")))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(format!(
+                "[{}] ドメインの確認 / Confirm your domain",
+                self.site_name
+            ))
+            .multipart(MultiPart::alternative_plain_html(
+                plain(&self.site_name, domain, link),
+                html(&self.site_name, domain, link),
+            ))
+            .map_err(|e| MailError::Message(e.to_string()))?;
+        let sent = match &self.transport {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Outbox(outbox) => outbox.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+        };
+        sent.map_err(MailError::Send)
+    }
+}
+
+fn plain(site: &str, domain: &Domain, link: &str) -> String {
+    let domain = domain.as_str();
+    format!(
+        "{site}\n\n\
+         {domain} の情報流出の影響を確認するため、このドメインの管理者であることの確認を求められました。\n\
+         心当たりがある場合は、1 時間以内に次のリンクを開いてください。心当たりがない場合は、このメールを破棄してください。\n\n\
+         {link}\n\n\
+         ---\n\n\
+         Someone asked {site} to confirm that they manage {domain}, to see whether it is affected by the data breach.\n\
+         If that was you, open the link above within one hour. If not, you can ignore this message.\n"
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn html(site: &str, domain: &Domain, link: &str) -> String {
+    let (site, domain, link) = (escape(site), escape(domain.as_str()), escape(link));
+    format!(
+        "<!DOCTYPE html><html><body>\
+         <p><strong>{site}</strong></p>\
+         <p lang=\"ja\">{domain} の情報流出の影響を確認するため、このドメインの管理者であることの確認を求められました。\
+         心当たりがある場合は、1 時間以内に次のリンクを開いてください。心当たりがない場合は、このメールを破棄してください。</p>\
+         <p><a href=\"{link}\">{link}</a></p>\
+         <p lang=\"en\">Someone asked {site} to confirm that they manage {domain}, to see whether it is affected by \
+         the data breach. If that was you, open the link above within one hour. If not, you can ignore this message.</p>\
+         </body></html>"
+    )
+}
