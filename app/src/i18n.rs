@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod data;
+pub mod domain;
 pub mod notice;
 
 use serde::{Deserialize, Serialize};
@@ -208,6 +209,7 @@ pub struct Strings {
     pub data: &'static data::DataStrings,
     pub check: &'static check::CheckStrings,
     pub notice: &'static notice::NoticeStrings,
+    pub domain: &'static domain::DomainStrings,
 }
 
 pub static JA: Strings = Strings {
@@ -317,6 +319,7 @@ pub static JA: Strings = Strings {
     data: &data::JA,
     check: &check::JA,
     notice: &notice::JA,
+    domain: &domain::JA,
 };
 
 pub static EN: Strings = Strings {
@@ -426,6 +429,7 @@ pub static EN: Strings = Strings {
     data: &data::EN,
     check: &check::EN,
     notice: &notice::EN,
+    domain: &domain::EN,
 };
 
 #[cfg(test)]

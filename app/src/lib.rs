@@ -4,6 +4,7 @@
 pub mod check_api;
 pub mod components;
 pub mod dataset_api;
+pub mod domain_api;
 pub mod i18n;
 pub mod notice_api;
 pub mod pages;
@@ -29,7 +30,10 @@ use pages::staff::{
     StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentsPage, StaffLookupPage,
     StaffNoticePage, StaffNoticeRevisionPage, StaffSignInPage, StaffUploadPage, StaffUsersPage,
 };
-use pages::{CheckPage, HomePage, NotFound, NoticePage};
+use pages::{
+    CheckPage, DomainChallengePage, DomainCheckPage, DomainConfirmPage, DomainResultPage, HomePage,
+    NotFound, NoticePage,
+};
 use site::Boot;
 
 /// The visitor's language, shared by every component. A signal so the switch can change the
@@ -90,6 +94,22 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/check") view=CheckPage ssr=SsrMode::Async/>
+                    <Route path=path!("/check/domain") view=DomainCheckPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/check/domain/c/:token")
+                        view=DomainChallengePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/check/domain/result")
+                        view=DomainResultPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/check/domain/confirm/:link")
+                        view=DomainConfirmPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/incidents/:slug")
                         view=NoticePage

@@ -3,6 +3,10 @@
 //!
 //! Values are read verbatim: a pepper or a phone number is never reinterpreted as a number.
 
+mod domain;
+
+pub use domain::{DomainLimits, DomainSettings};
+
 use crate::client_ip::TrustedProxies;
 use app::site::SiteInfo;
 use breachcheck::check::limit::RateLimit;
@@ -112,6 +116,25 @@ pub struct Settings {
     /// How often a replica asks the database whether the published notices changed: the
     /// longest another replica's publish takes to show here.
     pub notice_refresh_ms: Option<u64>,
+    /// The domain check: see `config::domain`.
+    pub domain_challenge_ttl_secs: Option<u64>,
+    pub domain_limit_challenges: Option<String>,
+    pub domain_limit_dns: Option<String>,
+    pub domain_limit_mail: Option<String>,
+    /// The DNS server that answers the domain check's TXT queries (`ip` or `ip:port`).
+    pub dns_resolver: Option<String>,
+    /// The site's address as visitors reach it, for links in mail.
+    pub public_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    /// `starttls` (default), `tls` or `none`.
+    pub smtp_security: Option<String>,
+    pub smtp_username: Option<String>,
+    /// Like the pepper, only from the environment or a file.
+    #[serde(skip)]
+    pub smtp_password: Option<SecretString>,
+    pub smtp_password_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -268,10 +291,38 @@ impl Settings {
                 &mut self.lookup_limit_staff,
             ),
             ("BREACHCHECK_TRUSTED_PROXIES", &mut self.trusted_proxies),
+            (
+                "BREACHCHECK_DOMAIN_LIMIT_CHALLENGES",
+                &mut self.domain_limit_challenges,
+            ),
+            ("BREACHCHECK_DOMAIN_LIMIT_DNS", &mut self.domain_limit_dns),
+            ("BREACHCHECK_DOMAIN_LIMIT_MAIL", &mut self.domain_limit_mail),
+            ("BREACHCHECK_DNS_RESOLVER", &mut self.dns_resolver),
+            ("BREACHCHECK_PUBLIC_URL", &mut self.public_url),
+            ("BREACHCHECK_MAIL_FROM", &mut self.mail_from),
+            ("BREACHCHECK_SMTP_HOST", &mut self.smtp_host),
+            ("BREACHCHECK_SMTP_SECURITY", &mut self.smtp_security),
+            ("BREACHCHECK_SMTP_USERNAME", &mut self.smtp_username),
         ] {
             if let Some(v) = get(name) {
                 *field = Some(v);
             }
+        }
+        if let Some(v) = get("BREACHCHECK_DOMAIN_CHALLENGE_TTL_SECS") {
+            self.domain_challenge_ttl_secs = Some(parsed(
+                "BREACHCHECK_DOMAIN_CHALLENGE_TTL_SECS",
+                v,
+                "a whole number of seconds",
+            )?);
+        }
+        if let Some(v) = get("BREACHCHECK_SMTP_PORT") {
+            self.smtp_port = Some(parsed("BREACHCHECK_SMTP_PORT", v, "a port number")?);
+        }
+        if let Some(v) = get("BREACHCHECK_SMTP_PASSWORD") {
+            self.smtp_password = Some(v.into());
+        }
+        if let Some(v) = get("BREACHCHECK_SMTP_PASSWORD_FILE") {
+            self.smtp_password_file = Some(v.into());
         }
         if let Some(v) = get("BREACHCHECK_NOTICE_REFRESH_MS") {
             self.notice_refresh_ms = Some(parsed(
@@ -331,6 +382,7 @@ pub struct Config {
     pub hashing_queue: usize,
     /// See [`Settings::notice_refresh_ms`].
     pub notice_refresh: Duration,
+    pub domains: DomainSettings,
 }
 
 /// The public check's defences (see `crate::check`).
@@ -474,6 +526,7 @@ impl Config {
         let pepper = resolve_pepper(&settings, &data_dir)?;
         let datasets = DatasetSettings::from_settings(&settings)?;
         let lookups = LookupSettings::from_settings(&settings)?;
+        let domains = DomainSettings::from_settings(&settings, &lookups, &data_dir)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let hashing_workers = settings.hashing_workers.unwrap_or(cores).max(1);
         let hashing_queue = settings.hashing_queue.unwrap_or(hashing_workers * 32);
@@ -518,6 +571,7 @@ impl Config {
             hashing_workers,
             hashing_queue,
             notice_refresh: Duration::from_millis(settings.notice_refresh_ms.unwrap_or(2000)),
+            domains,
             data_dir,
         })
     }
@@ -527,6 +581,12 @@ fn check_production(settings: &Settings, data_dir: &Path) -> Result<(), ConfigEr
     let mut problems = Vec::new();
     if settings.database_url.is_none() {
         problems.push("DATABASE_URL is not set".to_owned());
+    }
+    if settings.public_url.is_none() {
+        problems.push(
+            "BREACHCHECK_PUBLIC_URL is not set (the site's https:// address, for links in mail)"
+                .to_owned(),
+        );
     }
     match (&settings.pepper, &settings.pepper_file) {
         (None, None) => problems.push(format!(

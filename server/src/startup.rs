@@ -1,6 +1,9 @@
 //! Building and running the application. Tests build it on port 0 and read the port back.
 
 use crate::check::CheckService;
+use crate::domain::dns::DnsVerifier;
+use crate::domain::mail::Mailer;
+use crate::domain::service::DomainService;
 use crate::{config::Config, middleware, routes};
 use axum::Router;
 use axum::serve::ListenerExt;
@@ -22,6 +25,10 @@ use tokio::net::TcpListener;
 pub enum StartupError {
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Dns(#[from] crate::domain::dns::ResolverError),
+    #[error(transparent)]
+    Mail(#[from] crate::domain::mail::MailError),
     #[error("could not listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -36,6 +43,7 @@ pub struct Application {
     database: Database,
     stale_imports_after: std::time::Duration,
     check: CheckService,
+    domains: DomainService,
     hashing_pool: HashingPool,
 }
 
@@ -81,7 +89,26 @@ impl Application {
         };
         let hashing_pool = importer.pool.clone();
         let notices = PublishedNotices::new(database.clone(), config.notice_refresh);
-        let router = routes::router(&config, database.clone(), importer, check.clone(), notices);
+        let domains = DomainService {
+            lookup: check.lookup.clone(),
+            pow: check.pow.clone(),
+            subjects: check.subjects.clone(),
+            dns: DnsVerifier::new(config.domains.dns_resolver)?,
+            mailer: Mailer::new(
+                &config.domains.mail,
+                &config.domains.mail_from,
+                &config.site.name,
+            )?,
+            settings: config.domains.clone(),
+        };
+        let router = routes::router(
+            &config,
+            database.clone(),
+            importer,
+            check.clone(),
+            notices,
+            domains.clone(),
+        );
         let router = middleware::apply(router, &config);
         Ok(Self {
             listener,
@@ -90,6 +117,7 @@ impl Application {
             database,
             stale_imports_after,
             check,
+            domains,
             hashing_pool,
         })
     }
@@ -137,12 +165,16 @@ impl Application {
         });
         let lookup_sweeper = tokio::spawn({
             let check = self.check.clone();
+            let domains = self.domains.clone();
             async move {
                 let mut every = tokio::time::interval(Duration::from_secs(60));
                 loop {
                     every.tick().await;
                     if let Err(error) = check.sweep().await {
                         tracing::error!(%error, "could not sweep lookup counters");
+                    }
+                    if let Err(error) = domains.sweep().await {
+                        tracing::error!(%error, "could not sweep domain challenges");
                     }
                 }
             }

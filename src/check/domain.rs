@@ -15,6 +15,19 @@ use sha2::{Digest as _, Sha256};
 use sqlx::Row;
 use std::time::Duration;
 
+const RECORD_PREFIX: &str = "_breachcheck-challenge";
+const VALUE_PREFIX: &str = "breachcheck-verification=";
+
+/// The name of the TXT record that proves control of `domain`.
+pub fn record_name(domain: &Domain) -> String {
+    format!("{RECORD_PREFIX}.{}", domain.as_str())
+}
+
+/// The value that record must hold for the challenge `token`.
+pub fn record_value(token: &Token) -> String {
+    format!("{VALUE_PREFIX}{}", token.as_str())
+}
+
 /// A capability handed to a visitor: in a URL, a DNS record, a mail or a cookie.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
@@ -77,6 +90,13 @@ pub struct Challenge {
     pub subject: String,
     pub expires_at: i64,
     pub verified: bool,
+}
+
+impl Challenge {
+    /// A name for the challenge that is not its token: for rate limits.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -230,7 +230,10 @@ impl Lookup {
     /// Every active dataset's view of a domain, from its [`Self::domain_digests`]. A list
     /// whose profile has no digest here (published after the domain was verified) cannot
     /// be asked, and counts as not listing it.
-    pub async fn answer_domain(&self, digests: &[(Profile, Digest)]) -> Result<Answer, LookupError> {
+    pub async fn answer_domain(
+        &self,
+        digests: &[(Profile, Digest)],
+    ) -> Result<Answer, LookupError> {
         let lists = active_lists(&self.db).await?;
         let mut hits: Vec<(DatasetId, String, i64)> = Vec::new();
         for (_, digest) in digests {

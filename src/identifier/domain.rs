@@ -8,6 +8,18 @@ use psl::Psl;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The local parts the domain check may mail a confirmation to: addresses that, by
+/// RFC 2142 and certificate-authority practice, reach whoever runs the domain. The site
+/// never writes to an address a visitor typed.
+pub const ROLE_LOCAL_PARTS: [&str; 6] = [
+    "admin",
+    "administrator",
+    "hostmaster",
+    "postmaster",
+    "webmaster",
+    "security",
+];
+
 /// The longest domain name DNS allows.
 const MAX_LENGTH: usize = 253;
 

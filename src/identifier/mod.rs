@@ -8,7 +8,7 @@ mod domain;
 mod phone;
 
 pub use contract::{ContractNumber, ContractPattern, ContractRejection, PatternError};
-pub use domain::{Domain, DomainRejection};
+pub use domain::{Domain, DomainRejection, ROLE_LOCAL_PARTS};
 pub use phone::{Phone, PhoneRejection};
 
 use serde::{Deserialize, Serialize};

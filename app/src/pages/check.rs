@@ -212,7 +212,7 @@ pub fn CheckPage() -> impl IntoView {
 /// of work and post. Anything unexpected posts the form as it is (the server then applies
 /// the stricter limit for browsers without the proof).
 #[cfg(feature = "hydrate")]
-mod enhance {
+pub(crate) mod enhance {
     use crate::check_api::{CheckProblem, new_challenge};
     use breachcheck::check::pow::solve;
     use breachcheck::identifier::{ContractNumber, ContractPattern, Phone};
@@ -261,7 +261,16 @@ mod enhance {
         }
         problem.set(None);
         working.set(true);
-        let pow = fields.pow;
+        solve_and_post(form, fields.pow);
+    }
+
+    /// Solves a fresh proof of work into the form's four hidden fields, then posts the
+    /// form. If anything fails the form posts without it (and the server applies the
+    /// stricter limit for browsers without the proof).
+    pub fn solve_and_post(
+        form: leptos::web_sys::HtmlFormElement,
+        pow: [NodeRef<leptos::html::Input>; 4],
+    ) {
         leptos::task::spawn_local(async move {
             if let Ok(challenge) = new_challenge().await
                 && let Some(solution) = solve(&challenge)

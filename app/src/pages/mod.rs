@@ -1,10 +1,12 @@
 pub mod check;
+mod domain;
 mod home;
 mod not_found;
 mod notice;
 pub mod staff;
 
 pub use check::CheckPage;
+pub use domain::{DomainChallengePage, DomainCheckPage, DomainConfirmPage, DomainResultPage};
 pub use home::HomePage;
 pub use not_found::NotFound;
 pub use notice::NoticePage;

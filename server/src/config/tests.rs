@@ -38,6 +38,7 @@ fn production_lists_every_missing_setting() {
         "BREACHCHECK_PEPPER",
         "BREACHCHECK_SITE_NAME",
         "BREACHCHECK_HELPDESK_PHONE",
+        "BREACHCHECK_PUBLIC_URL",
     ] {
         assert!(message.contains(name), "{name} missing from: {message}");
     }
@@ -227,4 +228,45 @@ fn lookup_defences_have_defaults_and_refuse_nonsense() {
         .unwrap()
         .to_string();
     assert!(error.contains("BREACHCHECK_LOOKUP_FLOOR_MS"), "{error}");
+}
+
+#[test]
+fn the_domain_check_reads_its_limits_resolver_and_relay() {
+    let settings = settings_from(&[
+        ("BREACHCHECK_DOMAIN_LIMIT_DNS", "2/30s"),
+        ("BREACHCHECK_DNS_RESOLVER", "127.0.0.1:5353"),
+        ("BREACHCHECK_SMTP_HOST", "smtp.example.net"),
+        ("BREACHCHECK_SMTP_SECURITY", "tls"),
+        ("BREACHCHECK_SMTP_PASSWORD", "relay-secret"),
+        ("BREACHCHECK_PUBLIC_URL", "https://check.example.co.jp"),
+    ])
+    .unwrap();
+    let config = Config::from_settings(settings).unwrap();
+    let domains = &config.domains;
+    assert_eq!(domains.limits.dns, "2/30s".parse().unwrap());
+    assert_eq!(domains.limits.mail, "3/1d".parse().unwrap());
+    assert_eq!(
+        domains.dns_resolver,
+        Some("127.0.0.1:5353".parse().unwrap())
+    );
+    assert_eq!(domains.public_url, "https://check.example.co.jp");
+    match &domains.mail {
+        crate::domain::mail::MailSettings::Smtp(smtp) => {
+            assert_eq!(smtp.port, 465);
+            assert!(smtp.password.is_some());
+        }
+        other => panic!("expected the relay: {other:?}"),
+    }
+    assert!(
+        !format!("{config:?}").contains("relay-secret"),
+        "a secret printed"
+    );
+    let error = settings_from(&[
+        ("BREACHCHECK_SMTP_SECURITY", "maybe"),
+        ("BREACHCHECK_SMTP_HOST", "x"),
+    ])
+    .and_then(Config::from_settings)
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("BREACHCHECK_SMTP_SECURITY"), "{error}");
 }

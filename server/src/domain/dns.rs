@@ -3,6 +3,7 @@
 //! asks a resolver (the system's, or one from configuration) whether it is there.
 
 use breachcheck::check::domain::Token;
+pub use breachcheck::check::domain::{record_name, record_value};
 use breachcheck::identifier::Domain;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
@@ -11,19 +12,6 @@ use hickory_resolver::proto::rr::RData;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-pub const RECORD_PREFIX: &str = "_breachcheck-challenge";
-pub const VALUE_PREFIX: &str = "breachcheck-verification=";
-
-/// The record's name for `domain`.
-pub fn record_name(domain: &Domain) -> String {
-    format!("{RECORD_PREFIX}.{}", domain.as_str())
-}
-
-/// The record's value for `token`.
-pub fn record_value(token: &Token) -> String {
-    format!("{VALUE_PREFIX}{}", token.as_str())
-}
-
 /// What the resolver found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DnsOutcome {
@@ -31,7 +19,9 @@ pub enum DnsOutcome {
     /// No TXT record at the name.
     NoRecord,
     /// TXT records, none with the token: what they say (at most a few, shortened).
-    WrongToken { found: Vec<String> },
+    WrongToken {
+        found: Vec<String>,
+    },
     /// The resolver failed (timeout, refused, server failure).
     Failed,
 }

@@ -10,16 +10,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use secrecy::{ExposeSecret, SecretString};
 use std::path::PathBuf;
 
-/// The only local parts the site writes to: addresses that, by RFC 2142 and CA practice,
-/// reach whoever runs the domain. Never an address the visitor typed.
-pub const ROLES: [&str; 6] = [
-    "admin",
-    "administrator",
-    "hostmaster",
-    "postmaster",
-    "webmaster",
-    "security",
-];
+pub use breachcheck::identifier::ROLE_LOCAL_PARTS as ROLES;
 
 /// How a relay's connection is protected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,9 +85,9 @@ impl Mailer {
                     SmtpSecurity::StartTls => Tls::Required(
                         TlsParameters::new(smtp.host.clone()).map_err(settings_error)?,
                     ),
-                    SmtpSecurity::Tls => Tls::Wrapper(
-                        TlsParameters::new(smtp.host.clone()).map_err(settings_error)?,
-                    ),
+                    SmtpSecurity::Tls => {
+                        Tls::Wrapper(TlsParameters::new(smtp.host.clone()).map_err(settings_error)?)
+                    }
                 };
                 let mut builder =
                     AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone())
@@ -119,7 +110,12 @@ impl Mailer {
     }
 
     /// Sends the confirmation link to `role`@`domain` (a member of [`ROLES`]).
-    pub async fn send_link(&self, role: &str, domain: &Domain, link: &str) -> Result<(), MailError> {
+    pub async fn send_link(
+        &self,
+        role: &str,
+        domain: &Domain,
+        link: &str,
+    ) -> Result<(), MailError> {
         if !ROLES.contains(&role) {
             return Err(MailError::Message("not a role address".to_owned()));
         }
@@ -139,8 +135,16 @@ impl Mailer {
             ))
             .map_err(|e| MailError::Message(e.to_string()))?;
         let sent = match &self.transport {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
-            Transport::Outbox(outbox) => outbox.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Transport::Outbox(outbox) => outbox
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
         };
         sent.map_err(MailError::Send)
     }

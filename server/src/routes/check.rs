@@ -9,7 +9,7 @@ use axum::{
     Form,
     body::Body,
     extract::{ConnectInfo, FromRequest, Request, State},
-    http::{HeaderValue, Method, header, request::Parts},
+    http::{HeaderValue, Method, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use leptos::prelude::provide_context;
@@ -63,27 +63,41 @@ async fn read_fields(state: &AppState, request: Request) -> (Parts, CheckFields)
 /// Renders the page at the request's path with the decision in context.
 async fn render(
     state: &AppState,
-    mut parts: Parts,
+    parts: Parts,
     decision: Decision,
     pad: Option<usize>,
 ) -> Response {
-    parts.method = Method::GET;
     let Decision {
         view,
         status,
         retry_after,
     } = decision;
+    let extra = move || provide_context(view.clone());
+    render_page(state, parts, extra, status, retry_after, pad).await
+}
+
+/// Renders the app's page at `parts`' path as a GET, with `extra` context (a decision the
+/// page shows), the given status, never cached; padded to whole blocks when asked.
+pub(super) async fn render_page(
+    state: &AppState,
+    mut parts: Parts,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+    status: StatusCode,
+    retry_after: Option<u64>,
+    pad: Option<usize>,
+) -> Response {
+    parts.method = Method::GET;
     let pages = state.pages.clone();
     let context = move || {
         pages.provide();
-        provide_context(view.clone());
+        extra();
     };
     let options = state.leptos_options.clone();
     let handler = render_app_async_with_context(context, move || app::shell(options.clone()));
     let rendered = handler(Request::from_parts(parts, Body::empty())).await;
     let (mut head, body) = rendered.into_parts();
     let Ok(mut html) = axum::body::to_bytes(body, usize::MAX).await.map(Vec::from) else {
-        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Some(block) = pad {
         pad_to_block(&mut html, block);

@@ -4,6 +4,7 @@ mod api;
 mod check;
 pub use check::ANSWER_BLOCK_BYTES;
 mod datasets;
+mod domain;
 mod feed;
 mod health;
 mod language;
@@ -14,10 +15,12 @@ mod staff_users;
 
 use crate::check::CheckService;
 use crate::config::{Config, DatasetSettings, Environment};
+use crate::domain::service::DomainService;
 use crate::middleware::with_limits;
 use crate::page_cache::{self, PageCache, Renderer};
 use crate::staff_auth::{self, SessionCookie};
 use app::check_api::CheckSource;
+use app::domain_api::source::DomainSource;
 use app::{App, shell, site::SiteInfo};
 use axum::{
     Router,
@@ -51,6 +54,7 @@ pub struct AppState {
     pub pages: PageContext,
     pub notices: PublishedNotices,
     pub page_cache: PageCache,
+    pub domains: DomainService,
 }
 
 /// What every rendered page and server function may reach, provided as Leptos context.
@@ -61,6 +65,7 @@ pub struct PageContext {
     rules: app::dataset_api::DatasetRules,
     check: CheckSource,
     notices: PublishedNotices,
+    domains: DomainSource,
 }
 
 impl PageContext {
@@ -74,6 +79,7 @@ impl PageContext {
         provide_context(self.rules);
         provide_context(self.check.clone());
         provide_context(self.notices.clone());
+        provide_context(self.domains.clone());
     }
 }
 
@@ -86,6 +92,7 @@ pub fn router(
     importer: Importer,
     check: CheckService,
     notices: PublishedNotices,
+    domains: DomainService,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("breachcheck")
@@ -107,6 +114,10 @@ pub fn router(
             pow: check.pow.clone(),
         },
         notices: notices.clone(),
+        domains: DomainSource {
+            db: database.clone(),
+            lookup: domains.lookup.clone(),
+        },
     };
     let context = {
         let pages = pages.clone();
@@ -147,6 +158,7 @@ pub fn router(
         pages: pages.clone(),
         page_cache: PageCache::new(notices.clone(), render),
         notices,
+        domains,
     };
 
     // Anything that is not a route: a file of the built site (compressed), else the app's
@@ -161,6 +173,10 @@ pub fn router(
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(language::switch))
         .route("/check", post(check::public_check))
+        .route("/check/domain", post(domain::start))
+        .route("/check/domain/c/{token}/dns", post(domain::verify_dns))
+        .route("/check/domain/c/{token}/mail", post(domain::send_mail))
+        .route("/check/domain/confirm/{link}", get(domain::confirm))
         .route("/", get(page_cache::serve))
         .route("/incidents/{slug}", get(page_cache::serve))
         .route("/feed.atom", get(feed::atom))
@@ -204,11 +220,17 @@ pub fn router(
         .with_state(state)
 }
 
-/// Every page but those [`page_cache`] serves.
+/// Every page but those [`page_cache`] serves and the mailed link, which its own handler
+/// renders.
 fn uncached_pages() -> Vec<leptos_axum::AxumRouteListing> {
     generate_route_list(App)
         .into_iter()
-        .filter(|route| route.path() != "/" && !route.path().starts_with("/incidents/"))
+        .filter(|route| {
+            let path = route.path();
+            path != "/"
+                && !path.starts_with("/incidents/")
+                && !path.starts_with("/check/domain/confirm/")
+        })
         .collect()
 }
 

@@ -1,0 +1,182 @@
+//! The domain self-check: what its pages show and the server functions they read. Every
+//! step that changes something (start, verify, mail, confirm) is a form post or a link
+//! handled by the server (`server::routes::domain`), which renders these pages with a
+//! [`DomainView`] in context when it has something to say.
+
+use crate::check_api::CheckResult;
+use breachcheck::identifier::DomainRejection;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The cookie that carries a browser's right to see a verified domain's answer.
+pub const GRANT_COOKIE: &str = "breachcheck_domain";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DomainProblem {
+    Domain(DomainRejection),
+    /// The proof of work was forged, replayed or expired.
+    Proof,
+    /// Not one of the role addresses offered.
+    Role,
+}
+
+/// What the DNS check found instead of the record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DnsFinding {
+    NoRecord,
+    WrongToken { found: Vec<String> },
+    Failed,
+}
+
+/// What the server decided for a post, for the page it renders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DomainView {
+    Refused(DomainProblem),
+    Limited {
+        retry_after_secs: u64,
+    },
+    Busy {
+        retry_after_secs: u64,
+    },
+    Dns(DnsFinding),
+    /// A mailed link that was used already, expired, or never existed.
+    LinkInvalid,
+}
+
+/// An open challenge, as its page shows it. The token is public (it goes into DNS); it
+/// proves nothing by itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeView {
+    pub token: String,
+    pub domain: String,
+    pub record_name: String,
+    pub record_value: String,
+    /// Japan time, `YYYY-MM-DD HH:MM`.
+    pub expires_at: String,
+    pub roles: Vec<String>,
+}
+
+/// The server's decision for this request, the same in the browser as on the server.
+pub fn use_domain_view() -> Option<DomainView> {
+    SharedValue::new(use_context::<DomainView>).into_inner()
+}
+
+#[cfg(feature = "ssr")]
+pub mod source {
+    use super::*;
+    use breachcheck::check::domain::{self, Token};
+    use breachcheck::check::lookup::{Lookup, LookupError};
+    use breachcheck::storage::Database;
+
+    /// What the domain pages need on the server, provided as context.
+    #[derive(Clone, Debug)]
+    pub struct DomainSource {
+        pub db: Database,
+        pub lookup: Lookup,
+    }
+
+    /// `YYYY-MM-DD HH:MM` in Japan.
+    pub fn japan_time(millis: i64) -> String {
+        const JST: i64 = 9 * 3_600_000;
+        breachcheck::audit::format_utc(millis + JST)[..16].replace('T', " ")
+    }
+
+    impl DomainSource {
+        pub async fn challenge(&self, token: &str) -> Result<Option<ChallengeView>, ServerFnError> {
+            let Some(token) = Token::parse(token) else {
+                return Ok(None);
+            };
+            let found = domain::find(&self.db, &token).await.map_err(internal)?;
+            Ok(found.and_then(|challenge| {
+                let domain = challenge.domain?;
+                Some(ChallengeView {
+                    record_name: domain::record_name(&domain),
+                    record_value: domain::record_value(&token),
+                    token: token.as_str().to_owned(),
+                    domain: domain.as_str().to_owned(),
+                    expires_at: japan_time(challenge.expires_at),
+                    roles: breachcheck::identifier::ROLE_LOCAL_PARTS
+                        .iter()
+                        .map(|role| format!("{role}@{}", domain.as_str()))
+                        .collect(),
+                })
+            }))
+        }
+
+        /// The answer a grant cookie entitles its browser to, if any.
+        pub async fn result(&self, grant: &str) -> Result<Option<CheckResult>, ServerFnError> {
+            let Some(grant) = Token::parse(grant) else {
+                return Ok(None);
+            };
+            let Some(digests) = domain::granted(&self.db, &grant).await.map_err(internal)? else {
+                return Ok(None);
+            };
+            let answer = match self.lookup.answer_domain(&digests).await {
+                Ok(answer) => answer,
+                Err(LookupError::Busy(_)) => return Err(ServerFnError::new("busy")),
+                Err(LookupError::Storage(error)) => return Err(internal(error)),
+            };
+            crate::check_api::result(&self.db, &answer, false)
+                .await
+                .map(Some)
+                .map_err(internal)
+        }
+    }
+
+    fn internal(error: impl std::fmt::Display) -> ServerFnError {
+        tracing::error!(%error, "domain check failed");
+        ServerFnError::new("internal error")
+    }
+
+    /// The grant cookie of the request being handled.
+    pub fn grant_of_request() -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == GRANT_COOKIE)
+            .map(|(_, value)| value.to_owned())
+    }
+}
+
+/// The challenge `token` names, if it is open.
+#[server(endpoint = "domain/challenge")]
+pub async fn load_challenge(token: String) -> Result<Option<ChallengeView>, ServerFnError> {
+    let found = expect_context::<source::DomainSource>()
+        .challenge(&token)
+        .await?;
+    if found.is_none()
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    Ok(found)
+}
+
+/// The answer for the domain this browser proved control of, if it did within the hour.
+#[server(endpoint = "domain/result")]
+pub async fn load_domain_result() -> Result<Option<CheckResult>, ServerFnError> {
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    if let Some(response) = &response {
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
+    let Some(grant) = source::grant_of_request() else {
+        if let Some(response) = &response {
+            response.set_status(http::StatusCode::FORBIDDEN);
+        }
+        return Ok(None);
+    };
+    let result = expect_context::<source::DomainSource>()
+        .result(&grant)
+        .await?;
+    if result.is_none()
+        && let Some(response) = &response
+    {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
+    Ok(result)
+}
