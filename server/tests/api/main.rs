@@ -12,6 +12,7 @@ mod audit;
 mod authorisation;
 mod dataset_pages;
 mod datasets;
+mod domain_check;
 mod domain_dns;
 mod headers;
 mod health;

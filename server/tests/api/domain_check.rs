@@ -1,0 +1,440 @@
+//! The domain self-check over HTTP, on both back ends, with a real DNS server and a real
+//! SMTP listener started here: proof by TXT record, proof by a mailed link (single use,
+//! expiring), nothing said before proof, the domain gone from the database after, limits.
+
+use crate::domain_dns::TestDns;
+use crate::helpers::{TestApp, spawn_app_with};
+use crate::public_check::{generous, publish};
+use breachcheck::check::domain;
+use breachcheck::digest::Profile;
+use reqwest::StatusCode;
+use server::config::Settings;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+const LISTED: &str = "example-listed.co.jp";
+const UNLISTED: &str = "example-unlist.co.jp";
+/// What mail links start with; tests put the app's own address in its place.
+const PUBLIC_URL: &str = "http://breachcheck.invalid";
+
+/// An SMTP server that accepts every message and hands its text to the test.
+async fn start_smtp() -> (u16, mpsc::UnboundedReceiver<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sender, receiver) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                let mut message = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            sender.send(std::mem::take(&mut message)).unwrap();
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            message.push_str(line.strip_prefix('.').unwrap_or(&line));
+                            message.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 test\r\n",
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            write.write_all(b"221 bye\r\n").await.unwrap();
+                            return;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, receiver)
+}
+
+struct DomainApp {
+    app: TestApp,
+    dns: TestDns,
+    mail: mpsc::UnboundedReceiver<String>,
+}
+
+async fn domain_app(customise: impl FnOnce(&mut Settings)) -> DomainApp {
+    let dns = TestDns::start("co.jp").await;
+    let (smtp_port, mail) = start_smtp().await;
+    let app = spawn_app_with(|s| {
+        generous(s);
+        s.domain_limit_dns = Some("100/10s".into());
+        s.dns_resolver = Some(dns.address.to_string());
+        s.smtp_host = Some("127.0.0.1".into());
+        s.smtp_port = Some(smtp_port);
+        s.smtp_security = Some("none".into());
+        s.public_url = Some(PUBLIC_URL.into());
+        customise(s);
+    })
+    .await;
+    publish(
+        &app,
+        "order-system",
+        &format!("domain,categories\n{LISTED},Phone number\n"),
+        Profile::HmacSha256,
+    )
+    .await;
+    DomainApp { app, dns, mail }
+}
+
+async fn post(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    app.post_form(path, form, cookie).await
+}
+
+/// Starts a challenge for `domain`; its token.
+async fn start(app: &TestApp, domain: &str) -> String {
+    let response = post(
+        app,
+        "/check/domain",
+        &[("domain", domain)],
+        Some("breachcheck_lang=en"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    location
+        .strip_prefix("/check/domain/c/")
+        .expect("to the challenge")
+        .to_owned()
+}
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
+    let response = app
+        .get_with(path, "cookie", &format!("breachcheck_lang=en; {cookie}"))
+        .await;
+    (response.status(), response.text().await.unwrap())
+}
+
+fn grant_cookie(response: &reqwest::Response) -> String {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/check/domain/result");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn domains_in_database(app: &TestApp) -> Vec<Option<String>> {
+    sqlx::query_scalar("SELECT domain FROM domain_challenges")
+        .fetch_all(app.database.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_txt_record_proves_control_and_shows_the_answer() {
+    let DomainApp { app, dns, .. } = domain_app(|_| {}).await;
+    let token = start(&app, &format!("https://www.{LISTED}/contact")).await;
+    let (status, html) = page(&app, &format!("/check/domain/c/{token}"), "").await;
+    assert_eq!(status, StatusCode::OK);
+    let name = format!("_breachcheck-challenge.{LISTED}");
+    let value = format!("breachcheck-verification={token}");
+    assert!(html.contains(&name), "{html}");
+    assert!(html.contains(&value));
+    assert!(!html.contains("data-outcome"), "nothing said before proof");
+
+    let verify = format!("/check/domain/c/{token}/dns");
+    let missing = post(&app, &verify, &[], Some("breachcheck_lang=en")).await;
+    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("No TXT record was found")
+    );
+
+    dns.add_txt(
+        &name,
+        "breachcheck-verification=00000000000000000000000000000000",
+    )
+    .await;
+    let wrong = post(&app, &verify, &[], Some("breachcheck_lang=en")).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = wrong.text().await.unwrap();
+    assert!(text.contains("its value does not match"), "{text}");
+    assert!(text.contains("breachcheck-verification=00000000000000000000000000000000"));
+
+    dns.add_txt(&name, &value).await;
+    let verified = post(&app, &verify, &[], Some("breachcheck_lang=en")).await;
+    let cookie = grant_cookie(&verified);
+    let (status, html) = page(&app, "/check/domain/result", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"data-outcome="affected""#), "{html}");
+    assert!(html.contains("Phone number"));
+    // Without the cookie: nothing.
+    let (status, html) = page(&app, "/check/domain/result", "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!html.contains("data-outcome"));
+
+    assert_eq!(
+        domains_in_database(&app).await,
+        vec![None],
+        "the domain is gone"
+    );
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'domain.%'")
+            .fetch_all(app.database.pool())
+            .await
+            .unwrap();
+    assert_eq!(audited, vec!["domain.verified".to_owned()]);
+}
+
+/// The parts of a multipart message: content type and decoded text.
+fn parts_of(message: &str) -> Vec<(String, String)> {
+    use base64::Engine;
+    let boundary = message
+        .split("boundary=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a multipart message");
+    message
+        .split(&format!("--{boundary}"))
+        .skip(1)
+        .filter_map(|part| {
+            let (head, body) = part.split_once("\n\n")?;
+            let kind = head
+                .lines()
+                .find_map(|line| line.strip_prefix("Content-Type: "))?
+                .to_owned();
+            let text = if head.contains("base64") {
+                let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(compact.trim_end_matches('-'))
+                    .expect("base64");
+                String::from_utf8(bytes).expect("UTF-8")
+            } else {
+                body.replace("=\n", "")
+            };
+            Some((kind, text))
+        })
+        .collect()
+}
+
+/// The one link of the message's plain-text part, pointed at the test's app.
+fn link_in(message: &str, app: &TestApp) -> String {
+    let parts = parts_of(message);
+    let plain = &parts
+        .iter()
+        .find(|(kind, _)| kind.starts_with("text/plain"))
+        .expect("a plain-text part")
+        .1;
+    assert!(
+        parts
+            .iter()
+            .any(|(kind, html)| kind.starts_with("text/html") && html.contains("<a href=")),
+        "an HTML part with the link"
+    );
+    assert!(
+        plain.contains("管理者") && plain.contains("Someone asked"),
+        "ja and en: {plain}"
+    );
+    let links: Vec<&str> = plain
+        .split_whitespace()
+        .filter(|word| word.starts_with("http"))
+        .collect();
+    assert_eq!(links.len(), 1, "one link: {plain}");
+    assert!(links[0].starts_with(PUBLIC_URL));
+    links[0].replace(PUBLIC_URL, &app.address)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailed_link_proves_control_once_and_not_after_it_expires() {
+    let DomainApp { app, mut mail, .. } = domain_app(|_| {}).await;
+    let token = start(&app, &format!("taro@{LISTED}")).await;
+    let mail_path = format!("/check/domain/c/{token}/mail");
+    // Only the offered role addresses.
+    let typed = post(
+        &app,
+        &mail_path,
+        &[("role", "taro")],
+        Some("breachcheck_lang=en"),
+    )
+    .await;
+    assert_eq!(typed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let sent = post(&app, &mail_path, &[("role", "security")], None).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        sent.headers()["location"],
+        format!("/check/domain/c/{token}?sent=security").as_str()
+    );
+    let message = tokio::time::timeout(Duration::from_secs(10), mail.recv())
+        .await
+        .expect("the mail arrives")
+        .unwrap();
+    assert!(message.contains(&format!("security@{LISTED}")), "{message}");
+    assert!(message.contains("Test Telecom"));
+    let link = link_in(&message, &app);
+
+    // Opened in another browser: that person received the mail.
+    let opened = app.client.get(&link).send().await.unwrap();
+    let cookie = grant_cookie(&opened);
+    let (_, html) = page(&app, "/check/domain/result", &cookie).await;
+    assert!(html.contains(r#"data-outcome="affected""#));
+    let again = app.client.get(&link).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::GONE, "a link works once");
+    assert_eq!(domains_in_database(&app).await, vec![None]);
+
+    // A second challenge's link, expired before it is used.
+    let token = start(&app, UNLISTED).await;
+    let sent = post(
+        &app,
+        &format!("/check/domain/c/{token}/mail"),
+        &[("role", "admin")],
+        None,
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let message = mail.recv().await.unwrap();
+    let link = link_in(&message, &app);
+    sqlx::query("UPDATE domain_links SET expires_at = 0")
+        .execute(app.database.pool())
+        .await
+        .unwrap();
+    let expired = app
+        .client
+        .get(&link)
+        .header("cookie", "breachcheck_lang=en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), StatusCode::GONE);
+    assert!(
+        expired
+            .text()
+            .await
+            .unwrap()
+            .contains("This link cannot be used")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fourth_mail_to_a_domain_in_a_day_is_refused_whoever_asks() {
+    let DomainApp { app, mut mail, .. } = domain_app(|_| {}).await;
+    for i in 0..4 {
+        // Each from a fresh challenge: the limit is the domain's, not the challenge's.
+        let token = start(&app, LISTED).await;
+        let response = post(
+            &app,
+            &format!("/check/domain/c/{token}/mail"),
+            &[("role", "postmaster")],
+            Some("breachcheck_lang=en"),
+        )
+        .await;
+        if i < 3 {
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "mail {i}");
+            mail.recv().await.unwrap();
+        } else {
+            assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert!(response.headers().contains_key("retry-after"));
+        }
+    }
+    assert!(mail.try_recv().is_err(), "no fourth mail");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_proof_a_listed_and_an_unlisted_domain_look_the_same() {
+    let DomainApp { app, .. } = domain_app(|_| {}).await;
+    let mut pages = Vec::new();
+    for domain in [LISTED, UNLISTED] {
+        let response = post(
+            &app,
+            "/check/domain",
+            &[("domain", domain)],
+            Some("breachcheck_lang=en"),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let token = start(&app, domain).await;
+        let (status, html) = page(&app, &format!("/check/domain/c/{token}"), "").await;
+        assert_eq!(status, StatusCode::OK);
+        let mut normalised = html.replace(&token, "TOKEN").replace(domain, "DOMAIN");
+        for marker in ["nonce=\"", "crossorigin=\""] {
+            while let Some(at) = normalised.find(marker) {
+                let begin = at + marker.len();
+                let end = begin + normalised[begin..].find('"').unwrap();
+                normalised.replace_range(at..=end, "");
+            }
+        }
+        pages.push(normalised);
+    }
+    assert_eq!(pages[0], pages[1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_challenge_is_swept_with_its_domain() {
+    let DomainApp { app, .. } = domain_app(|s| s.domain_challenge_ttl_secs = Some(1)).await;
+    let token = start(&app, LISTED).await;
+    assert_eq!(
+        domains_in_database(&app).await,
+        vec![Some(LISTED.to_owned())]
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, html) = page(&app, &format!("/check/domain/c/{token}"), "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("This check was not found"));
+    assert_eq!(domain::sweep(&app.database).await.unwrap(), 1);
+    assert!(domains_in_database(&app).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn challenges_and_dns_checks_are_limited() {
+    let DomainApp { app, .. } = domain_app(|s| {
+        s.domain_limit_challenges = Some("2/1h".into());
+        s.domain_limit_dns = Some("1/10s".into());
+    })
+    .await;
+    let token = start(&app, LISTED).await;
+    start(&app, UNLISTED).await;
+    let third = post(
+        &app,
+        "/check/domain",
+        &[("domain", LISTED)],
+        Some("breachcheck_lang=en"),
+    )
+    .await;
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.headers().contains_key("retry-after"));
+    assert!(third.text().await.unwrap().contains("Too many"));
+
+    let verify = format!("/check/domain/c/{token}/dns");
+    let first = post(&app, &verify, &[], None).await;
+    assert_eq!(first.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let second = post(&app, &verify, &[], None).await;
+    assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    let refused = post(
+        &app,
+        "/check/domain",
+        &[("domain", "co.jp")],
+        Some("breachcheck_lang=en"),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
