@@ -4,7 +4,7 @@
 
 pub use breachcheck::check::Factor;
 use breachcheck::check::pow::Challenge;
-use breachcheck::identifier::{ContractRejection, PhoneRejection};
+use breachcheck::identifier::{ContractRejection, DomainRejection, PhoneRejection};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +60,8 @@ pub enum CheckProblem {
     Contract(ContractRejection),
     Phone(PhoneRejection),
     PhoneMissing,
+    /// The helpdesk's domain lookup.
+    Domain(DomainRejection),
     /// The proof of work was expired, replayed or forged.
     Proof,
     Ticket,

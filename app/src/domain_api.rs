@@ -56,6 +56,20 @@ pub struct ChallengeView {
     pub roles: Vec<String>,
 }
 
+/// Sets the status of the page being rendered on the server (a page's own verdict, such
+/// as "no such challenge").
+pub fn set_page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
 /// The server's decision for this request, the same in the browser as on the server.
 pub fn use_domain_view() -> Option<DomainView> {
     SharedValue::new(use_context::<DomainView>).into_inner()
@@ -143,40 +157,24 @@ pub mod source {
 /// The challenge `token` names, if it is open.
 #[server(endpoint = "domain/challenge")]
 pub async fn load_challenge(token: String) -> Result<Option<ChallengeView>, ServerFnError> {
-    let found = expect_context::<source::DomainSource>()
+    expect_context::<source::DomainSource>()
         .challenge(&token)
-        .await?;
-    if found.is_none()
-        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-    {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
-    Ok(found)
+        .await
 }
 
 /// The answer for the domain this browser proved control of, if it did within the hour.
 #[server(endpoint = "domain/result")]
 pub async fn load_domain_result() -> Result<Option<CheckResult>, ServerFnError> {
-    let response = use_context::<leptos_axum::ResponseOptions>();
-    if let Some(response) = &response {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.insert_header(
             http::header::CACHE_CONTROL,
             http::HeaderValue::from_static("no-store"),
         );
     }
     let Some(grant) = source::grant_of_request() else {
-        if let Some(response) = &response {
-            response.set_status(http::StatusCode::FORBIDDEN);
-        }
         return Ok(None);
     };
-    let result = expect_context::<source::DomainSource>()
+    expect_context::<source::DomainSource>()
         .result(&grant)
-        .await?;
-    if result.is_none()
-        && let Some(response) = &response
-    {
-        response.set_status(http::StatusCode::FORBIDDEN);
-    }
-    Ok(result)
+        .await
 }

@@ -11,7 +11,7 @@ use breachcheck::check::limit::{self, GLOBAL_SUBJECT, RateLimit, Scope, SubjectK
 use breachcheck::check::lookup::{Lookup, LookupError, Query, active_lists, asks_for_phone};
 use breachcheck::check::pow::{PowError, PowKeys, Solution};
 use breachcheck::check::stats::{self, Event};
-use breachcheck::identifier::{ContractNumber, ContractPattern, Kind, Phone};
+use breachcheck::identifier::{ContractNumber, ContractPattern, Domain, Kind, Phone};
 use breachcheck::staff::sign_in::SignedIn;
 use breachcheck::storage::{Database, StorageError};
 use rand::Rng;
@@ -30,6 +30,8 @@ const BUSY_RETRY_SECS: u64 = 10;
 pub struct CheckFields {
     pub contract: String,
     pub phone: String,
+    /// The helpdesk's domain lookup.
+    pub domain: String,
     pub ticket: String,
     pub pow_challenge: String,
     pub pow_number: String,
@@ -232,15 +234,23 @@ impl CheckService {
         tokio::time::sleep_until(started + floor + jitter).await;
     }
 
-    /// A helpdesk member asks on a caller's behalf: no proof of work, their own limit,
-    /// and every lookup audited with the ticket and the number's digest.
+    /// A helpdesk member asks on a caller's behalf: no proof of work (nor, for a domain,
+    /// proof of control), their own limit, and every lookup audited with the ticket and
+    /// the identifier's digest.
     pub async fn helpdesk(&self, staff: &SignedIn, fields: CheckFields) -> Decision {
         let ticket = match Ticket::parse(&fields.ticket) {
             Some(ticket) => ticket,
             None => return Decision::refused(CheckProblem::Ticket),
         };
-        let query = match self.parse(&fields, false) {
-            Ok(query) => query,
+        let asked = if fields.domain.trim().is_empty() {
+            self.parse(&fields, false).map(Asked::Contract)
+        } else {
+            Domain::parse(&fields.domain)
+                .map(Asked::Domain)
+                .map_err(CheckProblem::Domain)
+        };
+        let asked = match asked {
+            Ok(asked) => asked,
             Err(problem) => return Decision::refused(problem),
         };
         let me = staff.staff_id().0.to_string();
@@ -250,10 +260,21 @@ impl CheckService {
         {
             return decision;
         }
-        let answer = match self.lookup.answer(&query).await {
+        let answer = match &asked {
+            Asked::Contract(query) => self.lookup.answer(query).await,
+            Asked::Domain(domain) => match self.lookup.domain_digests(domain).await {
+                Ok(digests) => self.lookup.answer_domain(&digests).await,
+                Err(error) => Err(error),
+            },
+        };
+        let answer = match answer {
             Ok(answer) => answer,
             Err(LookupError::Busy(_)) => return Decision::busy(),
             Err(LookupError::Storage(error)) => return Decision::failed(error),
+        };
+        let (kind, phone_given) = match &asked {
+            Asked::Contract(query) => ("contract", query.phone.is_some()),
+            Asked::Domain(_) => ("domain", false),
         };
         let entry = NewEntry {
             actor: Actor::Staff(staff.staff_id().0),
@@ -261,7 +282,8 @@ impl CheckService {
             subject: Some(answer.subject.0.to_vec()),
             detail: json!({
                 "ticket": ticket.0,
-                "phone_given": query.phone.is_some(),
+                "kind": kind,
+                "phone_given": phone_given,
                 "found": answer.findings.len(),
             }),
         };
@@ -293,6 +315,12 @@ impl CheckService {
         breachcheck::check::pow::sweep(self.db()).await?;
         Ok(())
     }
+}
+
+/// What the helpdesk asked about.
+enum Asked {
+    Contract(Query),
+    Domain(Domain),
 }
 
 /// A helpdesk ticket reference: 1 to 64 of letters, digits and `# - _ . / :`.

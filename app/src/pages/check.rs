@@ -17,6 +17,7 @@ pub fn problem_text(s: &'static Strings, problem: &CheckProblem) -> String {
         CheckProblem::Contract(rejection) => s.data.contract(rejection),
         CheckProblem::Phone(rejection) => s.data.phone(rejection).to_owned(),
         CheckProblem::PhoneMissing => s.check.phone_missing.to_owned(),
+        CheckProblem::Domain(rejection) => super::domain::rejection_text(s, rejection).to_owned(),
         CheckProblem::Proof => s.check.proof_invalid.to_owned(),
         CheckProblem::Ticket => s.check.ticket_invalid.to_owned(),
     }

@@ -7,7 +7,7 @@ use crate::check_api::CheckView;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::domain_api::{
     ChallengeView, DnsFinding, DomainProblem, DomainView, load_challenge, load_domain_result,
-    use_domain_view,
+    set_page_status, use_domain_view,
 };
 use crate::i18n::Strings;
 use crate::i18n::data::fill;
@@ -17,16 +17,23 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn problem_text(s: &'static Strings, problem: &DomainProblem) -> &'static str {
+/// The sentence for a domain the parser refused.
+pub fn rejection_text(s: &'static Strings, rejection: &DomainRejection) -> &'static str {
     let d = s.domain;
+    match rejection {
+        DomainRejection::Empty => d.error_domain_empty,
+        DomainRejection::Malformed => d.error_domain_malformed,
+        DomainRejection::IpAddress => d.error_domain_ip,
+        DomainRejection::PublicSuffix => d.error_domain_suffix,
+        DomainRejection::UnknownSuffix => d.error_domain_unknown,
+    }
+}
+
+fn problem_text(s: &'static Strings, problem: &DomainProblem) -> &'static str {
     match problem {
-        DomainProblem::Domain(DomainRejection::Empty) => d.error_domain_empty,
-        DomainProblem::Domain(DomainRejection::Malformed) => d.error_domain_malformed,
-        DomainProblem::Domain(DomainRejection::IpAddress) => d.error_domain_ip,
-        DomainProblem::Domain(DomainRejection::PublicSuffix) => d.error_domain_suffix,
-        DomainProblem::Domain(DomainRejection::UnknownSuffix) => d.error_domain_unknown,
+        DomainProblem::Domain(rejection) => rejection_text(s, rejection),
         DomainProblem::Proof => s.check.proof_invalid,
-        DomainProblem::Role => d.error_role,
+        DomainProblem::Role => s.domain.error_role,
     }
 }
 
@@ -280,6 +287,7 @@ fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl Into
 
 #[component]
 fn Unknown() -> impl IntoView {
+    set_page_status(404);
     let s = use_strings();
     view! {
         <h2>{move || s().domain.unknown_title}</h2>
@@ -323,13 +331,16 @@ pub fn DomainResultPage() -> impl IntoView {
         Suspend::new(async move {
             match result.await {
                 Ok(Some(result)) => view! { <CheckAnswer result/> }.into_any(),
-                Ok(None) => view! {
-                    <p>{move || s().domain.result_none}</p>
-                    <p>
-                        <a href="/check/domain">{move || s().domain.start_again}</a>
-                    </p>
+                Ok(None) => {
+                    set_page_status(403);
+                    view! {
+                        <p>{move || s().domain.result_none}</p>
+                        <p>
+                            <a href="/check/domain">{move || s().domain.start_again}</a>
+                        </p>
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 Err(_) => view! { <CheckNotice view=CheckView::Busy { retry_after_secs: 10 }/> }
                     .into_any(),
             }

@@ -1,5 +1,5 @@
 pub mod check;
-mod domain;
+pub mod domain;
 mod home;
 mod not_found;
 mod notice;

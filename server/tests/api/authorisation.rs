@@ -73,6 +73,8 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
     match path {
         "/api/check/form" | "/api/check/challenge" | "/api/notices" => (Access::Public, ""),
         "/api/notice" => (Access::Public, "slug={slug}"),
+        "/api/domain/challenge" => (Access::Public, "token=0123456789abcdef0123456789abcdef"),
+        "/api/domain/result" => (Access::Public, ""),
         "/api/staff/notice" => (Access::Admin, "slug={slug}"),
         "/api/staff/notice_revision" => (Access::Admin, "slug={slug}&number=1"),
         "/api/staff/notice_preview" => (Access::Admin, r#"{"content":{}}"#),

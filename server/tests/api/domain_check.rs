@@ -438,3 +438,73 @@ async fn challenges_and_dns_checks_are_limited() {
     .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_helpdesk_looks_a_domain_up_with_a_ticket_and_no_proof() {
+    use crate::helpers::{create_staff, signed_in, unix_now};
+    use breachcheck::staff::Role;
+    let DomainApp { app, .. } = domain_app(|_| {}).await;
+    let (_, totp) = create_staff(&app, "desk@example.com", Role::Helpdesk).await;
+    let cookie = format!(
+        "{}; breachcheck_lang=en",
+        signed_in(&app, "desk@example.com", &totp, unix_now()).await
+    );
+    let no_ticket = post(&app, "/staff/lookup", &[("domain", LISTED)], Some(&cookie)).await;
+    assert_eq!(no_ticket.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = post(
+        &app,
+        "/staff/lookup",
+        &[("ticket", "INC-7"), ("domain", "co.jp")],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("not a shared suffix like co.jp")
+    );
+
+    let answer = post(
+        &app,
+        "/staff/lookup",
+        &[("ticket", "INC-7"), ("domain", &format!("hanako@{LISTED}"))],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let body = answer.text().await.unwrap();
+    assert!(body.contains(r#"data-outcome="affected""#), "{body}");
+    let unlisted = post(
+        &app,
+        "/staff/lookup",
+        &[("ticket", "INC-8"), ("domain", UNLISTED)],
+        Some(&cookie),
+    )
+    .await;
+    assert!(
+        unlisted
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"data-outcome="not-affected""#)
+    );
+
+    let details: Vec<String> = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'lookup.helpdesk' ORDER BY seq",
+    )
+    .fetch_all(app.database.pool())
+    .await
+    .unwrap();
+    assert_eq!(details.len(), 2);
+    assert!(details[0].contains(r#""kind":"domain""#) && details[0].contains("INC-7"));
+    assert!(
+        !details.concat().contains(LISTED),
+        "no plaintext domain in the audit log"
+    );
+    assert!(
+        domains_in_database(&app).await.is_empty(),
+        "no challenge for the helpdesk"
+    );
+}

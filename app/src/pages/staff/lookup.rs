@@ -21,6 +21,7 @@ pub fn StaffLookupPage() -> impl IntoView {
     let is_phone =
         |p: &CheckProblem| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing);
     let is_ticket = |p: &CheckProblem| matches!(p, CheckProblem::Ticket);
+    let is_domain = |p: &CheckProblem| matches!(p, CheckProblem::Domain(_));
     let answer = match outcome {
         Some(CheckView::Answered(result)) => {
             Some(view! { <CheckAnswer result for_staff=true/> }.into_any())
@@ -60,6 +61,32 @@ pub fn StaffLookupPage() -> impl IntoView {
             <label for="lookup-phone">{move || s().check.staff_phone}</label>
             <input id="lookup-phone" name="phone" type="tel" autocomplete="off"/>
             <ProblemFor problem id="lookup-phone-error" applies=is_phone/>
+            <button type="submit">{move || s().check.submit}</button>
+        </form>
+        <h2>{move || s().check.staff_domain_heading}</h2>
+        <p class="hint">{move || s().check.staff_domain_hint}</p>
+        <form class="form" method="post" action="/staff/lookup">
+            <label for="lookup-domain-ticket">{move || s().check.ticket}</label>
+            <input
+                id="lookup-domain-ticket"
+                name="ticket"
+                required
+                maxlength="64"
+                autocomplete="off"
+                aria-describedby="lookup-ticket-hint"
+            />
+            <label for="lookup-domain">{move || s().domain.field}</label>
+            <input
+                id="lookup-domain"
+                name="domain"
+                required
+                maxlength="300"
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby="lookup-domain-hint"
+            />
+            <p id="lookup-domain-hint" class="hint">{move || s().domain.hint}</p>
+            <ProblemFor problem id="lookup-domain-error" applies=is_domain/>
             <button type="submit">{move || s().check.submit}</button>
         </form>
         <p>
