@@ -205,6 +205,9 @@ pub fn CheckPage() -> impl IntoView {
         <Meta name="description" content=head_text(|s| s.check.intro.to_owned())/>
         <h1>{move || s().check.title}</h1>
         <p class="lead">{move || s().check.intro}</p>
+        <p>
+            <a href="/check/domain">{move || s().domain.link}</a>
+        </p>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
     }
 }

@@ -78,6 +78,9 @@ pub fn HomePage() -> impl IntoView {
         <p>
             <a class="button check-link" href="/check">{move || s().check.link}</a>
         </p>
+        <p>
+            <a href="/check/domain">{move || s().domain.link}</a>
+        </p>
         <section class="notices" aria-labelledby="notices-heading">
             <h2 id="notices-heading">{move || s().notices_heading}</h2>
             <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>

@@ -1,0 +1,80 @@
+import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { publishList } from './lists';
+
+test.use({ locale: 'en-US' });
+test.describe.configure({ mode: 'serial' });
+
+const TITLE = 'Mail server breach';
+const DOMAIN = 'example-e2e.co.jp';
+const LIST = ['domain,categories', `${DOMAIN},Phone number`].join('\n');
+
+test.beforeAll(async ({ browser }) => {
+  await publishList(browser, 'e2e-mail', TITLE, LIST);
+});
+
+/** The `.eml` files of the outbox `make run` writes to (data/outbox), newest last. */
+function outbox(): string[] {
+  const dir = path.join(process.env.E2E_DATA_DIR ?? '', 'outbox');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.eml'))
+    .map((name) => path.join(dir, name))
+    .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+}
+
+/** The link in a mail's plain-text part (base64 in the file). */
+function linkIn(file: string): string {
+  const text = fs.readFileSync(file, 'utf8');
+  const boundary = /boundary="([^"]+)"/.exec(text)?.[1];
+  if (!boundary) throw new Error(`not multipart: ${text}`);
+  const plain = text
+    .split(`--${boundary}`)
+    .find((part) => part.includes('Content-Type: text/plain'));
+  if (!plain) throw new Error('no plain-text part');
+  const [head, ...body] = plain.split(/\r?\n\r?\n/);
+  const raw = body.join('\n');
+  const decoded = head.includes('base64')
+    ? Buffer.from(raw.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('utf8')
+    : raw;
+  const link = /https?:\/\/\S+\/check\/domain\/confirm\/[0-9a-f]{32}/.exec(decoded)?.[0];
+  if (!link) throw new Error(`no link in: ${decoded}`);
+  return link;
+}
+
+test('a visitor proves control of a domain through the mail in the outbox and sees the answer', async ({
+  page,
+}) => {
+  await page.goto('/check');
+  await page.getByRole('link', { name: "Check with your company's domain" }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Domain').fill(`https://www.${DOMAIN}/contact`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page).toHaveURL(/\/check\/domain\/c\/[0-9a-f]{32}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Prove that you manage the domain');
+  await expect(page.locator('#record-name')).toHaveText(`_breachcheck-challenge.${DOMAIN}`);
+  await expect(page.locator('#record-value')).toHaveText(/^breachcheck-verification=[0-9a-f]{32}$/);
+  // Nothing about the answer yet.
+  await expect(page.locator('[data-outcome]')).toHaveCount(0);
+
+  const before = outbox().length;
+  await page.getByLabel(`security@${DOMAIN}`).check();
+  await page.getByRole('button', { name: 'Send the confirmation mail' }).click();
+  await expect(page.getByRole('status')).toContainText(`A confirmation mail was sent to security@${DOMAIN}`);
+  await expect.poll(() => outbox().length).toBe(before + 1);
+  const link = linkIn(outbox()[outbox().length - 1]);
+
+  await page.goto(link);
+  await expect(page).toHaveURL('/check/domain/result');
+  await expect(page.locator('[data-outcome="affected"]')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 3, name: TITLE })).toBeVisible();
+  await expect(page.locator('.categories')).toContainText('Phone number');
+
+  // The link worked once.
+  const again = await page.goto(link);
+  expect(again?.status()).toBe(410);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This link cannot be used');
+});
