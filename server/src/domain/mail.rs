@@ -65,6 +65,17 @@ pub enum MailError {
     Send(String),
 }
 
+impl MailError {
+    /// What failed, without the detail (which may name the recipient).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MailError::Settings(_) => "settings",
+            MailError::Message(_) => "message",
+            MailError::Send(_) => "send",
+        }
+    }
+}
+
 impl Mailer {
     pub fn new(settings: &MailSettings, from: &str, site_name: &str) -> Result<Self, MailError> {
         let from: Mailbox = from

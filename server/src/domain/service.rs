@@ -218,10 +218,11 @@ impl DomainService {
             self.settings.public_url.trim_end_matches('/'),
             link.as_str()
         );
-        self.mailer
-            .send_link(role, &domain, &url)
-            .await
-            .map_err(Refusal::failed)?;
+        if let Err(error) = self.mailer.send_link(role, &domain, &url).await {
+            // A relay's answer may quote the recipient, and so the domain: only the kind.
+            tracing::error!(kind = error.kind(), "a confirmation mail could not be sent");
+            return Err(Refusal::busy());
+        }
         self.audit("domain.mail_sent", &challenge, json!({ "role": role }))
             .await
     }
