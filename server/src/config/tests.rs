@@ -51,6 +51,7 @@ fn production_refuses_a_short_pepper() {
         ("DATABASE_URL", "postgres://db/breachcheck"),
         ("BREACHCHECK_SITE_NAME", "Example"),
         ("BREACHCHECK_HELPDESK_EMAIL", "help@example.com"),
+        ("BREACHCHECK_PUBLIC_URL", "https://check.example.com"),
         ("BREACHCHECK_PEPPER", "too-short"),
     ]);
     assert!(message.contains("BREACHCHECK_PEPPER"), "{message}");
@@ -64,6 +65,7 @@ fn production_refuses_the_development_pepper_file() {
         ("DATABASE_URL", "postgres://db/breachcheck"),
         ("BREACHCHECK_SITE_NAME", "Example"),
         ("BREACHCHECK_HELPDESK_EMAIL", "help@example.com"),
+        ("BREACHCHECK_PUBLIC_URL", "https://check.example.com"),
         ("BREACHCHECK_PEPPER_FILE", "data/pepper"),
     ]);
     assert!(message.contains("development pepper"), "{message}");
@@ -76,6 +78,7 @@ fn production_starts_with_everything_set_and_no_dev_contact() {
         ("DATABASE_URL", "postgres://db/breachcheck"),
         ("BREACHCHECK_SITE_NAME", "Example Telecom"),
         ("BREACHCHECK_HELPDESK_EMAIL", "help@example.com"),
+        ("BREACHCHECK_PUBLIC_URL", "https://check.example.com"),
         ("BREACHCHECK_PEPPER", PEPPER),
     ])
     .unwrap();

@@ -134,7 +134,8 @@ fn production_logs_json_lines_that_carry_the_request_id() {
         )
         .env("BREACHCHECK_PEPPER", pepper)
         .env("BREACHCHECK_SITE_NAME", "Example Telecom")
-        .env("BREACHCHECK_HELPDESK_EMAIL", "help@example.com");
+        .env("BREACHCHECK_HELPDESK_EMAIL", "help@example.com")
+        .env("BREACHCHECK_PUBLIC_URL", "https://check.example.com");
     let child = start(command, port);
 
     let response = http_get(port, "/healthz");
