@@ -134,6 +134,8 @@ pub fn test_settings() -> Settings {
         pepper: Some(TEST_PEPPER.into()),
         // Tests change notices through the core and read them back at once.
         notice_refresh_ms: Some(0),
+        // What production requires; mail links in tests point here.
+        public_url: Some("http://breachcheck.invalid".into()),
         ..Settings::default()
     }
 }
