@@ -73,10 +73,12 @@ test('a helpdesk user looks a caller up with a ticket reference, and the audit l
   const deskSecret = addStaff('check-desk@example.com', 'helpdesk', 'Desk Person');
   await signIn(page, 'check-desk@example.com', STAFF_PASSWORD, deskSecret);
   await page.getByRole('link', { name: 'Customer lookup (helpdesk)' }).click();
-  await page.getByLabel('Ticket reference').fill('INC-E2E-0001');
-  await page.getByLabel('Contract number').fill('PQ100001');
-  await page.getByLabel('Registered phone number (optional)').fill('03-5555-0001');
-  await page.getByRole('button', { name: 'Check' }).click();
+  // The page has a second form, for domains.
+  const form = page.locator('form', { has: page.getByLabel('Contract number') });
+  await form.getByLabel('Ticket reference').fill('INC-E2E-0001');
+  await form.getByLabel('Contract number').fill('PQ100001');
+  await form.getByLabel('Registered phone number (optional)').fill('03-5555-0001');
+  await form.getByRole('button', { name: 'Check' }).click();
   const answer = page.locator('[data-outcome="affected"]');
   await expect(answer).toContainText(TITLE);
   await expect(answer.locator('.factor')).toContainText('The phone number matched.');
