@@ -76,16 +76,15 @@ impl PageCache {
         }
     }
 
-    /// Renders the page for `path` in `locale`, from nothing but those two.
-    async fn render(&self, path: &str, locale: Locale, host: Option<&HeaderValue>) -> Response {
-        let mut request = Request::builder()
+    /// Renders the page for `path` in `locale`, from nothing but those two: not even the
+    /// `Host` a visitor sent, which would otherwise be kept and shown to everyone.
+    async fn render(&self, path: &str, locale: Locale) -> Response {
+        let request = Request::builder()
             .method(Method::GET)
             .uri(path)
-            .header(header::COOKIE, format!("{LOCALE_COOKIE}={}", locale.code()));
-        if let Some(host) = host {
-            request = request.header(header::HOST, host);
-        }
-        let request = request.body(Body::empty()).expect("a valid request");
+            .header(header::COOKIE, format!("{LOCALE_COOKIE}={}", locale.code()))
+            .body(Body::empty())
+            .expect("a valid request");
         (self.render)(request).await
     }
 }
@@ -106,9 +105,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     if let Some(page) = cache.cached(version, &key) {
         return answer(&page, headers);
     }
-    let rendered = cache
-        .render(&key.0, locale, headers.get(header::HOST))
-        .await;
+    let rendered = cache.render(&key.0, locale).await;
     match keepable(rendered).await {
         Ok(page) => {
             let page = Arc::new(page);
