@@ -40,27 +40,15 @@ pub struct CheckFields {
 }
 
 impl CheckFields {
-    /// The proof of work, if the hydrated page sent one. A half-filled one is a bad one.
+    /// The proof of work, if the hydrated page sent one.
     fn solution(&self) -> Option<Result<Solution, CheckProblem>> {
-        let parts = [
+        Solution::from_fields(
             &self.pow_challenge,
             &self.pow_number,
             &self.pow_salt,
             &self.pow_signature,
-        ];
-        if parts.iter().all(|part| part.is_empty()) {
-            return None;
-        }
-        let number = self.pow_number.trim().parse::<u64>();
-        Some(match number {
-            Ok(number) => Ok(Solution {
-                challenge: self.pow_challenge.clone(),
-                number,
-                salt: self.pow_salt.clone(),
-                signature: self.pow_signature.clone(),
-            }),
-            Err(_) => Err(CheckProblem::Proof),
-        })
+        )
+        .map(|parsed| parsed.map_err(|()| CheckProblem::Proof))
     }
 }
 

@@ -409,22 +409,24 @@ pub struct LookupLimits {
     pub api: RateLimit,
 }
 
+/// A `<count>/<window>` limit from the setting `name`, else `default`.
+fn limit(
+    value: &Option<String>,
+    name: &'static str,
+    default: &str,
+) -> Result<RateLimit, ConfigError> {
+    value
+        .as_deref()
+        .unwrap_or(default)
+        .parse()
+        .map_err(|()| ConfigError::InvalidValue {
+            name,
+            expected: "<count>/<window> such as 10/10m, 5/1d or 1000/60s",
+        })
+}
+
 impl LookupSettings {
     fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
-        fn limit(
-            value: &Option<String>,
-            name: &'static str,
-            default: &str,
-        ) -> Result<RateLimit, ConfigError> {
-            value
-                .as_deref()
-                .unwrap_or(default)
-                .parse()
-                .map_err(|()| ConfigError::InvalidValue {
-                    name,
-                    expected: "<count>/<window> such as 10/10m, 5/1d or 1000/60s",
-                })
-        }
         let s = settings;
         Ok(Self {
             limits: LookupLimits {

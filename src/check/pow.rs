@@ -28,6 +28,38 @@ pub struct Solution {
     pub signature: String,
 }
 
+impl Solution {
+    /// The four hidden fields a hydrated form posts: `None` when all are empty (no
+    /// JavaScript), `Some(Err(()))` when they are there but the number is not one (a
+    /// half-filled proof is a bad one).
+    #[allow(clippy::result_unit_err)]
+    pub fn from_fields(
+        challenge: &str,
+        number: &str,
+        salt: &str,
+        signature: &str,
+    ) -> Option<Result<Self, ()>> {
+        if [challenge, number, salt, signature]
+            .iter()
+            .all(|part| part.is_empty())
+        {
+            return None;
+        }
+        Some(
+            number
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| ())
+                .map(|number| Self {
+                    challenge: challenge.to_owned(),
+                    number,
+                    salt: salt.to_owned(),
+                    signature: signature.to_owned(),
+                }),
+        )
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

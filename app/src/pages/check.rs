@@ -47,6 +47,17 @@ pub fn ProblemFor(
     }
 }
 
+/// The proof of work's four hidden fields, filled in by the hydrated page before it posts
+/// (see `enhance::solve_and_post`); empty without JavaScript.
+#[component]
+pub fn PowFields(refs: [NodeRef<leptos::html::Input>; 4]) -> impl IntoView {
+    ["pow_challenge", "pow_number", "pow_salt", "pow_signature"]
+        .into_iter()
+        .zip(refs)
+        .map(|(name, node_ref)| view! { <input type="hidden" name=name value="" node_ref=node_ref/> })
+        .collect_view()
+}
+
 #[component]
 fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoView {
     let s = use_strings();
@@ -116,12 +127,6 @@ fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoVie
             <ProblemFor problem id="check-phone-error" applies=is_phone/>
         }
     });
-    let pow_names = ["pow_challenge", "pow_number", "pow_salt", "pow_signature"];
-    let pow_fields = pow_names
-        .into_iter()
-        .zip(pow_refs)
-        .map(|(name, node_ref)| view! { <input type="hidden" name=name value="" node_ref=node_ref/> })
-        .collect_view();
     view! {
         <ProblemFor problem id="check-error" applies=is_other/>
         <form
@@ -147,7 +152,7 @@ fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoVie
             <p id="check-contract-hint" class="hint">{move || s().check.contract_hint}</p>
             <ProblemFor problem id="check-contract-error" applies=is_contract/>
             {phone}
-            {pow_fields}
+            <PowFields refs=pow_refs/>
             <button type="submit" disabled=move || working.get()>
                 {move || if working.get() { s().check.working } else { s().check.submit }}
             </button>

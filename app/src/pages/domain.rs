@@ -3,6 +3,7 @@
 //! and the mailed link's failure (`/check/domain/confirm/:link`, rendered by the server).
 //! No page says whether a domain is listed before control is proven.
 
+use super::check::PowFields;
 use crate::check_api::CheckView;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::domain_api::{
@@ -84,11 +85,6 @@ pub fn DomainCheckPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (event, form_ref, pow_refs);
     };
-    let pow_fields = ["pow_challenge", "pow_number", "pow_salt", "pow_signature"]
-        .into_iter()
-        .zip(pow_refs)
-        .map(|(name, node_ref)| view! { <input type="hidden" name=name value="" node_ref=node_ref/> })
-        .collect_view();
     view! {
         <Title text=head_text(|s| s.domain.title.to_owned())/>
         <Meta name="description" content=head_text(|s| s.domain.intro.to_owned())/>
@@ -114,7 +110,7 @@ pub fn DomainCheckPage() -> impl IntoView {
             />
             <p id="domain-hint" class="hint">{move || s().domain.hint}</p>
             {error}
-            {pow_fields}
+            <PowFields refs=pow_refs/>
             <button type="submit" disabled=move || working.get()>
                 {move || if working.get() { s().domain.working } else { s().domain.start }}
             </button>

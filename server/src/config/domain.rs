@@ -1,7 +1,7 @@
 //! The domain check's settings: how long things live, its limits, where DNS questions go
 //! and how mail leaves.
 
-use super::{ConfigError, LookupSettings, Settings};
+use super::{ConfigError, LookupSettings, Settings, limit};
 use crate::domain::mail::{MailSettings, SmtpSecurity, SmtpSettings};
 use breachcheck::check::limit::RateLimit;
 use secrecy::SecretString;
@@ -34,21 +34,6 @@ pub struct DomainSettings {
     pub public_url: String,
     pub mail_from: String,
     pub mail: MailSettings,
-}
-
-fn limit(
-    value: &Option<String>,
-    name: &'static str,
-    default: &str,
-) -> Result<RateLimit, ConfigError> {
-    value
-        .as_deref()
-        .unwrap_or(default)
-        .parse()
-        .map_err(|()| ConfigError::InvalidValue {
-            name,
-            expected: "<count>/<window> such as 10/1h, 1/10s or 3/1d",
-        })
 }
 
 fn resolver(value: &str) -> Result<SocketAddr, ConfigError> {

@@ -82,24 +82,13 @@ pub struct StartFields {
 
 impl StartFields {
     fn solution(&self) -> Option<Result<Solution, DomainProblem>> {
-        let parts = [
+        Solution::from_fields(
             &self.pow_challenge,
             &self.pow_number,
             &self.pow_salt,
             &self.pow_signature,
-        ];
-        if parts.iter().all(|part| part.is_empty()) {
-            return None;
-        }
-        Some(match self.pow_number.trim().parse::<u64>() {
-            Ok(number) => Ok(Solution {
-                challenge: self.pow_challenge.clone(),
-                number,
-                salt: self.pow_salt.clone(),
-                signature: self.pow_signature.clone(),
-            }),
-            Err(_) => Err(DomainProblem::Proof),
-        })
+        )
+        .map(|parsed| parsed.map_err(|()| DomainProblem::Proof))
     }
 }
 
