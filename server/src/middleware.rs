@@ -96,6 +96,41 @@ pub fn with_limits<S: Clone + Send + Sync + 'static>(
     )
 }
 
+/// The body limit of the notice editor's two requests (the form and its preview): a
+/// notice may hold 100,000 characters, which a form encodes in up to 9 bytes each.
+pub const NOTICE_BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+fn carries_a_notice(path: &str) -> bool {
+    path == "/api/staff/notice_preview"
+        || (path.starts_with("/staff/incidents/") && path.ends_with("/notice"))
+}
+
+/// Holds every request but the notice editor's to `default` bytes (the group's own limit,
+/// set with [`with_limits`], is the larger one). Declared lengths are refused at once;
+/// a body without one is cut off where it passes the limit.
+pub async fn limit_body(
+    axum::extract::State(default): axum::extract::State<usize>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let limit = if carries_a_notice(request.uri().path()) {
+        NOTICE_BODY_LIMIT_BYTES
+    } else {
+        default
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// One span per request; the path only, never the query string, which may one day carry
 /// something a visitor typed.
 fn request_span(request: &Request<Body>) -> tracing::Span {

@@ -193,9 +193,16 @@ pub fn router(
                 .layer(CompressionLayer::new())
                 .service(site_files),
         );
+    // The notice editor's requests may be larger than the rest; `limit_body` holds the
+    // rest to the configured limit.
     let everything_else = with_limits(
-        everything_else,
-        config.body_limit_bytes,
+        everything_else.layer(axum::middleware::from_fn_with_state(
+            config.body_limit_bytes,
+            crate::middleware::limit_body,
+        )),
+        config
+            .body_limit_bytes
+            .max(crate::middleware::NOTICE_BODY_LIMIT_BYTES),
         config.request_timeout,
     );
     // Uploads alone may be large and slow; the file itself is counted by the handler.

@@ -75,7 +75,8 @@ async fn a_20_kib_body_is_refused_with_413() {
             .body(vec![b'a'; size])
             .send()
     };
-    // Every route but the upload keeps the small limit, the staff forms included.
+    // Every route but the upload and the notice editor keeps the small limit, the staff
+    // forms included.
     for path in ["/", "/staff/login"] {
         let response = post(path, 20 * 1024).await.unwrap();
         assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");

@@ -459,3 +459,51 @@ async fn every_answer_of_the_check_links_to_the_published_notice() {
         assert!(answer.body.contains(link), "{outcome}: {}", answer.body);
     }
 }
+
+#[tokio::test]
+async fn a_long_notice_is_saved_and_previewed_while_other_forms_keep_their_limit() {
+    let editor = Editor::new(|_| {}).await;
+    // 30,000 Japanese characters: about 270 KB as a form, far over the usual 16 KiB.
+    let long = "情報流出".repeat(7_500);
+    let saved = editor.save(&fields("Order system", &long)).await;
+    assert_eq!(saved, "/staff/incidents/order-system/notice?done=saved");
+    let stored = store::revision(
+        &editor.app.database,
+        incident::find_by_slug(&editor.app.database, "order-system")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        1,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(stored.content.en.body, long);
+
+    let mut content = breachcheck::notice::NoticeContent::default();
+    content.en.body = long.clone();
+    let preview = editor
+        .app
+        .client
+        .post(editor.app.url("/api/staff/notice_preview"))
+        .header("origin", &editor.app.address)
+        .header("cookie", &editor.cookie)
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "content": content }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preview.status(), StatusCode::OK);
+    assert!(preview.text().await.unwrap().contains("情報流出情報流出"));
+
+    let other = editor
+        .app
+        .post_form(
+            "/staff/incidents",
+            &[("slug", long.as_str())],
+            Some(&editor.cookie),
+        )
+        .await;
+    assert_eq!(other.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

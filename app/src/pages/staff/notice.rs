@@ -3,7 +3,7 @@
 //! Every change is a form post (post/redirect/get); once hydrated, the preview follows
 //! the typing.
 
-use super::outcome::incident_title;
+use super::outcome::{PostOutcome, incident_title};
 use crate::components::{NoticeArticle, Refused, TableHead};
 use crate::i18n::Strings;
 use crate::i18n::data::fill;
@@ -12,7 +12,7 @@ use crate::{head_text, use_strings};
 use breachcheck::notice::{Action, FaqEntry, Missing, NoticeContent, TimelineEvent};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 /// Empty rows offered after the written ones; saving adds more.
 const BLANK_ROWS: usize = 2;
@@ -49,38 +49,6 @@ fn done_text(s: &'static Strings, code: &str) -> &'static str {
         "unpublished" => s.notice.unpublished_done,
         "restored" => s.notice.restored,
         _ => s.notice.saved,
-    }
-}
-
-#[component]
-fn NoticeOutcome() -> impl IntoView {
-    let s = use_strings();
-    let query = use_query_map();
-    view! {
-        {move || {
-            query
-                .read()
-                .get("error")
-                .map(|code| {
-                    view! {
-                        <p class="notice notice--error" role="alert">
-                            {move || error_text(s(), &code)}
-                        </p>
-                    }
-                })
-        }}
-        {move || {
-            query
-                .read()
-                .get("done")
-                .map(|code| {
-                    view! {
-                        <p class="notice" role="status">
-                            {move || done_text(s(), &code)}
-                        </p>
-                    }
-                })
-        }}
     }
 }
 
@@ -476,7 +444,7 @@ pub fn StaffNoticePage() -> impl IntoView {
         <p>
             <a href="/staff/incidents">{move || s().data.incidents_title}</a>
         </p>
-        <NoticeOutcome/>
+        <PostOutcome error=error_text done=done_text/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{page}</Suspense>
     }
 }

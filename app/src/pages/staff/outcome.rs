@@ -69,6 +69,40 @@ pub fn DataOutcome(done: fn(&'static Strings) -> &'static str) -> impl IntoView 
     }
 }
 
+/// What a form post came to, from the redirect's `?error=<code>` or `?done=<code>`: each
+/// code turned into a sentence of the page's language.
+#[component]
+pub fn PostOutcome(
+    error: fn(&'static Strings, &str) -> &'static str,
+    done: fn(&'static Strings, &str) -> &'static str,
+) -> impl IntoView {
+    let s = use_strings();
+    let query = use_query_map();
+    let said = move |key: &'static str| query.read().get(key);
+    view! {
+        {move || {
+            said("error")
+                .map(|code| {
+                    view! {
+                        <p class="notice notice--error" role="alert">
+                            {move || error(s(), &code)}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            said("done")
+                .map(|code| {
+                    view! {
+                        <p class="notice" role="status">
+                            {move || done(s(), &code)}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
 /// An incident's title in the page's language.
 pub fn incident_title(
     title_ja: String,

@@ -3,6 +3,7 @@
 //! back here with what happened; the server checks the rights on each one.
 
 use super::home::StaffView;
+use super::outcome::PostOutcome;
 use crate::head_text;
 use crate::i18n::Strings;
 use crate::staff_api::list_staff;
@@ -10,7 +11,6 @@ use crate::use_strings;
 use breachcheck::staff::{Role, StaffSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The sentence for an `?error=` code set by the server's handlers.
 pub fn error_message(s: &'static Strings, code: &str) -> &'static str {
@@ -39,32 +39,6 @@ fn role_name(s: &'static Strings, role: Role) -> &'static str {
     match role {
         Role::Admin => s.staff_role_admin,
         Role::Helpdesk => s.staff_role_helpdesk,
-    }
-}
-
-#[component]
-fn ChangeOutcome() -> impl IntoView {
-    let s = use_strings();
-    let query = use_query_map();
-    view! {
-        {move || {
-            query
-                .read()
-                .get("error")
-                .map(|code| {
-                    view! {
-                        <p class="notice notice--error" role="alert">
-                            {move || error_message(s(), &code)}
-                        </p>
-                    }
-                })
-        }}
-        {move || {
-            query
-                .read()
-                .get("done")
-                .map(|_| view! { <p class="notice" role="status">{move || s().users_done}</p> })
-        }}
     }
 }
 
@@ -211,7 +185,7 @@ pub fn StaffUsersPage() -> impl IntoView {
     view! {
         <Title text=head_text(|s| s.users_title.to_owned())/>
         <h1>{move || s().users_title}</h1>
-        <ChangeOutcome/>
+        <PostOutcome error=error_message done=|s, _| s.users_done/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
     }
 }
