@@ -123,6 +123,9 @@ impl Database {
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
                         // WAL lets readers go on while an import writes.
                         conn.execute("PRAGMA journal_mode = WAL").await?;
+                        // Deleted rows are overwritten, not left in free pages: a domain
+                        // or a session must leave no trace once its row is gone.
+                        conn.execute("PRAGMA secure_delete = ON").await?;
                     }
                     Ok(())
                 })

@@ -42,6 +42,8 @@ pub struct AffectedIncident {
     pub advice_en: String,
     /// Only the helpdesk sees how the factor fared; the public answer never carries it.
     pub factor: Option<Factor>,
+    /// For a domain: how many listed contracts carry it.
+    pub contracts: Option<i64>,
     /// The incident's notice page, when one is published.
     pub notice: Option<String>,
 }
@@ -52,6 +54,43 @@ pub struct CheckResult {
     pub affected: Vec<AffectedIncident>,
     pub lists: Vec<PublishedList>,
     pub reference: String,
+    /// What was looked up, so a printed answer says what it answers.
+    pub asked: Asked,
+    /// When the answer was given, Japan time (`YYYY-MM-DD HH:MM JST`).
+    pub answered_at: String,
+}
+
+/// What a lookup asked about, in canonical form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Asked {
+    Contract(String),
+    /// A domain; `None` where the server cannot name it (a domain check's grant keeps
+    /// digests only, and the browser's own note of the name did not match them).
+    Domain(Option<String>),
+}
+
+impl Asked {
+    pub fn is_domain(&self) -> bool {
+        matches!(self, Asked::Domain(_))
+    }
+
+    /// The text shown, if any.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Asked::Contract(number) => Some(number),
+            Asked::Domain(domain) => domain.as_deref(),
+        }
+    }
+}
+
+/// What the visitor typed, put back into the form when it comes back with a problem
+/// (a refused number must not cost them the phone they typed, or the other way round).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Entered {
+    pub contract: String,
+    pub phone: String,
+    pub domain: String,
+    pub ticket: String,
 }
 
 /// Why the form came back.
@@ -97,7 +136,7 @@ pub async fn new_challenge() -> Result<Challenge, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-pub use source::{CheckSource, japan_date, result};
+pub use source::{CheckSource, japan_date, japan_time, result};
 
 /// The server's side of the two functions above, provided as context.
 #[cfg(feature = "ssr")]
@@ -149,6 +188,7 @@ mod source {
         db: &Database,
         answer: &breachcheck::check::lookup::Answer,
         for_staff: bool,
+        asked: Asked,
     ) -> Result<CheckResult, StorageError> {
         let mut affected = Vec::new();
         for finding in &answer.findings {
@@ -181,12 +221,15 @@ mod source {
                 advice_ja: incident.advice_ja,
                 advice_en: incident.advice_en,
                 factor: for_staff.then_some(finding.factor),
+                contracts: asked.is_domain().then_some(finding.rows_listed),
             });
         }
         Ok(CheckResult {
             affected,
             lists: published(db, &answer.lists).await?,
             reference: answer.reference.clone(),
+            asked,
+            answered_at: japan_time(breachcheck::now_millis()),
         })
     }
 
@@ -235,7 +278,16 @@ mod source {
 
     /// The operator's customers are in Japan: a publication date is a date in JST.
     pub fn japan_date(millis: i64) -> String {
-        const JST: i64 = 9 * 3_600_000;
         breachcheck::audit::format_utc(millis + JST)[..10].to_owned()
     }
+
+    /// A moment as a customer in Japan reads it: `YYYY-MM-DD HH:MM JST`.
+    pub fn japan_time(millis: i64) -> String {
+        format!(
+            "{} JST",
+            &breachcheck::audit::format_utc(millis + JST)[..16]
+        )
+    }
+
+    const JST: i64 = 9 * 3_600_000;
 }

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 /// The cookie that carries a browser's right to see a verified domain's answer.
 pub const GRANT_COOKIE: &str = "breachcheck_domain";
 
+/// The cookie in which the browser keeps the name of the domain it proved, beside the
+/// grant: the answer names the domain, and the database need not keep it.
+pub const DOMAIN_NAME_COOKIE: &str = "breachcheck_domain_name";
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DomainProblem {
     Domain(DomainRejection),
@@ -78,8 +82,10 @@ pub fn use_domain_view() -> Option<DomainView> {
 #[cfg(feature = "ssr")]
 pub mod source {
     use super::*;
+    use crate::check_api::Asked;
     use breachcheck::check::domain::{self, Token};
     use breachcheck::check::lookup::{Lookup, LookupError};
+    use breachcheck::identifier::{Domain, Kind};
     use breachcheck::storage::Database;
 
     /// What the domain pages need on the server, provided as context.
@@ -87,13 +93,10 @@ pub mod source {
     pub struct DomainSource {
         pub db: Database,
         pub lookup: Lookup,
+        pub subjects: breachcheck::check::limit::SubjectKeys,
     }
 
-    /// `YYYY-MM-DD HH:MM` in Japan.
-    pub fn japan_time(millis: i64) -> String {
-        const JST: i64 = 9 * 3_600_000;
-        breachcheck::audit::format_utc(millis + JST)[..16].replace('T', " ")
-    }
+    use crate::check_api::japan_time;
 
     impl DomainSource {
         pub async fn challenge(&self, token: &str) -> Result<Option<ChallengeView>, ServerFnError> {
@@ -117,20 +120,30 @@ pub mod source {
             }))
         }
 
-        /// The answer a grant cookie entitles its browser to, if any.
-        pub async fn result(&self, grant: &str) -> Result<Option<CheckResult>, ServerFnError> {
+        /// The answer a grant cookie entitles its browser to, if any. `named` is the
+        /// domain as the browser's own cookie remembers it: the answer names it only if
+        /// its keyed hash is the proven domain's (the database keeps no plaintext).
+        pub async fn result(
+            &self,
+            grant: &str,
+            named: Option<&str>,
+        ) -> Result<Option<CheckResult>, ServerFnError> {
             let Some(grant) = Token::parse(grant) else {
                 return Ok(None);
             };
-            let Some(digests) = domain::granted(&self.db, &grant).await.map_err(internal)? else {
+            let Some(granted) = domain::granted(&self.db, &grant).await.map_err(internal)? else {
                 return Ok(None);
             };
-            let answer = match self.lookup.answer_domain(&digests).await {
+            let answer = match self.lookup.answer_domain(&granted.digests).await {
                 Ok(answer) => answer,
                 Err(LookupError::Busy(_)) => return Err(ServerFnError::new("busy")),
                 Err(LookupError::Storage(error)) => return Err(internal(error)),
             };
-            crate::check_api::result(&self.db, &answer, false)
+            let named = named
+                .and_then(|text| Domain::parse(text).ok())
+                .filter(|domain| self.subjects.of(Kind::Domain, domain.as_str()) == granted.subject)
+                .map(|domain| domain.as_str().to_owned());
+            crate::check_api::result(&self.db, &answer, false, Asked::Domain(named))
                 .await
                 .map(Some)
                 .map_err(internal)
@@ -142,14 +155,14 @@ pub mod source {
         ServerFnError::new("internal error")
     }
 
-    /// The grant cookie of the request being handled.
-    pub fn grant_of_request() -> Option<String> {
+    /// A cookie of the request being handled.
+    pub fn cookie_of_request(name: &str) -> Option<String> {
         let parts = use_context::<http::request::Parts>()?;
         let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
         header
             .split(';')
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == GRANT_COOKIE)
+            .find(|(key, _)| *key == name)
             .map(|(_, value)| value.to_owned())
     }
 }
@@ -171,10 +184,11 @@ pub async fn load_domain_result() -> Result<Option<CheckResult>, ServerFnError> 
             http::HeaderValue::from_static("no-store"),
         );
     }
-    let Some(grant) = source::grant_of_request() else {
+    let Some(grant) = source::cookie_of_request(GRANT_COOKIE) else {
         return Ok(None);
     };
+    let named = source::cookie_of_request(DOMAIN_NAME_COOKIE);
     expect_context::<source::DomainSource>()
-        .result(&grant)
+        .result(&grant, named.as_deref())
         .await
 }

@@ -46,6 +46,34 @@ test('a customer checks a contract number with JavaScript: the page solves the p
   await expect(answer.locator('.reference-code')).toHaveText(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 });
 
+test('an answer can be kept: it says what and when, takes the focus, and prints alone on one A4 page', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/check');
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Contract number').fill('pq 1000 01');
+  await page.getByLabel('Registered phone number').fill('03-5555-0001');
+  await page.getByRole('button', { name: 'Check' }).click();
+  const answer = page.locator('#check-answer');
+  await expect(answer).toBeVisible();
+  await expect(answer).toBeFocused();
+  await expect(page).toHaveTitle(/^Your contract is in the list of affected customers \| /);
+  await expect(answer.locator('.asked')).toHaveText('PQ100001');
+  await expect(answer.locator('.answered-at')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} JST$/);
+  await expect(answer.locator('.reference-code')).toHaveText(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+
+  await page.emulateMedia({ media: 'print' });
+  for (const other of ['.site-header', '.site-footer', 'main > h1', 'main > .lead']) {
+    await expect(page.locator(other)).toBeHidden();
+  }
+  await expect(answer).toBeVisible();
+  await expect(answer.locator('.asked')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('printed-answer.png'), fullPage: true });
+  const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+  const pages = pdf.match(/\/Type\s*\/Page(?!s)/g) ?? [];
+  expect(pages).toHaveLength(1);
+});
+
 test('a customer checks without JavaScript: the form posts and the answer renders', async ({
   browser,
 }) => {
@@ -56,7 +84,7 @@ test('a customer checks without JavaScript: the form posts and the answer render
   await page.getByLabel('Registered phone number').fill('03-9999-9999');
   await page.getByRole('button', { name: 'Check' }).click();
   await expect(page.locator('[data-outcome="not-affected"]')).toContainText(
-    `This contract number is not in the list for "${TITLE}" published on`,
+    `No entry matching the details entered was found in the list for "${TITLE}" published on`,
   );
   await page.getByRole('link', { name: 'Check another number' }).click();
   await page.getByLabel('Contract number').fill('PQ100002');

@@ -50,6 +50,9 @@ export async function publishList(browser: Browser, slug: string, titleEn: strin
   const approver = await other.newPage();
   await signIn(approver, `${slug}-approver@example.com`, STAFF_PASSWORD, approverSecret);
   await approver.goto(datasetUrl);
+  // A list with rejected rows asks the approver to say they read them.
+  const acknowledge = approver.locator('#acknowledge-rejected');
+  if (await acknowledge.count()) await acknowledge.check();
   await approver.getByRole('button', { name: 'Approve' }).click();
   await approver.getByRole('button', { name: 'Publish' }).click();
   await expect(approver.locator('dd[data-status]')).toHaveText('Active');

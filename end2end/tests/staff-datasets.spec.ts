@@ -67,6 +67,12 @@ test('an admin uploads a list and reads its report; a second admin approves and 
   await signIn(approver, 'lists-approver@example.com', STAFF_PASSWORD, approverSecret);
   await approver.goto(datasetUrl);
   await expect(approver.locator('dd[data-status]')).toHaveText('Draft (awaiting approval)');
+  // The list lost a row: approving it is a decision the approver states.
+  await expect(approver.locator('[data-figure="rejected-percent"]')).toHaveText('1.6');
+  await expect(approver.locator('.top-reasons li')).toHaveCount(1);
+  await approver
+    .getByLabel('I have read the 1 rejected rows: the customers on them will not be found with this list.')
+    .check();
   await approver.getByRole('button', { name: 'Approve' }).click();
   await expect(approver.getByRole('status')).toHaveText("The list's status was changed.");
   await expect(approver.locator('dd[data-status]')).toHaveText('Approved (awaiting publication)');

@@ -4,11 +4,14 @@
 
 use crate::client_ip::rate_subject;
 use crate::config::LookupSettings;
-use app::check_api::{CheckProblem, CheckResult, CheckView};
+use app::check_api::{Asked, CheckProblem, CheckResult, CheckView, Entered};
 use axum::http::StatusCode;
 use breachcheck::audit::{self, Actor, NewEntry};
+use breachcheck::check::Factor;
 use breachcheck::check::limit::{self, GLOBAL_SUBJECT, RateLimit, Scope, SubjectKeys, Verdict};
-use breachcheck::check::lookup::{Lookup, LookupError, Query, active_lists, asks_for_phone};
+use breachcheck::check::lookup::{
+    Answer, Finding, Lookup, LookupError, Query, active_lists, asks_for_phone,
+};
 use breachcheck::check::pow::{PowError, PowKeys, Solution};
 use breachcheck::check::stats::{self, Event};
 use breachcheck::identifier::{ContractNumber, ContractPattern, Domain, Kind, Phone};
@@ -40,6 +43,16 @@ pub struct CheckFields {
 }
 
 impl CheckFields {
+    /// What the visitor typed, for the form to show again.
+    pub fn entered(&self) -> Entered {
+        Entered {
+            contract: self.contract.clone(),
+            phone: self.phone.clone(),
+            domain: self.domain.clone(),
+            ticket: self.ticket.clone(),
+        }
+    }
+
     /// The proof of work, if the hydrated page sent one.
     fn solution(&self) -> Option<Result<Solution, CheckProblem>> {
         Solution::from_fields(
@@ -58,6 +71,9 @@ pub struct Decision {
     pub view: CheckView,
     pub status: StatusCode,
     pub retry_after: Option<u64>,
+    /// Answers this one must not be told apart from by its size: the page is padded to
+    /// the largest of them (see `routes::check`).
+    pub alike: Vec<CheckResult>,
 }
 
 impl Decision {
@@ -70,6 +86,7 @@ impl Decision {
             view: CheckView::Refused(problem),
             status,
             retry_after: None,
+            alike: Vec::new(),
         }
     }
 
@@ -81,6 +98,7 @@ impl Decision {
             },
             status: StatusCode::TOO_MANY_REQUESTS,
             retry_after: Some(secs),
+            alike: Vec::new(),
         }
     }
 
@@ -91,6 +109,7 @@ impl Decision {
             },
             status: StatusCode::SERVICE_UNAVAILABLE,
             retry_after: Some(BUSY_RETRY_SECS),
+            alike: Vec::new(),
         }
     }
 
@@ -99,6 +118,7 @@ impl Decision {
             view: CheckView::Answered(result),
             status: StatusCode::OK,
             retry_after: None,
+            alike: Vec::new(),
         }
     }
 
@@ -203,14 +223,57 @@ impl CheckService {
             }
             Err(LookupError::Storage(error)) => return Err(Decision::failed(error)),
         };
-        let result = app::check_api::result(self.db(), &answer, false)
+        let asked = Asked::Contract(query.contract.as_str().to_owned());
+        let result = app::check_api::result(self.db(), &answer, false, asked)
+            .await
+            .map_err(Decision::failed)?;
+        let alike = self
+            .answers_alike(&answer, &result)
             .await
             .map_err(Decision::failed)?;
         self.count(Event::Answered {
             affected: !result.affected.is_empty(),
         })
         .await;
-        Ok(Decision::answered(result))
+        let mut decision = Decision::answered(result);
+        decision.alike = alike;
+        Ok(decision)
+    }
+
+    /// The two answers any public answer must look like from outside: the largest the
+    /// published lists can give (affected in every list, with every category of every
+    /// incident) and "not found". The page is padded to the larger, so its size is the
+    /// same whatever the lists say about this number, however long the incidents' texts.
+    async fn answers_alike(
+        &self,
+        answer: &Answer,
+        result: &CheckResult,
+    ) -> Result<Vec<CheckResult>, StorageError> {
+        let mut everything = answer.clone();
+        everything.findings = answer
+            .lists
+            .iter()
+            .map(|list| Finding {
+                dataset: list.dataset,
+                incident: list.incident,
+                categories: -1,
+                factor: Factor::Matched,
+                rows_listed: 1,
+            })
+            .collect();
+        let largest =
+            app::check_api::result(self.db(), &everything, false, result.asked.clone()).await?;
+        let nothing = CheckResult {
+            affected: Vec::new(),
+            ..result.clone()
+        };
+        Ok(vec![
+            CheckResult {
+                answered_at: result.answered_at.clone(),
+                ..largest
+            },
+            nothing,
+        ])
     }
 
     /// Sleeps until `started` + floor + a little at random (up to a sixteenth of the
@@ -231,10 +294,10 @@ impl CheckService {
             None => return Decision::refused(CheckProblem::Ticket),
         };
         let asked = if fields.domain.trim().is_empty() {
-            self.parse(&fields, false).map(Asked::Contract)
+            self.parse(&fields, false).map(Question::Contract)
         } else {
             Domain::parse(&fields.domain)
-                .map(Asked::Domain)
+                .map(Question::Domain)
                 .map_err(CheckProblem::Domain)
         };
         let asked = match asked {
@@ -249,8 +312,8 @@ impl CheckService {
             return decision;
         }
         let answer = match &asked {
-            Asked::Contract(query) => self.lookup.answer(query).await,
-            Asked::Domain(domain) => match self.lookup.domain_digests(domain).await {
+            Question::Contract(query) => self.lookup.answer(query).await,
+            Question::Domain(domain) => match self.lookup.domain_digests(domain).await {
                 Ok(digests) => self.lookup.answer_domain(&digests).await,
                 Err(error) => Err(error),
             },
@@ -261,8 +324,8 @@ impl CheckService {
             Err(LookupError::Storage(error)) => return Decision::failed(error),
         };
         let (kind, phone_given) = match &asked {
-            Asked::Contract(query) => ("contract", query.phone.is_some()),
-            Asked::Domain(_) => ("domain", false),
+            Question::Contract(query) => ("contract", query.phone.is_some()),
+            Question::Domain(_) => ("domain", false),
         };
         let entry = NewEntry {
             actor: Actor::Staff(staff.staff_id().0),
@@ -279,7 +342,11 @@ impl CheckService {
         if let Err(error) = audit::append(self.db(), entry).await {
             return Decision::failed(error);
         }
-        match app::check_api::result(self.db(), &answer, true).await {
+        let asked = match &asked {
+            Question::Contract(query) => Asked::Contract(query.contract.as_str().to_owned()),
+            Question::Domain(domain) => Asked::Domain(Some(domain.as_str().to_owned())),
+        };
+        match app::check_api::result(self.db(), &answer, true, asked).await {
             Ok(result) => Decision::answered(result),
             Err(error) => Decision::failed(error),
         }
@@ -306,7 +373,7 @@ impl CheckService {
 }
 
 /// What the helpdesk asked about.
-enum Asked {
+enum Question {
     Contract(Query),
     Domain(Domain),
 }

@@ -268,13 +268,20 @@ pub async fn grant(
     Ok(token)
 }
 
-/// The digests a live grant lets its browser look up.
-pub async fn granted(
-    db: &Database,
-    grant: &Token,
-) -> Result<Option<Vec<(Profile, Digest)>>, ChallengeError> {
-    let digests: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT c.digests FROM domain_grants g \
+/// What a live grant lets its browser see.
+#[derive(Clone, Debug)]
+pub struct Granted {
+    /// The domain's lookup digests, one per hashing profile.
+    pub digests: Vec<(Profile, Digest)>,
+    /// The domain's keyed hash: a name the browser offers for the domain can be checked
+    /// against it, so the answer names the domain without the database holding it.
+    pub subject: String,
+}
+
+/// What a live grant lets its browser look up.
+pub async fn granted(db: &Database, grant: &Token) -> Result<Option<Granted>, ChallengeError> {
+    let row: Option<(Option<String>, String)> = sqlx::query_as(
+        "SELECT c.digests, c.subject FROM domain_grants g \
          JOIN domain_challenges c ON c.token_hash = g.challenge_hash \
          WHERE g.token_hash = $1 AND g.expires_at > $2",
     )
@@ -282,9 +289,12 @@ pub async fn granted(
     .bind(now_millis())
     .fetch_optional(db.pool())
     .await?;
-    match digests.flatten() {
-        Some(text) => Ok(Some(decode(&text)?)),
-        None => Ok(None),
+    match row {
+        Some((Some(text), subject)) => Ok(Some(Granted {
+            digests: decode(&text)?,
+            subject,
+        })),
+        _ => Ok(None),
     }
 }
 
@@ -370,4 +380,27 @@ pub async fn sweep(db: &Database) -> Result<u64, StorageError> {
         .rows_affected();
     tx.commit().await?;
     Ok(gone)
+}
+
+/// The keys of the challenges that still hold their domain (open, not yet proven).
+pub async fn open_keys(db: &Database) -> Result<Vec<String>, StorageError> {
+    Ok(sqlx::query_scalar(
+        "SELECT token_hash FROM domain_challenges WHERE domain IS NOT NULL AND expires_at > $1",
+    )
+    .bind(now_millis())
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Clears what the database keeps of rows already deleted or overwritten (a domain, once
+/// its challenge completed or expired): SQLite runs with `secure_delete` and its
+/// write-ahead log is checkpointed and truncated here; PostgreSQL's dead row versions are
+/// vacuumed. The sweeper calls it every minute.
+pub async fn scrub(db: &Database) -> Result<(), StorageError> {
+    let statement = match db.backend() {
+        crate::storage::Backend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
+        crate::storage::Backend::Postgres => "VACUUM domain_challenges, domain_links",
+    };
+    sqlx::raw_sql(statement).execute(db.pool()).await?;
+    Ok(())
 }

@@ -30,12 +30,17 @@ pub struct Finding {
     pub incident: IncidentId,
     pub categories: i64,
     pub factor: Factor,
+    /// For a domain: how many rows of the list (contracts) carry it.
+    pub rows_listed: i64,
 }
 
 impl Finding {
     /// The public sees "affected" only when the factor, if the list has one, matched too.
     pub fn shown_to_public(&self) -> bool {
-        matches!(self.factor, Factor::NotCarried | Factor::Matched)
+        matches!(
+            self.factor,
+            Factor::NotCarried | Factor::Matched | Factor::NotApplicable
+        )
     }
 }
 
@@ -235,10 +240,10 @@ impl Lookup {
         digests: &[(Profile, Digest)],
     ) -> Result<Answer, LookupError> {
         let lists = active_lists(&self.db).await?;
-        let mut hits: Vec<(DatasetId, String, i64)> = Vec::new();
+        let mut hits: Vec<(DatasetId, i64, i64)> = Vec::new();
         for (_, digest) in digests {
             let rows = sqlx::query(
-                "SELECT a.dataset_id, a.kind, a.categories FROM affected a \
+                "SELECT a.dataset_id, a.categories, a.rows_listed FROM affected a \
                  JOIN datasets d ON d.id = a.dataset_id \
                  WHERE d.status = 'active' AND a.kind = $1 AND a.digest = $2",
             )
@@ -254,14 +259,15 @@ impl Lookup {
             .iter()
             .filter_map(|list| {
                 let digest_applies = digests.iter().any(|(p, _)| Some(*p) == list.profile);
-                let (_, _, categories) = hits
+                let (_, categories, rows_listed) = hits
                     .iter()
                     .find(|(id, _, _)| *id == list.dataset && digest_applies)?;
                 Some(Finding {
                     dataset: list.dataset,
                     incident: list.incident,
                     categories: *categories,
-                    factor: Factor::NotCarried,
+                    factor: Factor::NotApplicable,
+                    rows_listed: *rows_listed,
                 })
             })
             .collect();
@@ -315,6 +321,7 @@ fn findings(
                 incident: list.incident,
                 categories,
                 factor,
+                rows_listed: 1,
             })
         })
         .collect()

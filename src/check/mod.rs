@@ -23,4 +23,7 @@ pub enum Factor {
     Mismatched,
     /// The dataset has a factor and the question carried none (the helpdesk may omit it).
     NotGiven,
+    /// The question was a domain, which no phone verifies (proof of control of the domain,
+    /// or the helpdesk's word, stands in for it).
+    NotApplicable,
 }

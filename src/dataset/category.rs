@@ -131,6 +131,10 @@ impl Category {
 
 pub const MAX_CATEGORIES: usize = 63;
 
+/// A categories cell named something that is not one of the incident's categories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownLabel;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Categories(Vec<Category>);
@@ -143,7 +147,13 @@ pub enum CategoriesRejection {
     TooMany,
     #[error("a data category is listed twice")]
     Duplicate,
+    #[error("a data category's name has at most {MAX_LABEL_CHARS} characters")]
+    LabelTooLong,
 }
+
+/// The longest name of a free category, per language: a label, not a paragraph (every
+/// affected answer lists them, and answers are padded to the largest).
+pub const MAX_LABEL_CHARS: usize = 100;
 
 impl Categories {
     pub fn new(list: Vec<Category>) -> Result<Self, CategoriesRejection> {
@@ -156,6 +166,14 @@ impl Categories {
         for (i, category) in list.iter().enumerate() {
             if list[..i].iter().any(|c| c.key == category.key) {
                 return Err(CategoriesRejection::Duplicate);
+            }
+            let too_long = |label: &Option<String>| {
+                label
+                    .as_ref()
+                    .is_some_and(|l| l.chars().count() > MAX_LABEL_CHARS)
+            };
+            if too_long(&category.ja) || too_long(&category.en) {
+                return Err(CategoriesRejection::LabelTooLong);
             }
         }
         Ok(Self(list))
@@ -170,12 +188,14 @@ impl Categories {
         ((1u64 << self.0.len()) - 1) as i64
     }
 
-    /// The bitmask for a cell such as `電話番号、メールアドレス` or `phone; email`, or the
-    /// first name that is not one of this incident's categories.
-    pub fn bits_of_cell(&self, cell: &str) -> Result<i64, String> {
+    /// The bitmask for a cell such as `電話番号、メールアドレス`, `phone; email` or one label
+    /// per line (a cell typed with Alt+Enter in a spreadsheet). A name that is not one of
+    /// this incident's categories refuses the cell; what it said is not returned, because
+    /// a cell in the wrong column may hold a person's name or number.
+    pub fn bits_of_cell(&self, cell: &str) -> Result<i64, UnknownLabel> {
         let mut bits = 0i64;
         for name in cell
-            .split([';', ',', '、', '，', '|', '/'])
+            .split([';', ',', '、', '，', '|', '/', '\n', '\r'])
             .map(str::trim)
             .filter(|n| !n.is_empty())
         {
@@ -183,7 +203,7 @@ impl Categories {
                 .0
                 .iter()
                 .position(|c| c.is_named(name))
-                .ok_or_else(|| name.to_owned())?;
+                .ok_or(UnknownLabel)?;
             bits |= 1 << index;
         }
         Ok(bits)
@@ -223,8 +243,13 @@ mod tests {
         assert_eq!(c.bits_of_cell(""), Ok(0));
         assert_eq!(
             c.bits_of_cell("住所"),
-            Err("住所".to_owned()),
+            Err(UnknownLabel),
             "not this incident's"
+        );
+        assert_eq!(
+            c.bits_of_cell("電話番号\r\nメールアドレス\n契約名義"),
+            Ok(0b0111),
+            "one label per line"
         );
         assert_eq!(c.all_bits(), 0b1111);
         let named: Vec<_> = c.of_bits(0b1010).iter().map(|c| c.label(false)).collect();
@@ -239,5 +264,12 @@ mod tests {
             Category::standard(Standard::Phone),
         ];
         assert_eq!(Categories::new(twice), Err(CategoriesRejection::Duplicate));
+        let long = "長".repeat(MAX_LABEL_CHARS + 1);
+        assert_eq!(
+            Categories::new(vec![Category::free(1, &long)]),
+            Err(CategoriesRejection::LabelTooLong)
+        );
+        let longest = "長".repeat(MAX_LABEL_CHARS);
+        assert!(Categories::new(vec![Category::free(1, &longest)]).is_ok());
     }
 }

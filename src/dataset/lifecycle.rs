@@ -119,13 +119,35 @@ fn entry(admin: &Admin<'_>, action: &'static str, dataset: &Dataset) -> NewEntry
     }
 }
 
+/// What the approver said they had seen, beyond the list itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acknowledged {
+    Nothing,
+    /// The import refused rows (customers the list will not answer for): approving such a
+    /// list is a decision, made knowingly and recorded.
+    RejectedRows,
+}
+
+/// Rows the dataset's import refused, from its stored report.
+async fn rejected_rows(tx: &mut WriteTx, id: DatasetId) -> Result<u64, DatasetError> {
+    let report: Option<String> = sqlx::query_scalar("SELECT report FROM datasets WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(&mut **tx)
+        .await?;
+    let report: Option<crate::import::report::ImportReport> =
+        report.and_then(|json| serde_json::from_str(&json).ok());
+    Ok(report.map_or(0, |report| report.rejected_rows))
+}
+
 /// Draft → approved, by an admin other than the uploader (unless the policy says one
-/// person may do both).
+/// person may do both). A list whose import refused rows needs the approver's
+/// acknowledgement, which the audit entry records with the count.
 pub async fn approve(
     admin: &Admin<'_>,
     db: &Database,
     id: DatasetId,
     policy: ApprovalPolicy,
+    acknowledged: Acknowledged,
 ) -> Result<(), DatasetError> {
     let mut tx = db.begin_write().await?;
     let dataset = locked(&mut tx, id).await?;
@@ -134,6 +156,10 @@ pub async fn approve(
     }
     if policy.two_person && dataset.uploaded_by == Some(admin.staff_id()) {
         return Err(DatasetError::SameAdmin);
+    }
+    let rejected = rejected_rows(&mut tx, id).await?;
+    if rejected > 0 && acknowledged != Acknowledged::RejectedRows {
+        return Err(DatasetError::RejectedRowsNotAcknowledged);
     }
     sqlx::query(
         "UPDATE datasets SET status = 'approved', approved_by = $1, approved_at = $2 \
@@ -144,7 +170,10 @@ pub async fn approve(
     .bind(id.0)
     .execute(&mut *tx)
     .await?;
-    audit::commit_with(tx, entry(admin, "dataset.approved", &dataset)).await?;
+    let mut entry = entry(admin, "dataset.approved", &dataset);
+    entry.detail["rejected_rows"] = json!(rejected);
+    entry.detail["rejected_rows_acknowledged"] = json!(rejected > 0);
+    audit::commit_with(tx, entry).await?;
     Ok(())
 }
 

@@ -88,6 +88,8 @@ mod server_side {
         WrongStatus(Status),
         #[error("a second admin, not the uploader, must approve this dataset")]
         SameAdmin,
+        #[error("the import refused rows: approving needs the approver to acknowledge them")]
+        RejectedRowsNotAcknowledged,
         #[error(transparent)]
         Busy(#[from] Busy),
         #[error(transparent)]

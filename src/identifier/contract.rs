@@ -78,7 +78,9 @@ fn trailing_lengths(core: &str) -> Option<(usize, usize)> {
 }
 
 /// Why a contract number was refused. Carries no part of the input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, thiserror::Error,
+)]
 pub enum ContractRejection {
     #[error("no contract number was given")]
     Empty,

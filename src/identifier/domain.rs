@@ -23,7 +23,9 @@ pub const ROLE_LOCAL_PARTS: [&str; 6] = [
 /// The longest domain name DNS allows.
 const MAX_LENGTH: usize = 253;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, thiserror::Error,
+)]
 pub enum DomainRejection {
     #[error("no domain was given")]
     Empty,

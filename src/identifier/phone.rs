@@ -11,7 +11,9 @@ const NATIONAL: (usize, usize) = (10, 11);
 const INTERNATIONAL_PREFIX: &str = "010";
 const MAX_INTERNATIONAL: usize = 3 + 15;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, thiserror::Error,
+)]
 pub enum PhoneRejection {
     #[error("no phone number was given")]
     Empty,

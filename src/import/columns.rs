@@ -100,7 +100,9 @@ pub type Mapping = BTreeMap<String, Option<Column>>;
 pub struct ColumnMap {
     /// (position in the row, what it holds)
     pub used: Vec<(usize, Column)>,
-    /// Headers that were neither recognised nor mapped: their cells are not read.
+    /// Headers that were neither recognised nor mapped: their cells are not read. A header
+    /// that looks like data (a file without its header row) is named by its position,
+    /// `#3`, never by what it says.
     pub ignored: Vec<String>,
 }
 
@@ -133,6 +135,7 @@ impl ColumnMap {
                 }
                 Some(column) => used.push((position, column)),
                 None if header.is_empty() => {}
+                None if looks_like_data(header) => ignored.push(format!("#{}", position + 1)),
                 None => ignored.push(header.to_owned()),
             }
         }
@@ -201,6 +204,12 @@ mod tests {
             ]
         );
         assert_eq!(map.ignored, vec!["会社名".to_owned()]);
+        let with_data = ColumnMap::new(
+            &headers(&["契約番号", "taro@example.com", "山田"]),
+            &Mapping::new(),
+        )
+        .unwrap();
+        assert_eq!(with_data.ignored, vec!["#2".to_owned(), "山田".to_owned()]);
         assert!(map.has_phone());
         assert_eq!(
             Column::recognise("Contract Number"),

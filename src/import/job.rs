@@ -121,12 +121,21 @@ struct Plan {
     open: Opener,
 }
 
-fn csv_reader(open: &Opener, sniffed: Sniffed) -> std::io::Result<csv::Reader<impl Read>> {
+fn csv_reader(open: &Opener, sniffed: Sniffed) -> std::io::Result<csv::Reader<impl Read + use<>>> {
+    csv_reader_counting(open, sniffed, &source::Lines::default())
+}
+
+/// A CSV reader whose records' lines `lines` can tell.
+fn csv_reader_counting(
+    open: &Opener,
+    sniffed: Sniffed,
+    lines: &source::Lines,
+) -> std::io::Result<csv::Reader<impl Read + use<>>> {
     Ok(csv::ReaderBuilder::new()
         .delimiter(sniffed.delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(source::decode(open()?, sniffed.encoding)))
+        .from_reader(lines.track(source::decode(open()?, sniffed.encoding))))
 }
 
 /// Encoding, delimiter and header: what must be right before a job is worth starting.
@@ -148,14 +157,19 @@ fn scan(plan: &Plan, pattern: &ContractPattern) -> Result<ImportReport, ImportEr
         has_phone: plan.columns.has_phone(),
         ..ImportReport::default()
     };
-    let mut reader = csv_reader(&plan.open, plan.sniffed).map_err(SourceError::from)?;
+    let lines = source::Lines::default();
+    let mut reader =
+        csv_reader_counting(&plan.open, plan.sniffed, &lines).map_err(SourceError::from)?;
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record)? {
         report.rows_read += 1;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         match parse_row(&record, &plan.columns, pattern, &plan.incident.categories) {
             RowOutcome::Blank => report.blank_rows += 1,
-            RowOutcome::Accepted(_) => report.accepted_rows += 1,
+            RowOutcome::Accepted(accepted) => {
+                report.accepted_rows += 1;
+                report.accepted_without_phone += u64::from(accepted.without_phone);
+            }
             RowOutcome::Rejected(reasons) => report.reject(line, reasons),
         }
     }
@@ -173,10 +187,10 @@ fn produce(
     let mut record = csv::StringRecord::new();
     let mut batch = Vec::with_capacity(rows_per_batch);
     while reader.read_record(&mut record)? {
-        if let RowOutcome::Accepted(entries) =
+        if let RowOutcome::Accepted(accepted) =
             parse_row(&record, &plan.columns, pattern, &plan.incident.categories)
         {
-            batch.push(entries);
+            batch.push(accepted.entries);
         }
         if batch.len() == rows_per_batch {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(rows_per_batch));
@@ -371,9 +385,9 @@ impl Importer {
     /// thread (HMAC, which is cheap). A full pool makes the import wait, not fail.
     async fn digest_all(
         &self,
-        entries: Vec<(Kind, String, i64)>,
+        entries: Vec<(Kind, String, Listed)>,
         workers: usize,
-    ) -> Result<Vec<(Kind, Digest, i64)>, ImportError> {
+    ) -> Result<Vec<(Kind, Digest, Listed)>, ImportError> {
         if !self.digester.profile().is_expensive() {
             let digester = self.digester.clone();
             return blocking(move || {
@@ -385,7 +399,7 @@ impl Importer {
             .await;
         }
         let chunk = entries.len().div_ceil(workers).max(1);
-        let mut chunks: Vec<Vec<(Kind, String, i64)>> = Vec::new();
+        let mut chunks: Vec<Vec<(Kind, String, Listed)>> = Vec::new();
         let mut entries = entries.into_iter().peekable();
         while entries.peek().is_some() {
             chunks.push(entries.by_ref().take(chunk).collect());
@@ -428,50 +442,64 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// One entry per (kind, identifier) in a batch, categories merged.
-fn merge(batch: Vec<Entries>) -> Vec<(Kind, String, i64)> {
-    let mut merged: HashMap<(Kind, String), i64> = HashMap::new();
+/// One entry per (kind, identifier) in a batch, categories merged and rows counted.
+fn merge(batch: Vec<Entries>) -> Vec<(Kind, String, Listed)> {
+    let mut merged: HashMap<(Kind, String), Listed> = HashMap::new();
     for (kind, canonical, bits) in batch.into_iter().flatten() {
-        *merged.entry((kind, canonical)).or_insert(0) |= bits;
+        let listed = merged.entry((kind, canonical)).or_default();
+        listed.categories |= bits;
+        listed.rows += 1;
     }
     merged
         .into_iter()
-        .map(|((kind, canonical), bits)| (kind, canonical, bits))
+        .map(|((kind, canonical), listed)| (kind, canonical, listed))
         .collect()
+}
+
+/// What the list says of one identifier: the categories of all its rows, and how many
+/// rows gave it (a domain shared by several contracts).
+#[derive(Clone, Copy, Debug, Default)]
+struct Listed {
+    categories: i64,
+    rows: i64,
 }
 
 /// Stores digests; one already stored merges its categories.
 async fn store(
     db: &Database,
     dataset: DatasetId,
-    digests: &[(Kind, Digest, i64)],
+    digests: &[(Kind, Digest, Listed)],
 ) -> Result<(), ImportError> {
     let mut tx = db.begin_write().await?;
     for chunk in digests.chunks(500) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
+                let n = 5 * i;
                 format!(
-                    "(${}, ${}, ${}, ${})",
-                    4 * i + 1,
-                    4 * i + 2,
-                    4 * i + 3,
-                    4 * i + 4
+                    "(${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
                 )
             })
             .collect();
         let sql = format!(
-            "INSERT INTO affected (dataset_id, kind, digest, categories) VALUES {} \
-             ON CONFLICT (dataset_id, kind, digest) \
-             DO UPDATE SET categories = affected.categories | excluded.categories",
+            "INSERT INTO affected (dataset_id, kind, digest, categories, rows_listed) \
+             VALUES {} ON CONFLICT (dataset_id, kind, digest) \
+             DO UPDATE SET categories = affected.categories | excluded.categories, \
+             rows_listed = affected.rows_listed + excluded.rows_listed",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql);
-        for (kind, digest, bits) in chunk {
+        for (kind, digest, listed) in chunk {
             query = query
                 .bind(dataset.0)
                 .bind(kind.as_str())
                 .bind(digest.0.to_vec())
-                .bind(*bits);
+                .bind(listed.categories)
+                .bind(listed.rows);
         }
         query.execute(&mut *tx).await?;
     }

@@ -1,6 +1,6 @@
 //! One row of the file: canonical identifiers out, or the reasons it was refused.
 
-use super::columns::{Column, ColumnMap, looks_like_data};
+use super::columns::{Column, ColumnMap};
 pub use super::report::RowReason;
 use crate::dataset::category::Categories;
 use crate::identifier::{
@@ -12,8 +12,15 @@ pub type Entries = Vec<(Kind, String, i64)>;
 
 pub enum RowOutcome {
     Blank,
-    Accepted(Entries),
+    Accepted(Accepted),
     Rejected(Vec<RowReason>),
+}
+
+pub struct Accepted {
+    pub entries: Entries,
+    /// A contract number without its phone in a list that has a phone column: stored (the
+    /// helpdesk and the domain check find it), but the public check cannot confirm it.
+    pub without_phone: bool,
 }
 
 pub fn parse_row(
@@ -57,17 +64,13 @@ pub fn parse_row(
         Some(value) => match categories.bits_of_cell(value) {
             Ok(0) => categories.all_bits(),
             Ok(bits) => bits,
-            Err(name) => {
-                let name = (!looks_like_data(&name)).then_some(name);
-                problems.push(RowReason::UnknownCategory { name });
+            Err(_) => {
+                problems.push(RowReason::UnknownCategory {});
                 0
             }
         },
     };
     let has_contract_cell = cell(Column::ContractNumber).is_some();
-    if columns.has_phone() && has_contract_cell && cell(Column::Phone).is_none() {
-        problems.push(RowReason::PhoneMissing);
-    }
     if cell(Column::Phone).is_some() && !has_contract_cell {
         problems.push(RowReason::PhoneWithoutContract);
     }
@@ -77,6 +80,7 @@ pub fn parse_row(
     if !problems.is_empty() {
         return RowOutcome::Rejected(problems);
     }
+    let without_phone = columns.has_phone() && contract.is_some() && phone.is_none();
     let mut entries = Vec::with_capacity(3);
     if let Some(contract) = contract {
         // The contract alone serves the helpdesk (which reports whether the factor
@@ -90,5 +94,8 @@ pub fn parse_row(
     if let Some(domain) = domain {
         entries.push((Kind::Domain, domain.as_str().to_owned(), bits));
     }
-    RowOutcome::Accepted(entries)
+    RowOutcome::Accepted(Accepted {
+        entries,
+        without_phone,
+    })
 }

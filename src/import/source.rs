@@ -143,6 +143,77 @@ pub fn decode<R: Read>(reader: R, encoding: TextEncoding) -> impl Read {
         .build(reader)
 }
 
+/// Tells the line of the file a record starts on. The CSV reader counts `\n` only, so a
+/// CR-only file (old Mac exports) would be all "line 1", and at a CRLF record boundary
+/// it has not yet counted the `\n`. This counts every line break (`\r\n`, `\r` or `\n`) in
+/// the bytes as the reader pulls them through, and answers for the byte offset the reader
+/// gives each record. Offsets are asked in increasing order, so only the line starts the
+/// reader has read ahead of the current record are held: memory does not grow with the
+/// file.
+#[derive(Clone, Default)]
+pub struct Lines(std::sync::Arc<std::sync::Mutex<LineStarts>>);
+
+#[derive(Default)]
+pub struct LineStarts {
+    /// Offsets where a line begins (just after a break), not yet passed by a record.
+    pending: std::collections::VecDeque<u64>,
+    /// Line breaks passed so far.
+    passed: u64,
+    /// Bytes seen.
+    offset: u64,
+    after_cr: bool,
+}
+
+impl Lines {
+    /// `reader`, counting line breaks as it is read.
+    pub fn track<R: Read>(&self, reader: R) -> impl Read + use<R> {
+        Counted {
+            inner: reader,
+            lines: self.clone(),
+        }
+    }
+
+    /// The line (1-based) of the file that byte `offset` is on.
+    pub fn line_at(&self, offset: u64) -> u64 {
+        let mut starts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        while starts.pending.front().is_some_and(|&start| start <= offset) {
+            starts.pending.pop_front();
+            starts.passed += 1;
+        }
+        starts.passed + 1
+    }
+}
+
+struct Counted<R> {
+    inner: R,
+    lines: Lines,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        let mut starts = self.lines.0.lock().unwrap_or_else(|e| e.into_inner());
+        for &byte in &buf[..read] {
+            starts.offset += 1;
+            match byte {
+                // The line begins after the CR; the LF of a CRLF adds no second break.
+                b'\r' => {
+                    let at = starts.offset;
+                    starts.pending.push_back(at);
+                    starts.after_cr = true;
+                }
+                b'\n' if starts.after_cr => starts.after_cr = false,
+                b'\n' => {
+                    let at = starts.offset;
+                    starts.pending.push_back(at);
+                }
+                _ => starts.after_cr = false,
+            }
+        }
+        Ok(read)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +278,51 @@ mod tests {
             Some(2),
             "a truncated last character"
         );
+    }
+
+    /// The line each data record starts on, as the import reads the file.
+    fn record_lines(bytes: &[u8]) -> Vec<(u64, String)> {
+        let lines = Lines::default();
+        let decoded = decode(Cursor::new(bytes.to_vec()), TextEncoding::Utf8);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(lines.track(decoded));
+        let mut record = csv::StringRecord::new();
+        let mut out = Vec::new();
+        while reader.read_record(&mut record).unwrap() {
+            let line = lines.line_at(record.position().unwrap().byte());
+            out.push((line, record.get(0).unwrap_or_default().to_owned()));
+        }
+        out
+    }
+
+    #[test]
+    fn records_carry_the_files_own_line_numbers() {
+        // Header on line 1; a blank line 3; a cell spanning lines 4-5; last record line 6.
+        let text = "id,categories\nA1,x\n\nA2,\"one\ntwo\"\nA3,y\n";
+        let expected = vec![
+            (2, "A1".to_owned()),
+            (4, "A2".to_owned()),
+            (6, "A3".to_owned()),
+        ];
+        let crlf = text.replace('\n', "\r\n");
+        let cr = text.replace('\n', "\r");
+        for (name, bytes) in [
+            ("LF", text.as_bytes().to_vec()),
+            ("CRLF", crlf.as_bytes().to_vec()),
+            ("CR", cr.as_bytes().to_vec()),
+            (
+                "BOM+CRLF",
+                [b"\xEF\xBB\xBF".as_slice(), crlf.as_bytes()].concat(),
+            ),
+            (
+                "BOM+LF",
+                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            ),
+        ] {
+            assert_eq!(record_lines(&bytes), expected, "{name}");
+        }
+        // No final line break.
+        assert_eq!(record_lines(b"id\r\nA1\r\nA2").last().unwrap().0, 3);
     }
 }

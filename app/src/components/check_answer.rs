@@ -30,7 +30,15 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
         advice_en,
         factor,
         notice,
+        contracts,
     } = incident;
+    let contracts = contracts.map(|count| {
+        view! {
+            <p class="contracts" data-contracts=count>
+                {move || fill(s().check.domain_contracts, &[("count", &count.to_string())])}
+            </p>
+        }
+    });
     let notice = notice.map(|href| {
         view! {
             <p>
@@ -72,6 +80,7 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
             Factor::Matched => s().check.factor_matched,
             Factor::Mismatched => s().check.factor_mismatched,
             Factor::NotGiven => s().check.factor_not_given,
+            Factor::NotApplicable => s().check.factor_not_applicable,
         };
         view! {
             <p class="factor" data-factor=format!("{factor:?}")>
@@ -84,6 +93,7 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
         <article class="affected-incident">
             <h3>{move || pick(locale.get(), &title_ja, &title_en)}</h3>
             {period}
+            {contracts}
             {factor}
             <h4>{move || s().check.exposed}</h4>
             <ul class="categories">{categories}</ul>
@@ -94,8 +104,11 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
     }
 }
 
+/// "Not found with the details entered". The public sees this page for an unlisted number
+/// and for a listed one whose phone did not match (or that the list has no phone for):
+/// every sentence on it is true in all of those cases, and none says "not in the list".
 #[component]
-fn NotFound(lists: Vec<PublishedList>, for_staff: bool) -> impl IntoView {
+fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl IntoView {
     let s = use_strings();
     let locale = use_locale();
     let none = lists.is_empty();
@@ -105,10 +118,14 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool) -> impl IntoView {
             let href = list.notice.clone();
             let text = move || {
                 let title = pick(locale.get(), &list.title_ja, &list.title_en);
-                fill(
-                    s().check.not_found_list,
-                    &[("title", &title), ("date", &list.published_on)],
-                )
+                let template = if by_domain {
+                    s().check.domain_not_found_list
+                } else if for_staff {
+                    s().check.staff_not_found_list
+                } else {
+                    s().check.not_found_list
+                };
+                fill(template, &[("title", &title), ("date", &list.published_on)])
             };
             let notice = href.map(|href| {
                 view! {
@@ -121,15 +138,40 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool) -> impl IntoView {
         .collect_view();
     let explanation = (!for_staff).then(|| {
         view! {
-            <p>{move || s().check.not_found_means}</p>
-            <p>{move || s().check.not_found_does_not_mean}</p>
+            <p>
+                {move || {
+                    if by_domain {
+                        s().check.domain_not_found_means
+                    } else {
+                        s().check.not_found_means
+                    }
+                }}
+            </p>
+            <p>
+                {move || {
+                    if by_domain {
+                        s().check.domain_not_found_does_not_mean
+                    } else {
+                        s().check.not_found_does_not_mean
+                    }
+                }}
+            </p>
             <p>{move || s().check.lists_change}</p>
+            <h3>{move || s().check.contact}</h3>
+            <p>{move || s().check.not_found_call}</p>
+            <HelpdeskDetails/>
         }
     });
     view! {
-        <h2>
+        <h2 id="check-answer-heading">
             {move || {
-                if for_staff { s().check.staff_not_found } else { s().check.not_found_heading }
+                if by_domain {
+                    s().check.domain_not_found_heading
+                } else if for_staff {
+                    s().check.staff_not_found
+                } else {
+                    s().check.not_found_heading
+                }
             }}
         </h2>
         {if none {
@@ -141,7 +183,9 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool) -> impl IntoView {
     }
 }
 
-/// The answer to a lookup. `for_staff` adds how each list's phone factor fared.
+/// The answer to a lookup. `for_staff` adds how each list's phone factor fared. It says
+/// what was asked and when, with the reference code, so that a printed or saved answer
+/// stands on its own; it takes the focus when the page opens.
 #[component]
 pub fn CheckAnswer(result: CheckResult, #[prop(optional)] for_staff: bool) -> impl IntoView {
     let s = use_strings();
@@ -149,37 +193,77 @@ pub fn CheckAnswer(result: CheckResult, #[prop(optional)] for_staff: bool) -> im
         affected,
         lists,
         reference,
+        asked,
+        answered_at,
     } = result;
     let outcome = if affected.is_empty() {
         "not-affected"
     } else {
         "affected"
     };
+    let by_domain = asked.is_domain();
     let body = if affected.is_empty() {
-        view! { <NotFound lists for_staff/> }.into_any()
+        view! { <NotFound lists for_staff by_domain/> }.into_any()
     } else {
         let incidents = affected
             .into_iter()
             .map(|incident| view! { <Incident incident/> })
             .collect_view();
         view! {
-            <h2>{move || s().check.affected_heading}</h2>
-            <p>{move || s().check.affected_intro}</p>
+            <h2 id="check-answer-heading">
+                {move || {
+                    if by_domain {
+                        s().check.domain_affected_heading
+                    } else {
+                        s().check.affected_heading
+                    }
+                }}
+            </h2>
+            <p>
+                {move || {
+                    if by_domain { s().check.domain_affected_intro } else { s().check.affected_intro }
+                }}
+            </p>
             {incidents}
             <h3>{move || s().check.contact}</h3>
             <HelpdeskDetails/>
         }
         .into_any()
     };
+    let label = move || {
+        if by_domain {
+            s().domain.field
+        } else {
+            s().check.contract
+        }
+    };
+    let asked = asked.text().map(str::to_owned).map(|text| {
+        view! {
+            <dt>{label}</dt>
+            <dd class="asked">{text}</dd>
+        }
+    });
     view! {
-        <section class="check-answer" data-outcome=outcome aria-live="polite">
+        <section
+            class="check-answer"
+            id="check-answer"
+            data-outcome=outcome
+            tabindex="-1"
+            autofocus
+            aria-labelledby="check-answer-heading"
+        >
             {body}
-            <p class="reference">
-                <strong>{move || s().check.reference} ": "</strong>
-                <code class="reference-code">{reference}</code>
-                " "
-                <span class="hint">{move || s().check.reference_hint}</span>
-            </p>
+            <dl class="answer-facts">
+                {asked}
+                <dt>{move || s().check.answered_at}</dt>
+                <dd class="answered-at">{answered_at}</dd>
+                <dt>{move || s().check.reference}</dt>
+                <dd>
+                    <code class="reference-code">{reference}</code>
+                    <br/>
+                    <span class="hint">{move || s().check.reference_hint}</span>
+                </dd>
+            </dl>
         </section>
     }
 }

@@ -87,6 +87,16 @@ pub struct DataStrings {
     pub report_accepted: &'static str,
     pub report_rejected: &'static str,
     pub report_identifiers: &'static str,
+    pub report_identifiers_intro: &'static str,
+    pub report_customers: &'static str,
+    pub report_without_phone: &'static str,
+    pub report_without_phone_hint: &'static str,
+    pub report_top_reasons: &'static str,
+    /// `{rows}`.
+    pub report_rows: &'static str,
+    /// `{rows}`: the approver's acknowledgement of the rejected rows.
+    pub approve_acknowledge: &'static str,
+    pub error_rejected_not_acknowledged: &'static str,
     pub kind_contract: &'static str,
     pub kind_contract_phone: &'static str,
     pub kind_domain: &'static str,
@@ -148,10 +158,8 @@ pub struct DataStrings {
     pub reason_phone_missing: &'static str,
     pub reason_phone_without_contract: &'static str,
     pub reason_no_identifier: &'static str,
-    /// `{name}` is the category as the file wrote it.
+    /// Says the column and nothing of what the cell held (it may be a person's name).
     pub reason_unknown_category: &'static str,
-    /// The same, when the cell looked like personal data and is not repeated.
-    pub reason_unknown_category_withheld: &'static str,
 }
 
 /// `template` with each `{name}` replaced by its value.
@@ -240,12 +248,7 @@ impl DataStrings {
             RowReason::PhoneMissing => self.reason_phone_missing.to_owned(),
             RowReason::PhoneWithoutContract => self.reason_phone_without_contract.to_owned(),
             RowReason::NoIdentifier => self.reason_no_identifier.to_owned(),
-            RowReason::UnknownCategory { name: Some(name) } => {
-                fill(self.reason_unknown_category, &[("name", name)])
-            }
-            RowReason::UnknownCategory { name: None } => {
-                self.reason_unknown_category_withheld.to_owned()
-            }
+            RowReason::UnknownCategory {} => self.reason_unknown_category.to_owned(),
         }
     }
 }
@@ -331,6 +334,14 @@ pub static JA: DataStrings = DataStrings {
     report_accepted: "受け付けた行",
     report_rejected: "受け付けなかった行",
     report_identifiers: "識別子(重複をまとめた数)",
+    report_identifiers_intro: "お客さまは、その行にある識別子の種類ごとに1つずつ数えられます(契約番号・電話番号・ドメインのある行は、3つの種類それぞれに1つ)。そのため識別子の合計はお客さまの数より多くなります。",
+    report_customers: "お客さまの数(受け付けた行)",
+    report_without_phone: "電話番号のない行(受け付け済み)",
+    report_without_phone_hint: "これらのお客さまは窓口の照会とドメインでの確認では見つかります。公開の確認では電話番号をお尋ねするためオンラインでは確認できず、窓口へのお問い合わせをご案内します。",
+    report_top_reasons: "受け付けなかった主な理由",
+    report_rows: "{rows}行",
+    approve_acknowledge: "受け付けなかった {rows} 行を確認しました。これらの行のお客さまは、このリストでは見つかりません。",
+    error_rejected_not_acknowledged: "受け付けなかった行があります。承認する前に、それを確認したことをチェックしてください。",
     kind_contract: "契約番号",
     kind_contract_phone: "契約番号+電話番号",
     kind_domain: "ドメイン",
@@ -355,7 +366,7 @@ pub static JA: DataStrings = DataStrings {
     error_date_invalid: "日付は YYYY-MM-DD の形で入力してください。",
     error_advice_long: "お願いの文章は各言語 2,000 文字までです。",
     error_date_order: "終了日が開始日より前になっています。",
-    error_categories_invalid: "情報の項目を1つ以上選んでください(重複や多すぎる項目はできません)。",
+    error_categories_invalid: "情報の項目を1つ以上選んでください(重複はできません。項目は63個まで、その他の情報の名前は各100文字までです)。",
     error_incident_not_found: "その事案は見つかりません。",
     error_dataset_not_found: "そのリストは見つかりません。",
     error_wrong_status: "今の状態のリストにはこの操作はできません。",
@@ -385,11 +396,10 @@ pub static JA: DataStrings = DataStrings {
     reason_phone_too_short: "電話番号の桁数が足りません(市外局番から10桁以上)",
     reason_phone_too_long: "電話番号の桁数が多すぎます",
     reason_phone_no_leading_zero: "電話番号は0(または+と国番号)で始まります",
-    reason_phone_missing: "このファイルには電話番号の列があるため、契約番号ごとに電話番号が必要です",
+    reason_phone_missing: "電話番号がありません(以前の取り込みでは、電話番号の列があるファイルでこの行を受け付けませんでした)",
     reason_phone_without_contract: "電話番号だけでは対象者を特定できません(契約番号が必要です)",
     reason_no_identifier: "契約番号・ドメイン・メールアドレスのいずれもありません",
-    reason_unknown_category: "不明な漏えい項目「{name}」",
-    reason_unknown_category_withheld: "漏えい項目の列に、項目名ではなくお客さまの情報のような値があります(表示しません)。列の対応付けを確認してください",
+    reason_unknown_category: "漏えい項目の列に、この事案の項目名ではない値があります(内容は表示も保存もしません)。列の対応付けと項目名を確認してください",
 };
 
 pub static EN: DataStrings = DataStrings {
@@ -473,6 +483,14 @@ pub static EN: DataStrings = DataStrings {
     report_accepted: "Rows accepted",
     report_rejected: "Rows rejected",
     report_identifiers: "Identifiers (duplicates merged)",
+    report_identifiers_intro: "A customer counts once under each kind of identifier its row has (a row with a contract number, a phone and a domain counts under all three), so the identifiers add up to more than the customers.",
+    report_customers: "Customers (rows accepted)",
+    report_without_phone: "Accepted without a phone number",
+    report_without_phone_hint: "The helpdesk and the domain check find these customers; the public check asks for the phone, so it cannot confirm them online and sends them to the helpdesk.",
+    report_top_reasons: "Commonest reasons for rejection",
+    report_rows: "{rows} rows",
+    approve_acknowledge: "I have read the {rows} rejected rows: the customers on them will not be found with this list.",
+    error_rejected_not_acknowledged: "The import rejected rows. Tick the box to say you have read them before approving.",
     kind_contract: "Contract numbers",
     kind_contract_phone: "Contract number + phone",
     kind_domain: "Domains",
@@ -497,7 +515,7 @@ pub static EN: DataStrings = DataStrings {
     error_date_invalid: "Write dates as YYYY-MM-DD.",
     error_advice_long: "The advice is at most 2,000 characters per language.",
     error_date_order: "The end date is before the start date.",
-    error_categories_invalid: "Choose at least one kind of information (no duplicates, not too many).",
+    error_categories_invalid: "Choose at least one kind of information (no duplicates, at most 63 kinds, other names of at most 100 characters each).",
     error_incident_not_found: "That incident does not exist.",
     error_dataset_not_found: "That list does not exist.",
     error_wrong_status: "This cannot be done to a list in its current status.",
@@ -527,11 +545,10 @@ pub static EN: DataStrings = DataStrings {
     reason_phone_too_short: "The phone number is too short (10 digits or more, with the area code)",
     reason_phone_too_long: "The phone number has too many digits",
     reason_phone_no_leading_zero: "A phone number starts with 0 (or + and the country code)",
-    reason_phone_missing: "The file has a phone column, so every contract number needs its phone number",
+    reason_phone_missing: "No phone number (imports before this version refused such rows when the file had a phone column)",
     reason_phone_without_contract: "A phone number alone identifies nobody (a contract number is needed)",
     reason_no_identifier: "The row has no contract number, domain or email address",
-    reason_unknown_category: "Unknown kind of exposed data \"{name}\"",
-    reason_unknown_category_withheld: "The exposed-data column holds something that looks like customer data, not a kind of data (not shown). Check which column holds what",
+    reason_unknown_category: "The exposed-data column holds something that is not one of this incident's kinds of data (what it held is neither shown nor kept). Check which column holds what, and the names of the kinds",
 };
 
 #[cfg(test)]
@@ -548,9 +565,10 @@ mod tests {
             EN.reason(&reason),
             "The contract number is too short (at least 6 characters)"
         );
-        let unknown = RowReason::UnknownCategory {
-            name: Some("血液型".to_owned()),
-        };
-        assert!(EN.reason(&unknown).contains("\"血液型\""));
+        let unknown = RowReason::UnknownCategory {};
+        assert!(
+            EN.reason(&unknown)
+                .contains("not one of this incident's kinds")
+        );
     }
 }

@@ -3,13 +3,14 @@
 //! JavaScript that is all; once hydrated, the form checks the number with the server's own
 //! parser and solves a proof of work before it posts.
 
-use crate::check_api::{CheckForm, CheckProblem, CheckView, load_check_form};
+use crate::check_api::{CheckForm, CheckProblem, CheckView, Entered, load_check_form};
+use crate::components::PageTitle;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::head_text;
 use crate::i18n::Strings;
 use crate::use_strings;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 
 /// The sentence for a problem with what was typed.
 pub fn problem_text(s: &'static Strings, problem: &CheckProblem) -> String {
@@ -26,6 +27,29 @@ pub fn problem_text(s: &'static Strings, problem: &CheckProblem) -> String {
 /// What the server decided for this request, the same in the browser as on the server.
 pub fn use_check_view() -> Option<CheckView> {
     SharedValue::new(use_context::<CheckView>).into_inner()
+}
+
+/// What was typed into the form that came back, the same in the browser as on the server.
+pub fn use_entered() -> Entered {
+    SharedValue::new(|| use_context::<Entered>().unwrap_or_default()).into_inner()
+}
+
+/// The page title for what the server decided: the answer's heading once there is one.
+pub fn title_for(view: Option<&CheckView>) -> fn(&'static Strings) -> String {
+    match view {
+        Some(CheckView::Answered(result)) if result.affected.is_empty() => {
+            |s| format!("{} | {}", s.check.not_found_heading, s.check.title)
+        }
+        Some(CheckView::Answered(_)) => {
+            |s| format!("{} | {}", s.check.affected_heading, s.check.title)
+        }
+        Some(CheckView::Refused(_)) => |s| format!("{} | {}", s.check.error_heading, s.check.title),
+        Some(CheckView::Limited { .. }) => {
+            |s| format!("{} | {}", s.check.limited_heading, s.check.title)
+        }
+        Some(CheckView::Busy { .. }) => |s| format!("{} | {}", s.check.busy_heading, s.check.title),
+        None => |s| s.check.title.to_owned(),
+    }
 }
 
 /// The message under a field, when the problem is about that field.
@@ -61,6 +85,7 @@ pub fn PowFields(refs: [NodeRef<leptos::html::Input>; 4]) -> impl IntoView {
 #[component]
 fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoView {
     let s = use_strings();
+    let entered = use_entered();
     let problem = RwSignal::new(problem);
     let working = RwSignal::new(false);
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -119,6 +144,7 @@ fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoVie
                 type="tel"
                 autocomplete="tel"
                 required
+                value=entered.phone.clone()
                 node_ref=phone_ref
                 aria-describedby=described("check-phone-hint", "check-phone-error", is_phone)
                 aria-invalid=move || problem.get().is_some_and(|p| is_phone(&p)).to_string()
@@ -145,6 +171,7 @@ fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoVie
                 spellcheck="false"
                 required
                 maxlength="64"
+                value=entered.contract
                 node_ref=contract_ref
                 aria-describedby=described("check-contract-hint", "check-contract-error", is_contract)
                 aria-invalid=move || problem.get().is_some_and(|p| is_contract(&p)).to_string()
@@ -165,6 +192,7 @@ fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoVie
 pub fn CheckPage() -> impl IntoView {
     let s = use_strings();
     let outcome = use_check_view();
+    let title = title_for(outcome.as_ref());
     let form = Resource::new_blocking(|| (), |_| load_check_form());
     let body = move || {
         let outcome = outcome.clone();
@@ -206,7 +234,7 @@ pub fn CheckPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.check.title.to_owned())/>
+        <PageTitle text=head_text(title)/>
         <Meta name="description" content=head_text(|s| s.check.intro.to_owned())/>
         <h1>{move || s().check.title}</h1>
         <p class="lead">{move || s().check.intro}</p>

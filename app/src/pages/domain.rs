@@ -5,6 +5,7 @@
 
 use super::check::PowFields;
 use crate::check_api::CheckView;
+use crate::components::PageTitle;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::domain_api::{
     ChallengeView, DnsFinding, DomainProblem, DomainView, load_challenge, load_domain_result,
@@ -15,7 +16,7 @@ use crate::i18n::data::fill;
 use crate::{head_text, use_strings};
 use breachcheck::identifier::DomainRejection;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The sentence for a domain the parser refused.
@@ -86,7 +87,7 @@ pub fn DomainCheckPage() -> impl IntoView {
         let _ = (event, form_ref, pow_refs);
     };
     view! {
-        <Title text=head_text(|s| s.domain.title.to_owned())/>
+        <PageTitle text=head_text(|s| s.domain.title.to_owned())/>
         <Meta name="description" content=head_text(|s| s.domain.intro.to_owned())/>
         <h1>{move || s().domain.title}</h1>
         <p class="lead">{move || s().domain.intro}</p>
@@ -313,7 +314,7 @@ pub fn DomainChallengePage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.domain.challenge_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.domain.challenge_title.to_owned())/>
         <h1>{move || s().domain.challenge_title}</h1>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
     }
@@ -343,25 +344,46 @@ pub fn DomainResultPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.domain.result_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.domain.result_title.to_owned())/>
         <h1>{move || s().domain.result_title}</h1>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
     }
 }
 
-/// Shown only when a mailed link fails: the server redirects a good one to the answer.
+/// The mailed link's page. Opening it (a GET, which corporate mail scanners do before any
+/// person) uses nothing: it offers a button, and only the button's POST uses the link.
+/// After a failed POST the server renders this page again with why.
 #[component]
 pub fn DomainConfirmPage() -> impl IntoView {
     let s = use_strings();
     let decided = use_domain_view();
-    let notice = decided.as_ref().and_then(pause);
-    view! {
-        <Title text=head_text(|s| s.domain.link_invalid_title.to_owned())/>
-        <h1>{move || s().domain.link_invalid_title}</h1>
-        {notice}
-        <p>{move || s().domain.link_invalid_body}</p>
-        <p>
-            <a href="/check/domain">{move || s().domain.start_again}</a>
-        </p>
+    if let Some(decided) = decided {
+        let notice = pause(&decided);
+        return view! {
+            <PageTitle text=head_text(|s| s.domain.link_invalid_title.to_owned())/>
+            <h1>{move || s().domain.link_invalid_title}</h1>
+            {notice}
+            <p>{move || s().domain.link_invalid_body}</p>
+            <p>
+                <a href="/check/domain">{move || s().domain.start_again}</a>
+            </p>
+        }
+        .into_any();
     }
+    let params = use_params_map();
+    let action = move || {
+        format!(
+            "/check/domain/confirm/{}",
+            params.read().get("link").unwrap_or_default()
+        )
+    };
+    view! {
+        <PageTitle text=head_text(|s| s.domain.confirm_title.to_owned())/>
+        <h1>{move || s().domain.confirm_title}</h1>
+        <p>{move || s().domain.confirm_body}</p>
+        <form class="form" method="post" action=action>
+            <button type="submit">{move || s().domain.confirm_button}</button>
+        </form>
+    }
+    .into_any()
 }

@@ -1,8 +1,9 @@
+use crate::components::PageTitle;
 use crate::head_text;
 use crate::notice_api::{NoticeListing, list_notices};
 use crate::{site::SiteInfo, use_locale, use_strings};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 
 #[component]
 fn NoticeItem(notice: NoticeListing) -> impl IntoView {
@@ -71,7 +72,7 @@ pub fn HomePage() -> impl IntoView {
     };
 
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <Meta name="description" content=head_text(|s| s.home_intro.to_owned())/>
         <h1>{move || s().home_title}</h1>
         <p class="lead">{move || s().home_intro}</p>

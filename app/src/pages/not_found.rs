@@ -1,7 +1,7 @@
+use crate::components::PageTitle;
 use crate::head_text;
 use crate::use_strings;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -12,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
     let s = use_strings();
 
     view! {
-        <Title text=head_text(|s| s.not_found_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.not_found_title.to_owned())/>
         <h1>{move || s().not_found_title}</h1>
         <p>{move || s().not_found_body}</p>
         <p>

@@ -2,11 +2,12 @@
 //! server's `notice_pages`), so it reads nothing but the notice and the language.
 
 use crate::components::NoticeArticle;
+use crate::components::PageTitle;
 use crate::notice_api::{NoticeView, load_notice};
 use crate::pages::NotFound;
 use crate::{head_text_in, use_strings};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::use_params_map;
 
 /// The notice's title and summary in `locale`, else the other language.
@@ -36,7 +37,7 @@ fn Found(notice: NoticeView) -> impl IntoView {
     let title = head_text_in(move |locale| format!("{} | {}", head(&for_title, locale).0, name));
     let description = head_text_in(move |locale| head(&for_description, locale).1);
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <Meta name="description" content=description/>
         <NoticeArticle notice/>
     }

@@ -9,6 +9,7 @@ use breachcheck::digest::Digester;
 use breachcheck::hashing_pool::HashingPool;
 use breachcheck::import::columns::{Column, Mapping};
 use breachcheck::import::job::{self, Importer, Uploader};
+use breachcheck::import::report::ImportReport;
 use breachcheck::storage::Database;
 use clap::Args;
 use std::path::PathBuf;
@@ -80,27 +81,48 @@ pub async fn run(args: ImportArgs, config: &Config, db: &Database) -> anyhow::Re
             return Ok(ExitCode::FAILURE);
         }
     };
-    println!(
-        "Rows read: {} ({} blank)",
-        report.rows_read, report.blank_rows
-    );
-    println!("Rows accepted: {}", report.accepted_rows);
-    for (kind, count) in &report.identifiers {
-        println!("  {kind}: {count} distinct");
-    }
-    println!("Duplicates merged: {}", report.duplicates_merged);
-    println!("Rows rejected: {}", report.rejected_rows);
-    for row in &report.rejected {
-        for reason in &row.reasons {
-            println!("  line {}: {reason:?}", row.line);
-        }
-    }
-    if !report.ignored_columns.is_empty() {
-        println!("Columns ignored: {}", report.ignored_columns.join(", "));
-    }
+    print_report(&report);
     println!(
         "Dataset {} is a draft; a second admin approves it at /staff/datasets/{}.",
         started.dataset.0, started.dataset.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report as the dataset's page shows it, in English.
+fn print_report(report: &ImportReport) {
+    let words = app::i18n::Locale::En.strings().data;
+    println!(
+        "Rows read: {} ({} blank)",
+        report.rows_read, report.blank_rows
+    );
+    println!("Customers (rows accepted): {}", report.customers());
+    if report.has_phone {
+        println!(
+            "  of which without a phone number: {} (found by the helpdesk and the domain \
+             check; the public check sends them to the helpdesk)",
+            report.accepted_without_phone
+        );
+    }
+    println!(
+        "Rows rejected: {} ({:.1}%)",
+        report.rejected_rows,
+        report.rejected_percent()
+    );
+    for count in report.reasons.iter().take(3) {
+        println!("  {} rows: {}", count.rows, words.reason(&count.reason));
+    }
+    println!("Identifiers (a customer counts once under each kind its row has):");
+    for (kind, count) in &report.identifiers {
+        println!("  {}: {count}", words.kind(kind));
+    }
+    println!("Duplicates merged: {}", report.duplicates_merged);
+    if !report.ignored_columns.is_empty() {
+        println!("Columns not used: {}", report.ignored_columns.join(", "));
+    }
+    for row in &report.rejected {
+        for reason in &row.reasons {
+            println!("  line {}: {}", row.line, words.reason(reason));
+        }
+    }
 }

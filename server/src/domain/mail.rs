@@ -1,12 +1,16 @@
 //! Proof of control by mail: one message to a role address at the domain, carrying one
 //! single-use link. Sent through the SMTP relay of the configuration, or (by default, for
 //! `make run`) written as `.eml` files to the outbox directory for a developer to open.
+//!
+//! An outbox file names the domain, so it lives no longer than its challenge: it is named
+//! after the challenge's key (its token's hash, which is no secret) and removed when the
+//! challenge completes or is swept.
 
 use breachcheck::identifier::Domain;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 use std::path::PathBuf;
 
@@ -39,7 +43,7 @@ pub enum MailSettings {
 #[derive(Clone)]
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Outbox(AsyncFileTransport<Tokio1Executor>),
+    Outbox(PathBuf),
 }
 
 #[derive(Clone)]
@@ -85,7 +89,7 @@ impl Mailer {
             MailSettings::Outbox(dir) => {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| MailError::Settings(format!("outbox {}: {e}", dir.display())))?;
-                Transport::Outbox(AsyncFileTransport::new(dir))
+                Transport::Outbox(dir.clone())
             }
             MailSettings::Smtp(smtp) => {
                 let settings_error = |e: lettre::transport::smtp::Error| {
@@ -120,9 +124,11 @@ impl Mailer {
         })
     }
 
-    /// Sends the confirmation link to `role`@`domain` (a member of [`ROLES`]).
+    /// Sends the confirmation link to `role`@`domain` (a member of [`ROLES`]) for the
+    /// challenge whose key is `challenge`.
     pub async fn send_link(
         &self,
+        challenge: &str,
         role: &str,
         domain: &Domain,
         link: &str,
@@ -151,13 +157,36 @@ impl Mailer {
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
-            Transport::Outbox(outbox) => outbox
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            Transport::Outbox(dir) => {
+                let name = format!("{challenge}.{}.eml", uuid::Uuid::new_v4().simple());
+                tokio::fs::write(dir.join(name), message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
         };
         sent.map_err(MailError::Send)
+    }
+
+    /// Removes the outbox's mails of every challenge but those in `open` (keys). A relay
+    /// keeps nothing here.
+    pub async fn keep_only(&self, open: &[String]) -> std::io::Result<u64> {
+        let Transport::Outbox(dir) = &self.transport else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        let mut entries = tokio::fs::read_dir(dir).await?;
+        while let Some(entry) = entries.next_entry().await? {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Some((key, rest)) = name.split_once('.') else {
+                continue;
+            };
+            if rest.ends_with(".eml") && !open.iter().any(|k| k == key) {
+                tokio::fs::remove_file(entry.path()).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 }
 
@@ -193,4 +222,47 @@ fn html(site: &str, domain: &Domain, link: &str) -> String {
          the data breach. If that was you, open the link above within one hour. If not, you can ignore this message.</p>\
          </body></html>"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_outbox_keeps_the_mails_of_open_challenges_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = dir.path().join("outbox");
+        let mailer = Mailer::new(
+            &MailSettings::Outbox(outbox.clone()),
+            "breachcheck@localhost",
+            "Test",
+        )
+        .unwrap();
+        let domain = Domain::parse("example.co.jp").unwrap();
+        for key in ["aaaa", "bbbb", "aaaa"] {
+            mailer
+                .send_link(key, "admin", &domain, "http://x/check/domain/confirm/1")
+                .await
+                .unwrap();
+        }
+        std::fs::write(outbox.join("notes.txt"), "kept").unwrap();
+        let count = |prefix: &str| {
+            std::fs::read_dir(&outbox)
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_str()
+                        .unwrap()
+                        .starts_with(prefix)
+                })
+                .count()
+        };
+        assert_eq!((count("aaaa."), count("bbbb.")), (2, 1));
+        assert_eq!(mailer.keep_only(&["bbbb".to_owned()]).await.unwrap(), 2);
+        assert_eq!((count("aaaa."), count("bbbb.")), (0, 1));
+        assert_eq!(mailer.keep_only(&[]).await.unwrap(), 1);
+        assert!(outbox.join("notes.txt").exists(), "only mails are removed");
+    }
 }

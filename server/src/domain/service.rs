@@ -92,6 +92,13 @@ impl StartFields {
     }
 }
 
+/// Control of a domain, proven: this browser's grant, and the domain its answer names
+/// (kept by the browser, not by the database).
+pub struct Proven {
+    pub grant: Token,
+    pub domain: Domain,
+}
+
 #[derive(Clone, Debug)]
 pub struct DomainService {
     pub lookup: Lookup,
@@ -167,7 +174,7 @@ impl DomainService {
 
     /// "Verify now": the DNS record, at most once per interval per challenge. A grant for
     /// this browser when it is there; what was found instead when it is not.
-    pub async fn verify_dns(&self, token: &Token) -> Result<Token, Refusal> {
+    pub async fn verify_dns(&self, token: &Token) -> Result<Proven, Refusal> {
         let (challenge, domain) = self.open(token).await?;
         self.consume(Scope::DnsCheck, challenge.key(), self.settings.limits.dns)
             .await?;
@@ -207,7 +214,11 @@ impl DomainService {
             self.settings.public_url.trim_end_matches('/'),
             link.as_str()
         );
-        if let Err(error) = self.mailer.send_link(role, &domain, &url).await {
+        if let Err(error) = self
+            .mailer
+            .send_link(challenge.key(), role, &domain, &url)
+            .await
+        {
             // A relay's answer may quote the recipient, and so the domain: only the kind.
             tracing::error!(kind = error.kind(), "a confirmation mail could not be sent");
             return Err(Refusal::busy());
@@ -217,7 +228,7 @@ impl DomainService {
     }
 
     /// A mailed link was opened: whoever opened it received the mail.
-    pub async fn confirm(&self, link: &Token) -> Result<Token, Refusal> {
+    pub async fn confirm(&self, link: &Token) -> Result<Proven, Refusal> {
         let challenge = match domain::redeem_link(self.db(), link).await {
             Ok(challenge) => challenge,
             Err(ChallengeError::NotFound | ChallengeError::Completed) => {
@@ -242,7 +253,7 @@ impl DomainService {
         challenge: &Challenge,
         domain: &Domain,
         proof: Proof,
-    ) -> Result<Token, Refusal> {
+    ) -> Result<Proven, Refusal> {
         let digests = match self.lookup.domain_digests(domain).await {
             Ok(digests) => digests,
             Err(LookupError::Busy(_)) => return Err(Refusal::busy()),
@@ -262,9 +273,17 @@ impl DomainService {
         };
         self.audit("domain.verified", challenge, json!({ "proof": how }))
             .await?;
-        domain::grant(self.db(), challenge, self.settings.grant_ttl)
+        // The domain is gone from the database; its mail goes from the outbox too.
+        if let Err(error) = self.forget_mail().await {
+            tracing::warn!(%error, "could not clear the outbox");
+        }
+        let grant = domain::grant(self.db(), challenge, self.settings.grant_ttl)
             .await
-            .map_err(Refusal::failed)
+            .map_err(Refusal::failed)?;
+        Ok(Proven {
+            grant,
+            domain: domain.clone(),
+        })
     }
 
     async fn audit(
@@ -285,8 +304,22 @@ impl DomainService {
             .map_err(Refusal::failed)
     }
 
-    /// Forgets expired challenges (and with them their domains), links and grants.
+    /// Forgets expired challenges (and with them their domains), links and grants, the
+    /// outbox mails of every challenge that ended, and (see `domain::scrub`) the traces
+    /// the database keeps of deleted rows.
     pub async fn sweep(&self) -> Result<u64, breachcheck::storage::StorageError> {
-        domain::sweep(self.db()).await
+        let gone = domain::sweep(self.db()).await?;
+        self.forget_mail().await?;
+        domain::scrub(self.db()).await?;
+        Ok(gone)
+    }
+
+    /// Removes the outbox mails of challenges that are no longer open.
+    async fn forget_mail(&self) -> Result<(), breachcheck::storage::StorageError> {
+        let open = domain::open_keys(self.db()).await?;
+        if let Err(error) = self.mailer.keep_only(&open).await {
+            tracing::warn!(kind = ?error.kind(), "could not clear the outbox");
+        }
+        Ok(())
     }
 }

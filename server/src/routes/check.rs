@@ -5,6 +5,7 @@
 use super::AppState;
 use crate::check::{CheckFields, Decision};
 use crate::staff_auth::CurrentStaff;
+use app::check_api::{CheckView, Entered};
 use axum::{
     Form,
     body::Body,
@@ -17,10 +18,17 @@ use leptos_axum::render_app_async_with_context;
 use std::net::SocketAddr;
 use tokio::time::Instant;
 
-/// Every public answer page is padded to a multiple of this, so an affected and an
-/// unaffected answer have the same length (a page longer than one block still differs
-/// only by the number of incidents it lists).
+/// Every public answer page is padded to a multiple of this, and at least to the size of
+/// the largest answer the published lists could give (see `CheckService::answers_alike`),
+/// so an affected and an unaffected answer have the same length whatever the incidents say.
 pub const ANSWER_BLOCK_BYTES: usize = 32 * 1024;
+
+/// How a page is padded: to whole blocks, and at least to `at_least` bytes.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Padding {
+    pub block: usize,
+    pub at_least: usize,
+}
 
 pub async fn public_check(
     State(state): State<AppState>,
@@ -34,8 +42,9 @@ pub async fn public_check(
         .settings
         .trusted_proxies
         .client(peer.ip(), &parts.headers);
+    let entered = fields.entered();
     let decision = check.public(started, client, fields).await;
-    render(&state, parts, decision, Some(ANSWER_BLOCK_BYTES)).await
+    render(&state, parts, decision, entered, Some(ANSWER_BLOCK_BYTES)).await
 }
 
 pub async fn helpdesk_lookup(
@@ -44,8 +53,9 @@ pub async fn helpdesk_lookup(
     request: Request,
 ) -> Response {
     let (parts, fields) = read_fields(&state, request).await;
+    let entered = fields.entered();
     let decision = state.check.helpdesk(&staff.0, fields).await;
-    render(&state, parts, decision, None).await
+    render(&state, parts, decision, entered, None).await
 }
 
 /// The form's fields; a body that is not a form counts as an empty one (and is refused
@@ -60,32 +70,50 @@ async fn read_fields(state: &AppState, request: Request) -> (Parts, CheckFields)
     (parts, fields)
 }
 
-/// Renders the page at the request's path with the decision in context.
+/// Renders the page at the request's path with the decision, and what was typed, in
+/// context; with a block size, padded to whole blocks and to the largest of the answers
+/// the decision must look like.
 async fn render(
     state: &AppState,
     parts: Parts,
     decision: Decision,
-    pad: Option<usize>,
+    entered: Entered,
+    block: Option<usize>,
 ) -> Response {
     let Decision {
         view,
         status,
         retry_after,
+        alike,
     } = decision;
-    let extra = move || provide_context(view.clone());
+    let mut pad = block.map(|block| Padding { block, at_least: 0 });
+    if let Some(pad) = pad.as_mut() {
+        for other in alike {
+            let view = CheckView::Answered(other);
+            let entered = entered.clone();
+            let extra = move || {
+                provide_context(view.clone());
+                provide_context(entered.clone());
+            };
+            let Some(html) = render_html(state, parts.clone(), extra).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            pad.at_least = pad.at_least.max(html.1.len());
+        }
+    }
+    let extra = move || {
+        provide_context(view.clone());
+        provide_context(entered.clone());
+    };
     render_page(state, parts, extra, status, retry_after, pad).await
 }
 
-/// Renders the app's page at `parts`' path as a GET, with `extra` context (a decision the
-/// page shows), the given status, never cached; padded to whole blocks when asked.
-pub(super) async fn render_page(
+/// The app's page at `parts`' path, rendered as a GET with `extra` context.
+async fn render_html(
     state: &AppState,
     mut parts: Parts,
     extra: impl Fn() + Clone + Send + Sync + 'static,
-    status: StatusCode,
-    retry_after: Option<u64>,
-    pad: Option<usize>,
-) -> Response {
+) -> Option<(axum::http::response::Parts, Vec<u8>)> {
     parts.method = Method::GET;
     let pages = state.pages.clone();
     let context = move || {
@@ -95,12 +123,26 @@ pub(super) async fn render_page(
     let options = state.leptos_options.clone();
     let handler = render_app_async_with_context(context, move || app::shell(options.clone()));
     let rendered = handler(Request::from_parts(parts, Body::empty())).await;
-    let (mut head, body) = rendered.into_parts();
-    let Ok(mut html) = axum::body::to_bytes(body, usize::MAX).await.map(Vec::from) else {
+    let (head, body) = rendered.into_parts();
+    let html = axum::body::to_bytes(body, usize::MAX).await.ok()?;
+    Some((head, Vec::from(html)))
+}
+
+/// Renders the app's page at `parts`' path as a GET, with `extra` context (a decision the
+/// page shows), the given status, never cached; padded to whole blocks when asked.
+pub(super) async fn render_page(
+    state: &AppState,
+    parts: Parts,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+    status: StatusCode,
+    retry_after: Option<u64>,
+    pad: Option<Padding>,
+) -> Response {
+    let Some((mut head, mut html)) = render_html(state, parts, extra).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let Some(block) = pad {
-        pad_to_block(&mut html, block);
+    if let Some(pad) = pad {
+        pad_to_block(&mut html, pad);
     }
     head.status = status;
     head.headers.remove(header::CONTENT_LENGTH);
@@ -113,12 +155,14 @@ pub(super) async fn render_page(
     Response::from_parts(head, Body::from(html))
 }
 
-/// Pads an HTML page with a comment before `</body>` to the next multiple of `block` bytes.
-fn pad_to_block(html: &mut Vec<u8>, block: usize) {
+/// Pads an HTML page with a comment before `</body>` to the next multiple of the block
+/// size at or above both its own length and `at_least`.
+fn pad_to_block(html: &mut Vec<u8>, pad: Padding) {
     const OPEN: &[u8] = b"<!--";
     const CLOSE: &[u8] = b"-->";
-    let least = html.len() + OPEN.len() + CLOSE.len();
-    let target = least.div_ceil(block) * block;
+    let least =
+        (html.len() + OPEN.len() + CLOSE.len()).max(pad.at_least + OPEN.len() + CLOSE.len());
+    let target = least.div_ceil(pad.block) * pad.block;
     let mut padding = Vec::with_capacity(target - html.len());
     padding.extend_from_slice(OPEN);
     padding.resize(target - html.len() - CLOSE.len(), b' ');
@@ -140,9 +184,26 @@ mod tests {
             let mut html = b"<html><body>".to_vec();
             html.resize(html.len() + len, b'x');
             html.extend_from_slice(b"</body></html>");
-            pad_to_block(&mut html, 1024);
+            pad_to_block(
+                &mut html,
+                Padding {
+                    block: 1024,
+                    at_least: 0,
+                },
+            );
             assert_eq!(html.len() % 1024, 0, "{len}");
             assert!(html.ends_with(b"--></body></html>"), "{len}");
         }
+        let mut html = b"<html><body></body></html>".to_vec();
+        let pad = Padding {
+            block: 1024,
+            at_least: 3000,
+        };
+        pad_to_block(&mut html, pad);
+        assert_eq!(
+            html.len(),
+            4096,
+            "at least the size asked for, in whole blocks"
+        );
     }
 }

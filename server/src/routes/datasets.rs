@@ -2,8 +2,11 @@
 //! Each needs admin rights from the caller's proof of sign-in (else 403) and answers with
 //! a redirect saying what happened (post/redirect/get).
 
+use super::check::render_page;
 use super::{AppState, forbidden, see_other};
 use crate::staff_auth::CurrentStaff;
+use app::pages::staff::outcome::Returned;
+use axum::http::request::Parts;
 use axum::{
     Form,
     extract::{
@@ -20,6 +23,7 @@ use breachcheck::import::columns::{Column, HeaderProblem, Mapping, looks_like_da
 use breachcheck::import::job::{self, ImportError, Uploader};
 use breachcheck::import::source::SourceError;
 use breachcheck::staff::admin::Admin;
+use leptos::prelude::provide_context;
 
 fn as_admin(staff: &CurrentStaff) -> Option<Admin<'_>> {
     staff.0.as_admin()
@@ -40,6 +44,7 @@ fn error_code(error: &DatasetError) -> &'static str {
         DatasetError::NotFound => "dataset_not_found",
         DatasetError::WrongStatus(_) => "wrong_status",
         DatasetError::SameAdmin => "same_admin",
+        DatasetError::RejectedRowsNotAcknowledged => "rejected_not_acknowledged",
         DatasetError::Busy(_) => "busy",
         DatasetError::Storage(error) => {
             tracing::error!(%error, "dataset change failed");
@@ -82,9 +87,12 @@ fn new_incident(fields: &[(String, String)]) -> Result<NewIncident, DatasetError
     })
 }
 
+/// Registers an incident. A refusal renders the page again with everything that was
+/// typed (a redirect would lose two long pieces of advice to one mistyped short name).
 pub async fn create_incident(
     State(state): State<AppState>,
     staff: CurrentStaff,
+    parts: Parts,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let Some(admin) = as_admin(&staff) else {
@@ -96,7 +104,26 @@ pub async fn create_incident(
     };
     match created {
         Ok(_) => see_other("/staff/incidents?done=1".to_owned()),
-        Err(error) => see_other(format!("/staff/incidents?error={}", error_code(&error))),
+        Err(DatasetError::Storage(error)) => {
+            tracing::error!(%error, "could not register an incident");
+            see_other("/staff/incidents?error=failed".to_owned())
+        }
+        Err(error) => {
+            let returned = Returned {
+                fields,
+                error: error_code(&error).to_owned(),
+            };
+            let extra = move || provide_context(returned.clone());
+            render_page(
+                &state,
+                parts,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -250,15 +277,33 @@ pub enum Step {
     Retire,
 }
 
+/// The fields of a step's form: approving a list with rejected rows carries the
+/// approver's acknowledgement of them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StepFields {
+    acknowledge_rejected: Option<String>,
+}
+
 pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
     axum::routing::post(
-        move |State(state): State<AppState>, staff: CurrentStaff, Path(id): Path<i64>| async move {
+        move |State(state): State<AppState>,
+              staff: CurrentStaff,
+              Path(id): Path<i64>,
+              fields: Result<Form<StepFields>, axum::extract::rejection::FormRejection>| async move {
             let Some(admin) = as_admin(&staff) else {
                 return forbidden();
             };
+            let fields = fields.map(|Form(fields)| fields).unwrap_or_default();
+            let acknowledged = match fields.acknowledge_rejected.as_deref() {
+                Some("yes") => lifecycle::Acknowledged::RejectedRows,
+                _ => lifecycle::Acknowledged::Nothing,
+            };
             let (db, id) = (&state.database, DatasetId(id));
             let done = match step {
-                Step::Approve => lifecycle::approve(&admin, db, id, state.datasets.approval).await,
+                Step::Approve => {
+                    lifecycle::approve(&admin, db, id, state.datasets.approval, acknowledged).await
+                }
                 Step::Activate => lifecycle::activate(&admin, db, id).await,
                 Step::RollBack => lifecycle::roll_back_to(&admin, db, id).await,
                 Step::Retire => lifecycle::retire(&admin, db, id).await,

@@ -5,8 +5,8 @@
 
 use super::AppState;
 use super::check::render_page;
-use crate::domain::service::{Refusal, StartFields};
-use app::domain_api::{DomainView, GRANT_COOKIE};
+use crate::domain::service::{Proven, Refusal, StartFields};
+use app::domain_api::{DOMAIN_NAME_COOKIE, DomainView, GRANT_COOKIE};
 use axum::{
     Form,
     extract::{ConnectInfo, FromRequest, Path, Request, State},
@@ -43,21 +43,25 @@ async fn refused(state: &AppState, mut parts: Parts, path: &str, refusal: Refusa
     .await
 }
 
-/// The redirect to the answer, with the cookie that lets this browser see it.
-fn granted(state: &AppState, grant: &Token) -> Response {
+/// The redirect to the answer, with the cookies that let this browser see it: the grant,
+/// and the domain's name for the answer to show (checked against the grant when read).
+fn granted(state: &AppState, proven: &Proven) -> Response {
     let secure = if state.environment.is_production() {
         "; Secure"
     } else {
         ""
     };
-    let cookie = format!(
-        "{GRANT_COOKIE}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
-        grant.as_str(),
-        state.domains.settings.grant_ttl.as_secs()
-    );
+    let max_age = state.domains.settings.grant_ttl.as_secs();
     let mut response = see_other("/check/domain/result");
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+    for (name, value) in [
+        (GRANT_COOKIE, proven.grant.as_str()),
+        (DOMAIN_NAME_COOKIE, proven.domain.as_str()),
+    ] {
+        let cookie =
+            format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     response
 }
@@ -108,7 +112,7 @@ pub async fn verify_dns(
         Err(refusal) => Err(refusal),
     };
     match outcome {
-        Ok(grant) => granted(&state, &grant),
+        Ok(proven) => granted(&state, &proven),
         Err(refusal) => refused(&state, parts, &challenge_path(&token), refusal).await,
     }
 }
@@ -143,6 +147,15 @@ pub async fn send_mail(
     }
 }
 
+/// The mailed link, opened: a page with the button that uses it. Nothing is read or
+/// written here, so a mail scanner's visit changes nothing.
+pub async fn confirm_page(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    render_page(&state, parts, || {}, StatusCode::OK, None, None).await
+}
+
+/// The button on the mailed link's page: uses the link, and with it grants this browser
+/// the answer.
 pub async fn confirm(
     State(state): State<AppState>,
     Path(link): Path<String>,
@@ -158,7 +171,7 @@ pub async fn confirm(
         }),
     };
     match outcome {
-        Ok(grant) => granted(&state, &grant),
+        Ok(proven) => granted(&state, &proven),
         Err(refusal) => {
             let path = parts.uri.path().to_owned();
             refused(&state, parts, &path, refusal).await

@@ -117,6 +117,7 @@ pub fn router(
         domains: DomainSource {
             db: database.clone(),
             lookup: domains.lookup.clone(),
+            subjects: domains.subjects.clone(),
         },
     };
     let context = {
@@ -176,7 +177,10 @@ pub fn router(
         .route("/check/domain", post(domain::start))
         .route("/check/domain/c/{token}/dns", post(domain::verify_dns))
         .route("/check/domain/c/{token}/mail", post(domain::send_mail))
-        .route("/check/domain/confirm/{link}", get(domain::confirm))
+        .route(
+            "/check/domain/confirm/{link}",
+            get(domain::confirm_page).post(domain::confirm),
+        )
         .route("/", get(page_cache::serve))
         .route("/incidents/{slug}", get(page_cache::serve))
         .route("/feed.atom", get(feed::atom))

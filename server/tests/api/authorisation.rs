@@ -256,7 +256,7 @@ async fn every_staff_page_route_and_server_function_checks_the_callers_rights() 
             if allowed(access, caller) {
                 // Reached the handler: an empty form is refused as such, not as a caller.
                 let reached = match *path {
-                    "/staff/lookup" => StatusCode::UNPROCESSABLE_ENTITY,
+                    "/staff/lookup" | "/staff/incidents" => StatusCode::UNPROCESSABLE_ENTITY,
                     _ => StatusCode::SEE_OTHER,
                 };
                 assert_eq!(status, reached, "POST {path} as {caller:?}");

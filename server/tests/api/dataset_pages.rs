@@ -220,9 +220,26 @@ async fn an_admin_uploads_a_list_reads_the_report_and_a_second_admin_publishes_i
         .unwrap()
         .unwrap();
     assert_eq!(draft.status, Status::Draft);
+    // The import rejected rows: approving needs the approver to say they read them.
+    let unacknowledged = app
+        .post_form(&format!("{report_link}/approve"), &[], Some(&second))
+        .await;
+    assert_eq!(
+        location(&unacknowledged),
+        format!("{report_link}?error=rejected_not_acknowledged")
+    );
+    let (_, asking) = page(&app, &second, &report_link).await;
+    assert!(
+        asking.contains(r#"name="acknowledge_rejected""#),
+        "{asking}"
+    );
     for step in ["approve", "activate"] {
         let response = app
-            .post_form(&format!("{report_link}/{step}"), &[], Some(&second))
+            .post_form(
+                &format!("{report_link}/{step}"),
+                &[("acknowledge_rejected", "yes")],
+                Some(&second),
+            )
             .await;
         assert_eq!(
             location(&response),
@@ -235,6 +252,14 @@ async fn an_admin_uploads_a_list_reads_the_report_and_a_second_admin_publishes_i
         .unwrap()
         .unwrap();
     assert_eq!(active.status, Status::Active);
+    let approved: String =
+        sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'dataset.approved'")
+            .fetch_one(app.database.pool())
+            .await
+            .unwrap();
+    let approved: serde_json::Value = serde_json::from_str(&approved).unwrap();
+    assert_eq!(approved["rejected_rows"], 1, "{approved}");
+    assert_eq!(approved["rejected_rows_acknowledged"], true, "{approved}");
     let (_, published) = page(&app, &second, &report_link).await;
     assert!(published.contains(r#"data-status="active""#), "{published}");
     assert!(published.contains("Name of first"), "the uploader is named");
@@ -298,12 +323,23 @@ async fn a_bad_incident_form_says_why_and_creates_nothing() {
         ),
         (with("category", "blood_type"), "categories_invalid"),
     ];
+    // A refusal renders the form again, with what was typed and why.
+    let english = format!("{admin}; breachcheck_lang=en");
     for (form, code) in cases {
-        let response = app.post_form("/staff/incidents", &form, Some(&admin)).await;
+        let response = app
+            .post_form("/staff/incidents", &form, Some(&english))
+            .await;
         assert_eq!(
-            location(&response),
-            format!("/staff/incidents?error={code}")
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{code}"
         );
+        let body = response.text().await.unwrap();
+        let said =
+            app::pages::staff::outcome::data_error(app::i18n::Locale::En.strings(), code, ("", ""));
+        assert!(body.contains(&said), "{code}: {said}");
+        let slug = form.iter().find(|(n, _)| *n == "slug").unwrap().1;
+        assert!(body.contains(&format!(r#"value="{slug}""#)), "{code}");
     }
     let incidents = incident::list(&app.database).await.unwrap();
     assert_eq!(incidents.len(), 1, "only the good form created an incident");

@@ -91,7 +91,10 @@ async fn domain_app(customise: impl FnOnce(&mut Settings)) -> DomainApp {
     publish(
         &app,
         "order-system",
-        &format!("domain,categories\n{LISTED},Phone number\n"),
+        &format!(
+            "contract_number,domain,categories\nAA100001,{LISTED},Phone number\n\
+             AA100002,www.{LISTED},Phone number\nAA100003,,Phone number\n"
+        ),
         Profile::HmacSha256,
     )
     .await;
@@ -131,12 +134,22 @@ async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
     (response.status(), response.text().await.unwrap())
 }
 
+/// The cookies a proof sets (the grant and the domain's name), as a `Cookie` header.
 fn grant_cookie(response: &reqwest::Response) -> String {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/check/domain/result");
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    cookie.split(';').next().unwrap().to_owned()
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|cookie| {
+            let cookie = cookie.to_str().unwrap();
+            assert!(cookie.contains("HttpOnly"), "{cookie}");
+            cookie.split(';').next().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    cookies.join("; ")
 }
 
 async fn domains_in_database(app: &TestApp) -> Vec<Option<String>> {
@@ -187,6 +200,22 @@ async fn a_txt_record_proves_control_and_shows_the_answer() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"data-outcome="affected""#), "{html}");
     assert!(html.contains("Phone number"));
+    // The answer names the domain, how many listed contracts carry it, and never speaks
+    // of "your contract".
+    assert!(
+        html.contains(&format!(r#"<dd class="asked">{LISTED}</dd>"#)),
+        "{html}"
+    );
+    assert!(html.contains(r#"data-contracts="2""#), "{html}");
+    assert!(html.contains("This domain is in the list of affected customers"));
+    assert!(!html.contains("Your contract"));
+    // A name the browser changed is not shown: it is checked against the proven domain.
+    let grant = cookie.split("; ").next().unwrap();
+    let forged = format!("{grant}; breachcheck_domain_name={UNLISTED}");
+    let (_, html) = page(&app, "/check/domain/result", &forged).await;
+    assert!(html.contains(r#"data-outcome="affected""#));
+    assert!(!html.contains(UNLISTED), "{html}");
+    assert!(!html.contains(r#"class="asked""#));
     // Without the cookie: nothing.
     let (status, html) = page(&app, "/check/domain/result", "").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -292,12 +321,35 @@ async fn a_mailed_link_proves_control_once_and_not_after_it_expires() {
     assert!(message.contains("Test Telecom"));
     let link = link_in(&message, &app);
 
-    // Opened in another browser: that person received the mail.
-    let opened = app.client.get(&link).send().await.unwrap();
+    // A corporate mail scanner opens the link before anyone: that uses nothing up.
+    let path = link.trim_start_matches(&app.address).to_owned();
+    for _ in 0..2 {
+        let scanned = app
+            .client
+            .get(&link)
+            .header("cookie", "breachcheck_lang=en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(scanned.status(), StatusCode::OK);
+        assert!(scanned.headers().get("set-cookie").is_none());
+        assert_eq!(scanned.headers()["cache-control"], "no-store");
+        let html = scanned.text().await.unwrap();
+        assert!(
+            html.contains(&format!(r#"method="post" action="{path}""#)),
+            "{html}"
+        );
+        assert!(html.contains("Show the result"));
+        assert!(!html.contains("data-outcome"));
+    }
+    // The person presses the button, in another browser: that person received the mail.
+    let opened = post(&app, &path, &[], None).await;
+    assert_eq!(opened.status(), StatusCode::SEE_OTHER);
+    assert_eq!(opened.headers()["location"], "/check/domain/result");
     let cookie = grant_cookie(&opened);
     let (_, html) = page(&app, "/check/domain/result", &cookie).await;
     assert!(html.contains(r#"data-outcome="affected""#));
-    let again = app.client.get(&link).send().await.unwrap();
+    let again = post(&app, &path, &[], None).await;
     assert_eq!(again.status(), StatusCode::GONE, "a link works once");
     assert_eq!(domains_in_database(&app).await, vec![None]);
 
@@ -317,13 +369,8 @@ async fn a_mailed_link_proves_control_once_and_not_after_it_expires() {
         .execute(app.database.pool())
         .await
         .unwrap();
-    let expired = app
-        .client
-        .get(&link)
-        .header("cookie", "breachcheck_lang=en")
-        .send()
-        .await
-        .unwrap();
+    let path = link.trim_start_matches(&app.address).to_owned();
+    let expired = post(&app, &path, &[], Some("breachcheck_lang=en")).await;
     assert_eq!(expired.status(), StatusCode::GONE);
     assert!(
         expired
@@ -401,6 +448,74 @@ async fn an_expired_challenge_is_swept_with_its_domain() {
     assert!(html.contains("This check was not found"));
     assert_eq!(domain::sweep(&app.database).await.unwrap(), 1);
     assert!(domains_in_database(&app).await.is_empty());
+}
+
+/// The outbox's mail names the domain: it goes when its challenge completes, and the
+/// database keeps no old copy of the row that held the domain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_domain_leaves_no_trace_once_its_challenge_ends() {
+    let DomainApp { app, dns, .. } = domain_app(|s| s.smtp_host = None).await;
+    let outbox = app.scratch_dir().join("data").join("outbox");
+    let mails = || -> Vec<String> {
+        std::fs::read_dir(&outbox)
+            .map(|dir| {
+                dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|name| name.ends_with(".eml"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let token = start(&app, LISTED).await;
+    let other = start(&app, UNLISTED).await;
+    for token in [&token, &other] {
+        let sent = post(
+            &app,
+            &format!("/check/domain/c/{token}/mail"),
+            &[("role", "admin")],
+            None,
+        )
+        .await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(mails().len(), 2, "one mail per challenge in the outbox");
+
+    let name = format!("_breachcheck-challenge.{LISTED}");
+    dns.add_txt(&name, &format!("breachcheck-verification={token}"))
+        .await;
+    let verified = post(&app, &format!("/check/domain/c/{token}/dns"), &[], None).await;
+    grant_cookie(&verified);
+    let left = mails();
+    assert_eq!(
+        left.len(),
+        1,
+        "the completed challenge's mail is gone: {left:?}"
+    );
+    let text = std::fs::read_to_string(outbox.join(&left[0])).unwrap();
+    assert!(
+        !text.contains(LISTED),
+        "the mail left is the other domain's"
+    );
+
+    // The sweep clears what the database keeps of the overwritten row.
+    domain::sweep(&app.database).await.unwrap();
+    domain::scrub(&app.database).await.unwrap();
+    if app.database.backend() == breachcheck::storage::Backend::Sqlite {
+        let secure: i64 = sqlx::query_scalar("PRAGMA secure_delete")
+            .fetch_one(app.database.pool())
+            .await
+            .unwrap();
+        assert_eq!(secure, 1);
+        let path = app.database_url.trim_start_matches("sqlite://").to_owned();
+        let mut file = std::fs::read(&path).unwrap();
+        if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
+            file.extend(wal);
+        }
+        let needle = LISTED.as_bytes();
+        assert!(
+            !file.windows(needle.len()).any(|w| w == needle),
+            "the proven domain is nowhere in the database files"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

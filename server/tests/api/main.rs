@@ -10,6 +10,7 @@
 
 mod audit;
 mod authorisation;
+mod complete_lists;
 mod dataset_pages;
 mod datasets;
 mod domain_check;
@@ -30,3 +31,5 @@ mod staff_account;
 mod staff_cli;
 mod staff_pages;
 mod staff_users;
+mod text_stays_text;
+mod true_answers;

@@ -79,8 +79,17 @@ async fn an_uploaded_list_leaves_no_identifier_in_the_logs_or_the_database() {
     // Published, then looked up by the public and by the helpdesk.
     for step in ["approve", "activate"] {
         let path = format!("{report}/{step}");
-        let response = app.post_form(&path, &[], Some(&admin)).await;
+        // The list lost a row (QX1): approving it says so.
+        let acknowledged = [("acknowledge_rejected", "yes")];
+        let response = app.post_form(&path, &acknowledged, Some(&admin)).await;
         assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            response.headers()["location"]
+                .to_str()
+                .unwrap()
+                .ends_with("?done=1"),
+            "{path}"
+        );
     }
     let public = app
         .post_form(

@@ -7,7 +7,7 @@ use crate::helpers::{
     TEST_PEPPER, TestApp, create_staff, signed_in, spawn_app_with, staff_proof, unix_now,
 };
 use breachcheck::check::pow::{self, Challenge, PowKeys, Solution};
-use breachcheck::dataset::lifecycle::{self, ApprovalPolicy};
+use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
 use breachcheck::digest::Profile;
 use breachcheck::pepper::Pepper;
 use breachcheck::staff::Role;
@@ -28,6 +28,7 @@ pub async fn publish(app: &TestApp, slug: &str, csv: &str, profile: Profile) {
         db,
         dataset,
         ApprovalPolicy::default(),
+        Acknowledged::RejectedRows,
     )
     .await
     .unwrap();
@@ -54,9 +55,10 @@ impl Answer {
         }
     }
 
-    /// The page without what differs between any two responses: the CSP nonce and the
-    /// reference code (derived from the number asked about).
-    fn normalised(&self) -> String {
+    /// The page without what differs between any two responses: the CSP nonce, the
+    /// reference code (derived from the number asked about), the number itself and the
+    /// time of the answer.
+    pub fn normalised(&self) -> String {
         let mut text = self.body.clone();
         for (start, end) in [
             ("nonce=\"", "\""),
@@ -72,10 +74,27 @@ impl Answer {
             }
         }
         let code = self.reference();
-        text.replace(&code, "")
+        let mut text = text.replace(&code, "");
+        for shown in [
+            self.between("class=\"asked\">", "<"),
+            self.between("class=\"answered-at\">", "<"),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            text = text.replace(&shown, "");
+        }
+        text
     }
 
-    fn reference(&self) -> String {
+    /// The text after the first `start` up to the next `end`, if there is one.
+    pub fn between(&self, start: &str, end: &str) -> Option<String> {
+        let begin = self.body.find(start)? + start.len();
+        let stop = begin + self.body[begin..].find(end)?;
+        Some(self.body[begin..stop].to_owned())
+    }
+
+    pub fn reference(&self) -> String {
         let start = self.body.find("reference-code\">").unwrap() + "reference-code\">".len();
         self.body[start..start + 11].to_owned()
     }
@@ -215,12 +234,20 @@ async fn answers_follow_the_lists_and_their_verification_factor() {
         again.reference(),
         "a stable reference code"
     );
-    assert!(!first.body.contains("AB123456"), "the number is not echoed");
+    assert!(
+        first.body.contains(r#"<dd class="asked">AB123456</dd>"#),
+        "the answer says which number it answers, in its canonical form"
+    );
 
     let unknown = check(&app, &[("contract", "ZZ999999")], None).await;
     assert_eq!(unknown.status, StatusCode::OK);
     assert_eq!(unknown.outcome(), Some("not-affected"));
-    assert!(unknown.body.contains("is not in the list for"));
+    assert!(
+        unknown
+            .body
+            .contains("No entry matching the details entered was found in the list for")
+    );
+    assert!(!unknown.body.contains("is not in the list"));
     assert_ne!(unknown.reference(), first.reference());
 
     // A second incident whose list carries the registered phone as a factor.

@@ -2,11 +2,11 @@
 
 use super::users::error_message;
 use crate::components::CodeInput;
+use crate::components::PageTitle;
 use crate::head_text;
 use crate::staff_api::pending_totp;
 use crate::use_strings;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -17,7 +17,7 @@ pub fn StaffAccountPage() -> impl IntoView {
     let totp_done = move || query.read().get("done").as_deref() == Some("totp");
 
     view! {
-        <Title text=head_text(|s| s.account_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.account_title.to_owned())/>
         <h1>{move || s().account_title}</h1>
         {move || {
             error()

@@ -1,12 +1,12 @@
 //! `/staff/audit`: the audit log for admins, newest first, filtered by a GET form.
 
 use super::home::StaffView;
+use crate::components::PageTitle;
 use crate::head_text;
 use crate::staff_api::{AuditRow, list_audit};
 use crate::use_strings;
 use breachcheck::staff::Role;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -84,7 +84,7 @@ pub fn StaffAuditPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=head_text(|s| s.audit_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.audit_title.to_owned())/>
         <h1>{move || s().audit_title}</h1>
         <form class="form form--inline" method="get" action="/staff/audit">
             <label for="audit-action">{move || s().audit_action}</label>

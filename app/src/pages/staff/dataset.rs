@@ -2,6 +2,7 @@
 //! and the next step of publishing it (approve, publish, roll back, stop publishing).
 
 use super::outcome::{DataOutcome, incident_title};
+use crate::components::PageTitle;
 use crate::components::TableHead;
 use crate::dataset_api::{DatasetDetail, load_dataset};
 use crate::head_text;
@@ -9,7 +10,6 @@ use crate::i18n::data::fill;
 use crate::use_strings;
 use breachcheck::import::report::ImportReport;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 fn Report(id: i64, report: ImportReport) -> impl IntoView {
@@ -69,6 +69,30 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
             ],
         )
     };
+    let percent = format!("{:.1}", report.rejected_percent());
+    let rejected_count = report.rejected_rows;
+    let rows = move |n: u64| fill(s().data.report_rows, &[("rows", &n.to_string())]);
+    let top_reasons = report
+        .reasons
+        .iter()
+        .take(3)
+        .map(|count| {
+            let (reason, n) = (count.reason.clone(), count.rows);
+            let column = reason.column();
+            view! {
+                <li>
+                    {move || column.map(|c| format!("{}: ", s().data.column(c)))}
+                    {move || s().data.reason(&reason)} " (" {move || rows(n)} ")"
+                </li>
+            }
+        })
+        .collect_view();
+    let without_phone = report.accepted_without_phone;
+    let ignored = if report.ignored_columns.is_empty() {
+        "—".to_owned()
+    } else {
+        report.ignored_columns.join(", ")
+    };
     view! {
         <h2>{move || s().data.report_heading}</h2>
         <dl class="facts report">
@@ -78,19 +102,41 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
             <dd data-figure="rows-read">{report.rows_read}</dd>
             <dt>{move || s().data.report_blank}</dt>
             <dd>{report.blank_rows}</dd>
-            <dt>{move || s().data.report_accepted}</dt>
-            <dd data-figure="accepted">{report.accepted_rows}</dd>
+            <dt>{move || s().data.report_customers}</dt>
+            <dd data-figure="accepted">{report.customers()}</dd>
             <dt>{move || s().data.report_rejected}</dt>
-            <dd data-figure="rejected">{report.rejected_rows}</dd>
+            <dd>
+                <span data-figure="rejected">{rejected_count}</span>
+                " (" <span data-figure="rejected-percent">{percent}</span> "%)"
+            </dd>
+            {(report.has_phone)
+                .then(|| {
+                    view! {
+                        <dt>{move || s().data.report_without_phone}</dt>
+                        <dd>
+                            <span data-figure="without-phone">{without_phone}</span>
+                            <br/>
+                            <small>{move || s().data.report_without_phone_hint}</small>
+                        </dd>
+                    }
+                })}
             <dt>{move || s().data.report_duplicates}</dt>
-            <dd>{report.duplicates_merged}</dd>
+            <dd data-figure="duplicates">{report.duplicates_merged}</dd>
             <dt>{move || s().data.report_columns}</dt>
             <dd>{used}</dd>
             <dt>{move || s().data.report_ignored}</dt>
-            <dd>{report.ignored_columns.join(", ")}</dd>
+            <dd data-figure="ignored-columns">{ignored}</dd>
         </dl>
+        {(rejected_count > 0)
+            .then(|| {
+                view! {
+                    <h3>{move || s().data.report_top_reasons}</h3>
+                    <ol class="top-reasons">{top_reasons}</ol>
+                }
+            })}
         <h3>{move || s().data.report_identifiers}</h3>
-        <dl class="facts">{identifiers}</dl>
+        <p>{move || s().data.report_identifiers_intro}</p>
+        <dl class="facts identifiers">{identifiers}</dl>
         {(total > 0)
             .then(|| {
                 view! {
@@ -117,6 +163,39 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
     .into_any()
 }
 
+/// Approving a list whose import refused rows asks the approver to say they read them
+/// (the server refuses the approval without it).
+#[component]
+fn ApproveForm(id: i64, rejected: u64) -> impl IntoView {
+    let s = use_strings();
+    let acknowledge = (rejected > 0).then(|| {
+        let text = move || {
+            fill(
+                s().data.approve_acknowledge,
+                &[("rows", &rejected.to_string())],
+            )
+        };
+        view! {
+            <p class="field field--check">
+                <input
+                    type="checkbox"
+                    id="acknowledge-rejected"
+                    name="acknowledge_rejected"
+                    value="yes"
+                    required
+                />
+                <label for="acknowledge-rejected">{text}</label>
+            </p>
+        }
+    });
+    view! {
+        <form class="form" method="post" action=format!("/staff/datasets/{id}/approve")>
+            {acknowledge}
+            <button type="submit">{move || s().data.action_approve}</button>
+        </form>
+    }
+}
+
 #[component]
 fn Actions(detail: DatasetDetail) -> impl IntoView {
     let s = use_strings();
@@ -130,8 +209,9 @@ fn Actions(detail: DatasetDetail) -> impl IntoView {
         }
         .into_any()
     };
+    let rejected = detail.report.as_ref().map_or(0, |r| r.rejected_rows);
     match detail.row.status.as_str() {
-        "draft" if detail.may_approve => button("approve", |s| s.data.action_approve),
+        "draft" if detail.may_approve => view! { <ApproveForm id rejected/> }.into_any(),
         "draft" => view! { <p>{move || s().data.action_needs_second_admin}</p> }.into_any(),
         "approved" => button("activate", |s| s.data.action_activate),
         "active" => button("retire", |s| s.data.action_retire),
@@ -218,7 +298,7 @@ pub fn StaffDatasetPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.data.dataset_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.data.dataset_title.to_owned())/>
         <h1>{move || s().data.dataset_title} " " {move || format!("#{}", id())}</h1>
         <DataOutcome done=|s| s.data.action_done/>
         <p><a href="/staff/datasets">{move || s().data.datasets_title}</a></p>

@@ -1,12 +1,12 @@
 //! `/staff/datasets`: every incident's affected-customer lists, newest first.
 
 use super::outcome::incident_title;
+use crate::components::PageTitle;
 use crate::components::{Refused, TableHead};
 use crate::dataset_api::{IncidentDatasets, list_datasets};
 use crate::head_text;
 use crate::use_strings;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 fn IncidentLists(entry: IncidentDatasets) -> impl IntoView {
@@ -93,7 +93,7 @@ pub fn StaffDatasetsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.data.datasets_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.data.datasets_title.to_owned())/>
         <h1>{move || s().data.datasets_title}</h1>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
     }

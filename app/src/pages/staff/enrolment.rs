@@ -1,11 +1,11 @@
 //! `/staff/users/<id>/enrolment`: the QR code a new staff member scans, shown to admins
 //! until that account first signs in.
 
+use crate::components::PageTitle;
 use crate::head_text;
 use crate::staff_api::staff_enrolment;
 use crate::use_strings;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn StaffEnrolmentPage() -> impl IntoView {
@@ -40,7 +40,7 @@ pub fn StaffEnrolmentPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=head_text(|s| s.enrolment_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.enrolment_title.to_owned())/>
         <h1>{move || s().enrolment_title}</h1>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
         <p>

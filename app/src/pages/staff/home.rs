@@ -1,10 +1,10 @@
 //! The landing page of the staff area, per role.
 
+use crate::components::PageTitle;
 use crate::head_text;
 use crate::use_strings;
 use breachcheck::staff::Role;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 /// What a page may know about the signed-in staff member.
@@ -51,7 +51,7 @@ pub fn StaffHomePage() -> impl IntoView {
     };
 
     view! {
-        <Title text=head_text(|s| s.staff_home_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.staff_home_title.to_owned())/>
         <h1>{move || s().staff_home_title}</h1>
         <p class="signed-in-as">
             {move || s().staff_signed_in_as}

@@ -2,11 +2,11 @@
 //! refreshing shows the latest figures without JavaScript; once hydrated it asks again
 //! every second until the job ends.
 
+use crate::components::PageTitle;
 use crate::dataset_api::{ProgressView, import_progress};
 use crate::head_text;
 use crate::use_strings;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 fn ProgressFigures(progress: ProgressView) -> impl IntoView {
@@ -102,7 +102,7 @@ pub fn StaffImportPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.data.progress_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.data.progress_title.to_owned())/>
         <h1>{move || s().data.progress_title}</h1>
         <Transition fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Transition>
     }

@@ -1,14 +1,14 @@
 //! `/staff/incidents`: admins list incidents and register new ones (a plain form post to
 //! the server, answered by a redirect back here).
 
-use super::outcome::{DataOutcome, incident_title};
-use crate::components::{Refused, TableHead};
+use super::outcome::{DataOutcome, incident_title, use_returned};
+use crate::components::PageTitle;
+use crate::components::{Refused, TableHead, TextArea};
 use crate::dataset_api::{IncidentView, list_incidents};
 use crate::head_text;
 use crate::{use_locale, use_strings};
 use breachcheck::dataset::category::Standard;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 fn period(incident: &IncidentView) -> String {
     match (&incident.occurred_from, &incident.occurred_to) {
@@ -57,18 +57,28 @@ fn IncidentRow(incident: IncidentView) -> impl IntoView {
 fn NewIncidentForm() -> impl IntoView {
     let s = use_strings();
     let locale = use_locale();
+    // After a refusal the server renders this page with what was sent.
+    let returned = use_returned().unwrap_or_default();
+    let value = |name: &str| returned.value(name);
     let boxes = Standard::ALL
         .into_iter()
         .map(|standard| {
             let id = format!("category-{}", standard.key());
             let for_id = id.clone();
+            let checked = returned.has("category", standard.key());
             let label = move || match locale.get() {
                 crate::i18n::Locale::Ja => standard.label_ja(),
                 crate::i18n::Locale::En => standard.label_en(),
             };
             view! {
                 <label class="checkbox" for=for_id>
-                    <input id=id type="checkbox" name="category" value=standard.key()/>
+                    <input
+                        id=id
+                        type="checkbox"
+                        name="category"
+                        value=standard.key()
+                        checked=checked
+                    />
                     {label}
                 </label>
             }
@@ -81,49 +91,75 @@ fn NewIncidentForm() -> impl IntoView {
             <input
                 id="incident-slug"
                 name="slug"
+                value=value("slug")
                 required
                 pattern="[a-z0-9-]{3,64}"
                 aria-describedby="incident-slug-hint"
             />
             <p id="incident-slug-hint" class="hint">{move || s().data.incident_slug_hint}</p>
             <label for="incident-title-ja">{move || s().data.incident_title_ja}</label>
-            <input id="incident-title-ja" name="title_ja" required maxlength="200"/>
+            <input
+                id="incident-title-ja"
+                name="title_ja"
+                value=value("title_ja")
+                required
+                maxlength="200"
+            />
             <label for="incident-title-en">{move || s().data.incident_title_en}</label>
-            <input id="incident-title-en" name="title_en" required maxlength="200"/>
+            <input
+                id="incident-title-en"
+                name="title_en"
+                value=value("title_en")
+                required
+                maxlength="200"
+            />
             <label for="incident-from">{move || s().data.incident_occurred_from}</label>
-            <input id="incident-from" name="occurred_from" type="date"/>
+            <input
+                id="incident-from"
+                name="occurred_from"
+                type="date"
+                value=value("occurred_from")
+            />
             <label for="incident-to">{move || s().data.incident_occurred_to}</label>
-            <input id="incident-to" name="occurred_to" type="date"/>
+            <input id="incident-to" name="occurred_to" type="date" value=value("occurred_to")/>
             <label for="incident-announced">{move || s().data.incident_announced_on}</label>
-            <input id="incident-announced" name="announced_on" type="date"/>
+            <input
+                id="incident-announced"
+                name="announced_on"
+                type="date"
+                value=value("announced_on")
+            />
             <fieldset>
                 <legend>{move || s().data.incident_categories}</legend>
                 {boxes}
             </fieldset>
             <label for="incident-free">{move || s().data.incident_free_categories}</label>
-            <textarea
-                id="incident-free"
-                name="free_categories"
-                rows="3"
-                aria-describedby="incident-free-hint"
-            ></textarea>
+            <TextArea
+                id="incident-free".to_owned()
+                name="free_categories".to_owned()
+                value=value("free_categories")
+                rows=3
+                describedby="incident-free-hint"
+            />
             <p id="incident-free-hint" class="hint">{move || s().data.incident_free_hint}</p>
             <label for="incident-advice-ja">{move || s().data.incident_advice_ja}</label>
-            <textarea
-                id="incident-advice-ja"
-                name="advice_ja"
-                rows="4"
-                maxlength="2000"
-                aria-describedby="incident-advice-hint"
-            ></textarea>
+            <TextArea
+                id="incident-advice-ja".to_owned()
+                name="advice_ja".to_owned()
+                value=value("advice_ja")
+                rows=4
+                maxlength=2000
+                describedby="incident-advice-hint"
+            />
             <label for="incident-advice-en">{move || s().data.incident_advice_en}</label>
-            <textarea
-                id="incident-advice-en"
-                name="advice_en"
-                rows="4"
-                maxlength="2000"
-                aria-describedby="incident-advice-hint"
-            ></textarea>
+            <TextArea
+                id="incident-advice-en".to_owned()
+                name="advice_en".to_owned()
+                value=value("advice_en")
+                rows=4
+                maxlength=2000
+                describedby="incident-advice-hint"
+            />
             <p id="incident-advice-hint" class="hint">{move || s().data.incident_advice_hint}</p>
             <button type="submit">{move || s().data.incident_create}</button>
         </form>
@@ -172,7 +208,7 @@ pub fn StaffIncidentsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.data.incidents_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.data.incidents_title.to_owned())/>
         <h1>{move || s().data.incidents_title}</h1>
         <DataOutcome done=|s| s.data.incident_created/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>

@@ -2,17 +2,25 @@
 //! to the server, which audits the lookup and answers with this page and the result.
 
 use crate::check_api::{CheckProblem, CheckView};
+use crate::components::PageTitle;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::head_text;
-use crate::pages::check::{ProblemFor, use_check_view};
+use crate::pages::check::{ProblemFor, use_check_view, use_entered};
 use crate::use_strings;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn StaffLookupPage() -> impl IntoView {
     let s = use_strings();
     let outcome = use_check_view();
+    let entered = use_entered();
+    // The form that was sent gets its fields back; the other stays empty.
+    let by_domain = !entered.domain.trim().is_empty();
+    let (contract_ticket, domain_ticket) = if by_domain {
+        (String::new(), entered.ticket.clone())
+    } else {
+        (entered.ticket.clone(), String::new())
+    };
     let problem = RwSignal::new(match &outcome {
         Some(CheckView::Refused(problem)) => Some(problem.clone()),
         _ => None,
@@ -32,7 +40,7 @@ pub fn StaffLookupPage() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Title text=head_text(|s| s.check.staff_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.check.staff_title.to_owned())/>
         <h1>{move || s().check.staff_title}</h1>
         <p>{move || s().check.staff_intro}</p>
         {answer}
@@ -41,6 +49,7 @@ pub fn StaffLookupPage() -> impl IntoView {
             <input
                 id="lookup-ticket"
                 name="ticket"
+                value=contract_ticket
                 required
                 maxlength="64"
                 autocomplete="off"
@@ -52,6 +61,7 @@ pub fn StaffLookupPage() -> impl IntoView {
             <input
                 id="lookup-contract"
                 name="contract"
+                value=entered.contract.clone()
                 required
                 maxlength="64"
                 autocomplete="off"
@@ -59,7 +69,13 @@ pub fn StaffLookupPage() -> impl IntoView {
             />
             <ProblemFor problem id="lookup-contract-error" applies=is_contract/>
             <label for="lookup-phone">{move || s().check.staff_phone}</label>
-            <input id="lookup-phone" name="phone" type="tel" autocomplete="off"/>
+            <input
+                id="lookup-phone"
+                name="phone"
+                type="tel"
+                autocomplete="off"
+                value=entered.phone.clone()
+            />
             <ProblemFor problem id="lookup-phone-error" applies=is_phone/>
             <button type="submit">{move || s().check.submit}</button>
         </form>
@@ -70,6 +86,7 @@ pub fn StaffLookupPage() -> impl IntoView {
             <input
                 id="lookup-domain-ticket"
                 name="ticket"
+                value=domain_ticket
                 required
                 maxlength="64"
                 autocomplete="off"
@@ -79,6 +96,7 @@ pub fn StaffLookupPage() -> impl IntoView {
             <input
                 id="lookup-domain"
                 name="domain"
+                value=entered.domain.clone()
                 required
                 maxlength="300"
                 autocomplete="off"

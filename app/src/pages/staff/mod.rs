@@ -12,7 +12,7 @@ mod incidents;
 mod lookup;
 mod notice;
 mod notice_revision;
-mod outcome;
+pub mod outcome;
 mod sign_in;
 mod upload;
 mod users;

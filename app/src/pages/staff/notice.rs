@@ -5,13 +5,13 @@
 
 use super::outcome::{PostOutcome, incident_title};
 use crate::components::{NoticeArticle, Refused, TableHead};
+use crate::components::{PageTitle, TextArea};
 use crate::i18n::Strings;
 use crate::i18n::data::fill;
 use crate::notice_api::{NoticeEditor, NoticeView, load_notice_editor};
 use crate::{head_text, use_strings};
 use breachcheck::notice::{Action, FaqEntry, Missing, NoticeContent, TimelineEvent};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// Empty rows offered after the written ones; saving adds more.
@@ -89,9 +89,7 @@ fn Area(
     let s = use_strings();
     view! {
         <label for=id.clone()>{move || label(s())}</label>
-        <textarea id=id name=name rows=rows aria-describedby="notice-markdown-hint">
-            {value}
-        </textarea>
+        <TextArea id name value rows describedby="notice-markdown-hint"/>
     }
 }
 
@@ -439,7 +437,7 @@ pub fn StaffNoticePage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.notice.editor_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.notice.editor_title.to_owned())/>
         <h1>{move || s().notice.editor_title}</h1>
         <p>
             <a href="/staff/incidents">{move || s().data.incidents_title}</a>

@@ -2,12 +2,12 @@
 //! would see it, with the way to restore it.
 
 use super::numeric_param;
+use crate::components::PageTitle;
 use crate::components::{NoticeArticle, Refused};
 use crate::i18n::data::fill;
 use crate::notice_api::{RevisionView, load_notice_revision};
 use crate::{head_text, use_strings};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -50,7 +50,7 @@ pub fn StaffNoticeRevisionPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.notice.revisions.to_owned())/>
+        <PageTitle text=head_text(|s| s.notice.revisions.to_owned())/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{page}</Suspense>
     }
 }

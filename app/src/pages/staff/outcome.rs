@@ -24,6 +24,7 @@ pub fn data_error(s: &'static Strings, code: &str, offsets: (&str, &str)) -> Str
         "dataset_not_found" => d.error_dataset_not_found,
         "wrong_status" => d.error_wrong_status,
         "same_admin" => d.error_same_admin,
+        "rejected_not_acknowledged" => d.error_rejected_not_acknowledged,
         "file_missing" => d.error_file_missing,
         "file_too_large" => d.error_file_too_large,
         "file_empty" => d.error_file_empty,
@@ -44,14 +45,45 @@ pub fn data_error(s: &'static Strings, code: &str, offsets: (&str, &str)) -> Str
     text.to_owned()
 }
 
-/// The error or success notice of the page's query string.
+/// A form the server refused and rendered again in place of a redirect, so that nothing
+/// typed is lost: what was sent, and the error code. Provided as context by the route.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Returned {
+    pub fields: Vec<(String, String)>,
+    pub error: String,
+}
+
+impl Returned {
+    /// The first value sent under `name`, or nothing.
+    pub fn value(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether `name` was sent with `value` (a ticked box).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.fields.iter().any(|(k, v)| k == name && v == value)
+    }
+}
+
+/// The refused form of this request, the same in the browser as on the server.
+pub fn use_returned() -> Option<Returned> {
+    SharedValue::new(use_context::<Returned>).into_inner()
+}
+
+/// The error or success notice of the page's query string (or of a refused form the
+/// server rendered again).
 #[component]
 pub fn DataOutcome(done: fn(&'static Strings) -> &'static str) -> impl IntoView {
     let s = use_strings();
     let query = use_query_map();
+    let returned = use_returned().map(|r| r.error);
     let error = move || {
         let query = query.read();
-        let code = query.get("error")?;
+        let code = query.get("error").or_else(|| returned.clone())?;
         let utf8 = query.get("utf8").unwrap_or_default();
         let sjis = query.get("sjis").unwrap_or_default();
         Some(data_error(s(), &code, (&utf8, &sjis)))

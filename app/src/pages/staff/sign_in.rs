@@ -2,10 +2,10 @@
 //! which answers with a redirect, so they work the same with JavaScript off.
 
 use crate::components::CodeInput;
+use crate::components::PageTitle;
 use crate::head_text;
 use crate::{i18n::Strings, use_strings};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// What the last attempt said, from the redirect's query string.
@@ -43,7 +43,7 @@ fn Outcome() -> impl IntoView {
 pub fn StaffSignInPage() -> impl IntoView {
     let s = use_strings();
     view! {
-        <Title text=head_text(|s| s.staff_sign_in_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.staff_sign_in_title.to_owned())/>
         <h1>{move || s().staff_sign_in_title}</h1>
         <Outcome/>
         <form class="form" method="post" action="/staff/login">
@@ -66,7 +66,7 @@ pub fn StaffSignInPage() -> impl IntoView {
 pub fn StaffCodePage() -> impl IntoView {
     let s = use_strings();
     view! {
-        <Title text=head_text(|s| s.staff_code_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.staff_code_title.to_owned())/>
         <h1>{move || s().staff_code_title}</h1>
         <Outcome/>
         <p>{move || s().staff_code_intro}</p>

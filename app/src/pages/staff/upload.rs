@@ -4,13 +4,13 @@
 //! they come back in `?header=`, and this page asks what each holds.
 
 use super::outcome::{DataOutcome, incident_title};
+use crate::components::PageTitle;
 use crate::components::Refused;
 use crate::dataset_api::{UploadForm, load_upload_form};
 use crate::head_text;
 use crate::use_strings;
 use breachcheck::import::columns::Column;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 fn megabytes(bytes: u64) -> String {
@@ -130,7 +130,7 @@ pub fn StaffUploadPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=head_text(|s| s.data.upload_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.data.upload_title.to_owned())/>
         <h1>{move || s().data.upload_title}</h1>
         <DataOutcome done=|s| s.data.action_done/>
         <p>{move || s().data.upload_intro}</p>

@@ -4,13 +4,13 @@
 
 use super::home::StaffView;
 use super::outcome::PostOutcome;
+use crate::components::PageTitle;
 use crate::head_text;
 use crate::i18n::Strings;
 use crate::staff_api::list_staff;
 use crate::use_strings;
 use breachcheck::staff::{Role, StaffSummary};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The sentence for an `?error=` code set by the server's handlers.
 pub fn error_message(s: &'static Strings, code: &str) -> &'static str {
@@ -183,7 +183,7 @@ pub fn StaffUsersPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=head_text(|s| s.users_title.to_owned())/>
+        <PageTitle text=head_text(|s| s.users_title.to_owned())/>
         <h1>{move || s().users_title}</h1>
         <PostOutcome error=error_message done=|s, _| s.users_done/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
