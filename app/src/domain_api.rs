@@ -15,6 +15,28 @@ pub const GRANT_COOKIE: &str = "breachcheck_domain";
 /// grant: the answer names the domain, and the database need not keep it.
 pub const DOMAIN_NAME_COOKIE: &str = "breachcheck_domain_name";
 
+/// The cookie of the browser that started a domain check: once control is proven (from
+/// another device, say), the challenge's page in this browser shows the answer.
+pub const STARTER_COOKIE: &str = "breachcheck_domain_starter";
+
+/// A `Set-Cookie` value for the domain check's cookies: the whole site, script cannot read
+/// it, sent on top-level navigation from elsewhere (the mailed link) but not on
+/// cross-site subrequests.
+pub fn domain_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// Where a challenge stands, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChallengeStatus {
+    Open(ChallengeView),
+    /// Control was proven and this browser started the check: it now holds a grant.
+    Proven,
+    /// No such challenge, it expired, or it was proven and this browser did not start it.
+    Unknown,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DomainProblem {
     Domain(DomainRejection),
@@ -94,30 +116,69 @@ pub mod source {
         pub db: Database,
         pub lookup: Lookup,
         pub subjects: breachcheck::check::limit::SubjectKeys,
+        /// How long a grant lets its browser see the answer.
+        pub grant_ttl: std::time::Duration,
+        /// Cookies only over HTTPS (production).
+        pub secure_cookies: bool,
     }
 
     use crate::check_api::japan_time;
 
     impl DomainSource {
-        pub async fn challenge(&self, token: &str) -> Result<Option<ChallengeView>, ServerFnError> {
+        /// The challenge `token` names. Once proven, the browser that started it (its
+        /// starter cookie) is granted the answer here: the `Set-Cookie` goes with this
+        /// response, whether it is the page or the page's own polling.
+        pub async fn challenge(&self, token: &str) -> Result<ChallengeStatus, ServerFnError> {
             let Some(token) = Token::parse(token) else {
-                return Ok(None);
+                return Ok(ChallengeStatus::Unknown);
             };
             let found = domain::find(&self.db, &token).await.map_err(internal)?;
-            Ok(found.and_then(|challenge| {
-                let domain = challenge.domain?;
-                Some(ChallengeView {
-                    record_name: domain::record_name(&domain),
-                    record_value: domain::record_value(&token),
-                    token: token.as_str().to_owned(),
-                    domain: domain.as_str().to_owned(),
-                    expires_at: japan_time(challenge.expires_at),
-                    roles: breachcheck::identifier::ROLE_LOCAL_PARTS
-                        .iter()
-                        .map(|role| format!("{role}@{}", domain.as_str()))
-                        .collect(),
-                })
+            let open = found.and_then(|challenge| Some((challenge.domain?, challenge.expires_at)));
+            let Some((domain, expires_at)) = open else {
+                return self.claim(&token).await;
+            };
+            Ok(ChallengeStatus::Open(ChallengeView {
+                record_name: domain::record_name(&domain),
+                record_value: domain::record_value(&token),
+                token: token.as_str().to_owned(),
+                domain: domain.as_str().to_owned(),
+                expires_at: japan_time(expires_at),
+                roles: breachcheck::identifier::ROLE_LOCAL_PARTS
+                    .iter()
+                    .map(|role| format!("{role}@{}", domain.as_str()))
+                    .collect(),
             }))
+        }
+
+        /// A grant for the starting browser of a proven challenge, if this is it.
+        async fn claim(&self, token: &Token) -> Result<ChallengeStatus, ServerFnError> {
+            let Some(starter) = cookie_of_request(STARTER_COOKIE).and_then(|c| Token::parse(&c))
+            else {
+                return Ok(ChallengeStatus::Unknown);
+            };
+            let granted = domain::grant_starter(&self.db, token, &starter, self.grant_ttl)
+                .await
+                .map_err(internal)?;
+            let Some(grant) = granted else {
+                return Ok(ChallengeStatus::Unknown);
+            };
+            let cookie = domain_cookie(
+                GRANT_COOKIE,
+                grant.as_str(),
+                self.grant_ttl.as_secs(),
+                self.secure_cookies,
+            );
+            if let (Some(response), Ok(value)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                http::HeaderValue::from_str(&cookie),
+            ) {
+                response.append_header(http::header::SET_COOKIE, value);
+                response.insert_header(
+                    http::header::CACHE_CONTROL,
+                    http::HeaderValue::from_static("no-store"),
+                );
+            }
+            Ok(ChallengeStatus::Proven)
         }
 
         /// The answer a grant cookie entitles its browser to, if any. `named` is the
@@ -167,9 +228,10 @@ pub mod source {
     }
 }
 
-/// The challenge `token` names, if it is open.
+/// Where the challenge `token` names stands (for its starting browser, a proven one
+/// comes with the grant).
 #[server(endpoint = "domain/challenge")]
-pub async fn load_challenge(token: String) -> Result<Option<ChallengeView>, ServerFnError> {
+pub async fn load_challenge(token: String) -> Result<ChallengeStatus, ServerFnError> {
     expect_context::<source::DomainSource>()
         .challenge(&token)
         .await

@@ -100,6 +100,18 @@ pub fn App() -> impl IntoView {
                         view=DomainChallengePage
                         ssr=SsrMode::Async
                     />
+                    // A refused "verify" or "send mail" is answered at the form's own
+                    // address: the browser hydrates the page it is on.
+                    <Route
+                        path=path!("/check/domain/c/:token/dns")
+                        view=DomainChallengePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/check/domain/c/:token/mail")
+                        view=DomainChallengePage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/check/domain/result")
                         view=DomainResultPage

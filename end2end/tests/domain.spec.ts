@@ -85,3 +85,32 @@ test('a visitor proves control of a domain through the mail in the outbox and se
   expect((await again).status()).toBe(410);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This link cannot be used');
 });
+
+test('a failed DNS verification answers at its own address and the page stays alive', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto('/check/domain');
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Domain').fill(`unlisted-${Date.now()}.co.jp`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/check\/domain\/c\/[0-9a-f]{32}$/);
+  await expect(page.locator('button.copy')).toHaveCount(2);
+
+  // No TXT record can be found here: the refusal is rendered at the form's address.
+  await page.getByRole('button', { name: 'Verify now' }).click();
+  await expect(page).toHaveURL(/\/check\/domain\/c\/[0-9a-f]{32}\/dns$/);
+  await expect(page.locator('.notice--error')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  // Hydrated as rendered: the copy buttons appear and work.
+  await expect(page.locator('button.copy')).toHaveCount(2);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.locator('button.copy').first().click();
+  await expect(page.locator('button.copy').first()).toHaveText('Copied');
+  expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+});

@@ -39,7 +39,8 @@ impl std::fmt::Debug for Token {
 }
 
 impl Token {
-    fn generate() -> Self {
+    /// A new random token (128 bits).
+    pub fn generate() -> Self {
         let bytes: [u8; 16] = rand::rng().random();
         Self(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }
@@ -119,25 +120,28 @@ fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// Starts a challenge for `domain`, open for `ttl`.
+/// Starts a challenge for `domain`, open for `ttl`, from the browser that holds `starter`
+/// (a cookie's value: once control is proven, that browser may see the answer too).
 pub async fn create(
     db: &Database,
     domain: &Domain,
     subject: &str,
     ttl: Duration,
+    starter: &Token,
 ) -> Result<Token, ChallengeError> {
     let token = Token::generate();
     let now = now_millis();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO domain_challenges (token_hash, domain, subject, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO domain_challenges (token_hash, domain, subject, created_at, expires_at, \
+         starter_hash) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token.hash())
     .bind(domain.as_str())
     .bind(subject)
     .bind(now)
     .bind(now.saturating_add(millis(ttl)))
+    .bind(starter.hash())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -266,6 +270,37 @@ pub async fn grant(
     .await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// A grant for the browser that started a challenge whose control was proven (perhaps
+/// from another device, through the mailed link): `None` unless the challenge `token` is
+/// proven, not expired, and was started by the holder of `starter`.
+pub async fn grant_starter(
+    db: &Database,
+    token: &Token,
+    starter: &Token,
+    ttl: Duration,
+) -> Result<Option<Token>, ChallengeError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT subject, expires_at FROM domain_challenges WHERE token_hash = $1 \
+         AND starter_hash = $2 AND verified_at IS NOT NULL AND expires_at > $3",
+    )
+    .bind(token.hash())
+    .bind(starter.hash())
+    .bind(now_millis())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((subject, expires_at)) = row else {
+        return Ok(None);
+    };
+    let challenge = Challenge {
+        key: token.hash(),
+        domain: None,
+        subject,
+        expires_at,
+        verified: true,
+    };
+    grant(db, &challenge, ttl).await.map(Some)
 }
 
 /// What a live grant lets its browser see.

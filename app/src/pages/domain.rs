@@ -8,8 +8,8 @@ use crate::check_api::CheckView;
 use crate::components::PageTitle;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::domain_api::{
-    ChallengeView, DnsFinding, DomainProblem, DomainView, load_challenge, load_domain_result,
-    set_page_status, use_domain_view,
+    ChallengeStatus, ChallengeView, DnsFinding, DomainProblem, DomainView, load_challenge,
+    load_domain_result, set_page_status, use_domain_view,
 };
 use crate::i18n::Strings;
 use crate::i18n::data::fill;
@@ -240,9 +240,11 @@ fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl Into
     let role_error = role_problem.map(|problem| {
         view! { <p class="field-error" role="alert">{move || problem_text(s(), &problem)}</p> }
     });
+    let waiting = token.clone();
     view! {
         <p class="lead">{intro}</p>
         <p class="hint">{expires}</p>
+        <WaitForProof token=waiting/>
         {notice}
         <section class="domain-way" aria-labelledby="dns-heading">
             <h2 id="dns-heading">{move || s().domain.dns_heading}</h2>
@@ -282,6 +284,53 @@ fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl Into
     }
 }
 
+/// The check this browser started was proven (here, or through the mailed link on another
+/// device): the answer is one click away.
+#[component]
+fn Proven() -> impl IntoView {
+    let s = use_strings();
+    view! {
+        <section class="notice" role="status">
+            <h2>{move || s().domain.proven_title}</h2>
+            <p>{move || s().domain.proven_body}</p>
+            <p>
+                <a class="button" href="/check/domain/result">
+                    {move || s().domain.confirm_button}
+                </a>
+            </p>
+        </section>
+    }
+}
+
+/// Once hydrated, the challenge page asks every few seconds whether control was proven
+/// (through the mailed link, perhaps on another device) and then opens the answer: the
+/// server's reply carries this browser's grant. Without JavaScript the page says to reload.
+#[component]
+fn WaitForProof(token: String) -> impl IntoView {
+    let s = use_strings();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let token = token.clone();
+        let handle = set_interval_with_handle(
+            move || {
+                let token = token.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(ChallengeStatus::Proven) = load_challenge(token).await {
+                        let _ = window().location().assign("/check/domain/result");
+                    }
+                });
+            },
+            std::time::Duration::from_secs(5),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = token;
+    view! { <p class="hint">{move || s().domain.waiting_hint}</p> }
+}
+
 #[component]
 fn Unknown() -> impl IntoView {
     set_page_status(404);
@@ -306,8 +355,11 @@ pub fn DomainChallengePage() -> impl IntoView {
         let decided = decided.clone();
         Suspend::new(async move {
             match challenge.await {
-                Ok(Some(challenge)) => view! { <Challenge challenge decided/> }.into_any(),
-                Ok(None) => view! { <Unknown/> }.into_any(),
+                Ok(ChallengeStatus::Open(challenge)) => {
+                    view! { <Challenge challenge decided/> }.into_any()
+                }
+                Ok(ChallengeStatus::Proven) => view! { <Proven/> }.into_any(),
+                Ok(ChallengeStatus::Unknown) => view! { <Unknown/> }.into_any(),
                 Err(_) => view! { <CheckNotice view=CheckView::Busy { retry_after_secs: 10 }/> }
                     .into_any(),
             }

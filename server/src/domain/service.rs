@@ -92,6 +92,13 @@ impl StartFields {
     }
 }
 
+/// A challenge, opened: its token, and the domain the starting browser keeps the name of
+/// (so that its answer can name it once control is proven).
+pub struct Started {
+    pub token: Token,
+    pub domain: Domain,
+}
+
 /// Control of a domain, proven: this browser's grant, and the domain its answer names
 /// (kept by the browser, not by the database).
 pub struct Proven {
@@ -135,7 +142,12 @@ impl DomainService {
 
     /// A visitor names a domain: a challenge, once the proof of work (or, without
     /// JavaScript, the stricter per-address limit) and the per-address limit allow it.
-    pub async fn start(&self, client: IpAddr, fields: &StartFields) -> Result<Token, Refusal> {
+    pub async fn start(
+        &self,
+        client: IpAddr,
+        fields: &StartFields,
+        starter: &Token,
+    ) -> Result<Started, Refusal> {
         let unprocessable = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         let domain = Domain::parse(&fields.domain).map_err(|r| {
             Refusal::with(DomainView::Refused(DomainProblem::Domain(r)), unprocessable)
@@ -167,9 +179,11 @@ impl DomainService {
         self.consume(Scope::DomainChallenge, &address, limits.challenges)
             .await?;
         let subject = self.subjects.of(Kind::Domain, domain.as_str());
-        domain::create(self.db(), &domain, &subject, self.settings.challenge_ttl)
+        let ttl = self.settings.challenge_ttl;
+        let token = domain::create(self.db(), &domain, &subject, ttl, starter)
             .await
-            .map_err(Refusal::failed)
+            .map_err(Refusal::failed)?;
+        Ok(Started { token, domain })
     }
 
     /// "Verify now": the DNS record, at most once per interval per challenge. A grant for

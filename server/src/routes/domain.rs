@@ -6,11 +6,13 @@
 use super::AppState;
 use super::check::render_page;
 use crate::domain::service::{Proven, Refusal, StartFields};
-use app::domain_api::{DOMAIN_NAME_COOKIE, DomainView, GRANT_COOKIE};
+use app::domain_api::{
+    DOMAIN_NAME_COOKIE, DomainView, GRANT_COOKIE, STARTER_COOKIE, domain_cookie,
+};
 use axum::{
     Form,
     extract::{ConnectInfo, FromRequest, Path, Request, State},
-    http::{HeaderValue, StatusCode, Uri, header, request::Parts},
+    http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use breachcheck::check::domain::Token;
@@ -25,11 +27,9 @@ fn see_other(location: &str) -> Response {
         .into_response()
 }
 
-/// The app's page at `path`, showing `refusal`.
-async fn refused(state: &AppState, mut parts: Parts, path: &str, refusal: Refusal) -> Response {
-    parts.uri = path
-        .parse::<Uri>()
-        .unwrap_or_else(|_| Uri::from_static("/check/domain"));
+/// The app's page at the request's own address (the one the browser shows, so that the
+/// page hydrates as rendered), showing `refusal`.
+async fn refused(state: &AppState, parts: Parts, refusal: Refusal) -> Response {
     let view: DomainView = refusal.view;
     let extra = move || provide_context(view.clone());
     render_page(
@@ -46,24 +46,47 @@ async fn refused(state: &AppState, mut parts: Parts, path: &str, refusal: Refusa
 /// The redirect to the answer, with the cookies that let this browser see it: the grant,
 /// and the domain's name for the answer to show (checked against the grant when read).
 fn granted(state: &AppState, proven: &Proven) -> Response {
-    let secure = if state.environment.is_production() {
-        "; Secure"
-    } else {
-        ""
-    };
     let max_age = state.domains.settings.grant_ttl.as_secs();
-    let mut response = see_other("/check/domain/result");
-    for (name, value) in [
-        (GRANT_COOKIE, proven.grant.as_str()),
-        (DOMAIN_NAME_COOKIE, proven.domain.as_str()),
-    ] {
-        let cookie =
-            format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+    let response = see_other("/check/domain/result");
+    with_cookies(
+        state,
+        response,
+        &[
+            (GRANT_COOKIE, proven.grant.as_str(), max_age),
+            (DOMAIN_NAME_COOKIE, proven.domain.as_str(), max_age),
+        ],
+    )
+}
+
+/// `response` with the domain check's cookies (name, value, lifetime in seconds).
+fn with_cookies(
+    state: &AppState,
+    mut response: Response,
+    cookies: &[(&str, &str, u64)],
+) -> Response {
+    let secure = state.environment.is_production();
+    for (name, value, max_age) in cookies {
+        let cookie = domain_cookie(name, value, *max_age, secure);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
     response
+}
+
+/// The browser's starter cookie, or a new one: the same browser keeps one value for every
+/// check it starts.
+fn starter_of(parts: &Parts) -> Token {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == STARTER_COOKIE)
+        .and_then(|(_, value)| Token::parse(value))
+        .unwrap_or_else(Token::generate)
 }
 
 fn challenge_path(token: &str) -> String {
@@ -86,9 +109,20 @@ pub async fn start(
         .settings
         .trusted_proxies
         .client(peer.ip(), &parts.headers);
-    match state.domains.start(client, &fields).await {
-        Ok(token) => see_other(&challenge_path(token.as_str())),
-        Err(refusal) => refused(&state, parts, "/check/domain", refusal).await,
+    let starter = starter_of(&parts);
+    match state.domains.start(client, &fields, &starter).await {
+        Ok(started) => {
+            let ttl = state.domains.settings.challenge_ttl.as_secs();
+            with_cookies(
+                &state,
+                see_other(&challenge_path(started.token.as_str())),
+                &[
+                    (STARTER_COOKIE, starter.as_str(), ttl),
+                    (DOMAIN_NAME_COOKIE, started.domain.as_str(), ttl),
+                ],
+            )
+        }
+        Err(refusal) => refused(&state, parts, refusal).await,
     }
 }
 
@@ -113,7 +147,7 @@ pub async fn verify_dns(
     };
     match outcome {
         Ok(proven) => granted(&state, &proven),
-        Err(refusal) => refused(&state, parts, &challenge_path(&token), refusal).await,
+        Err(refusal) => refused(&state, parts, refusal).await,
     }
 }
 
@@ -143,7 +177,7 @@ pub async fn send_mail(
             challenge_path(&token),
             fields.role.trim()
         )),
-        Err(refusal) => refused(&state, parts, &challenge_path(&token), refusal).await,
+        Err(refusal) => refused(&state, parts, refusal).await,
     }
 }
 
@@ -172,9 +206,6 @@ pub async fn confirm(
     };
     match outcome {
         Ok(proven) => granted(&state, &proven),
-        Err(refusal) => {
-            let path = parts.uri.path().to_owned();
-            refused(&state, parts, &path, refusal).await
-        }
+        Err(refusal) => refused(&state, parts, refusal).await,
     }
 }

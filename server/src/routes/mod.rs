@@ -118,6 +118,8 @@ pub fn router(
             db: database.clone(),
             lookup: domains.lookup.clone(),
             subjects: domains.subjects.clone(),
+            grant_ttl: domains.settings.grant_ttl,
+            secure_cookies: config.environment.is_production(),
         },
     };
     let context = {

@@ -381,6 +381,95 @@ async fn a_mailed_link_proves_control_once_and_not_after_it_expires() {
     );
 }
 
+/// The `name=value` pairs a response sets, as a `Cookie` header.
+fn cookies_set(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tab_where_the_check_began_shows_the_answer_once_proven() {
+    let DomainApp { app, mut mail, .. } = domain_app(|_| {}).await;
+    let started = post(
+        &app,
+        "/check/domain",
+        &[("domain", LISTED)],
+        Some("breachcheck_lang=en"),
+    )
+    .await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let challenge = started.headers()["location"].to_str().unwrap().to_owned();
+    let token = challenge.rsplit('/').next().unwrap().to_owned();
+    let starter = cookies_set(&started);
+    assert!(starter.contains("breachcheck_domain_starter="), "{starter}");
+    let (status, html) = page(&app, &challenge, &starter).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("_breachcheck-challenge."), "still open");
+
+    let sent = post(
+        &app,
+        &format!("{challenge}/mail"),
+        &[("role", "admin")],
+        Some(&starter),
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let message = mail.recv().await.unwrap();
+    let path = link_in(&message, &app)
+        .trim_start_matches(&app.address)
+        .to_owned();
+    // Another device, with no cookie of the starting browser, proves control.
+    let proven = post(&app, &path, &[], None).await;
+    grant_cookie(&proven);
+
+    // A browser that did not start the check learns nothing here.
+    let (status, html) = page(&app, &challenge, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("data-outcome"));
+    // The starting browser's polling is answered "proven", with its grant.
+    let polled = app
+        .client
+        .post(app.url("/api/domain/challenge"))
+        .header("origin", &app.address)
+        .header("cookie", &starter)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(polled.status(), StatusCode::OK);
+    let grant = cookies_set(&polled);
+    assert!(grant.starts_with("breachcheck_domain="), "{grant}");
+    assert!(polled.text().await.unwrap().contains("Proven"));
+    // And its page (without JavaScript, reloaded) says so and grants it too.
+    let reloaded = app
+        .get_with(
+            &challenge,
+            "cookie",
+            &format!("breachcheck_lang=en; {starter}"),
+        )
+        .await;
+    assert_eq!(reloaded.status(), StatusCode::OK);
+    let again = cookies_set(&reloaded);
+    assert!(again.starts_with("breachcheck_domain="), "{again}");
+    assert!(
+        reloaded
+            .text()
+            .await
+            .unwrap()
+            .contains("Control of the domain is proven")
+    );
+    let (status, html) = page(&app, "/check/domain/result", &format!("{starter}; {grant}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"data-outcome="affected""#), "{html}");
+    assert!(html.contains(&format!(r#"<dd class="asked">{LISTED}</dd>"#)));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fourth_mail_to_a_domain_in_a_day_is_refused_whoever_asks() {
     let DomainApp { app, mut mail, .. } = domain_app(|_| {}).await;
