@@ -57,6 +57,11 @@ impl Application {
         // is served, and then by the sweeper that runs alongside the server.
         let stale_imports_after = config.datasets.stale_after;
         sweep_stale_imports(&database, stale_imports_after).await;
+        match breachcheck::import::job::scrub_stored_reports(&database).await {
+            Ok(0) => {}
+            Ok(scrubbed) => tracing::info!(scrubbed, "removed cell contents from old reports"),
+            Err(error) => tracing::error!(%error, "could not scrub old import reports"),
+        }
         let bind = |source| StartupError::Bind {
             addr: config.addr,
             source,

@@ -717,6 +717,30 @@ pub async fn report_of(
         .and_then(|json| serde_json::from_str(&json).ok()))
 }
 
+/// Rewrites the import reports stored before reports stopped naming the unknown
+/// categories a file held (such a cell may be a person's name): each is read back, which
+/// drops the name, and stored again. Runs at start-up; finds nothing once done.
+pub async fn scrub_stored_reports(db: &Database) -> Result<u64, StorageError> {
+    let stored: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, report FROM datasets WHERE report LIKE $1")
+            .bind("%\"unknown_category\",\"name\"%")
+            .fetch_all(db.pool())
+            .await?;
+    let mut scrubbed = 0;
+    for (id, json) in stored {
+        let Ok(report) = serde_json::from_str::<ImportReport>(&json) else {
+            continue;
+        };
+        sqlx::query("UPDATE datasets SET report = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&report).expect("a report serialises"))
+            .bind(id)
+            .execute(db.pool())
+            .await?;
+        scrubbed += 1;
+    }
+    Ok(scrubbed)
+}
+
 /// The newest import job of a dataset (its page links to the job's progress).
 pub async fn job_of(db: &Database, dataset: DatasetId) -> Result<Option<JobId>, StorageError> {
     let job: Option<i64> = sqlx::query_scalar(

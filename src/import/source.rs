@@ -144,20 +144,22 @@ pub fn decode<R: Read>(reader: R, encoding: TextEncoding) -> impl Read {
 }
 
 /// Tells the line of the file a record starts on. The CSV reader counts `\n` only, so a
-/// CR-only file (old Mac exports) would be all "line 1", and at a CRLF record boundary
-/// it has not yet counted the `\n`. This counts every line break (`\r\n`, `\r` or `\n`) in
-/// the bytes as the reader pulls them through, and answers for the byte offset the reader
-/// gives each record. Offsets are asked in increasing order, so only the line starts the
-/// reader has read ahead of the current record are held: memory does not grow with the
-/// file.
+/// CR-only file (old Mac exports) would be all "line 1", and the byte offset it gives a
+/// record is where it began reading it: before the blank lines it skipped, or on the `\n`
+/// of a CRLF. This counts every line break (`\r\n`, `\r` or `\n`) in the bytes as the
+/// reader pulls them through, and answers for a record's offset from its first byte that
+/// is not a line break. Offsets are asked in increasing order, so only what the reader has
+/// read ahead of the current record is held: memory does not grow with the file.
 #[derive(Clone, Default)]
 pub struct Lines(std::sync::Arc<std::sync::Mutex<LineStarts>>);
 
 #[derive(Default)]
 pub struct LineStarts {
     /// Offsets where a line begins (just after a break), not yet passed by a record.
-    pending: std::collections::VecDeque<u64>,
-    /// Line breaks passed so far.
+    starts: std::collections::VecDeque<u64>,
+    /// Offsets of the line-break bytes (`\r`, `\n`) not yet passed by a record.
+    breaks: std::collections::VecDeque<u64>,
+    /// Lines begun before the last record asked about.
     passed: u64,
     /// Bytes seen.
     offset: u64,
@@ -173,14 +175,25 @@ impl Lines {
         }
     }
 
-    /// The line (1-based) of the file that byte `offset` is on.
+    /// The line (1-based) of the file on which the record at byte `offset` starts.
     pub fn line_at(&self, offset: u64) -> u64 {
-        let mut starts = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        while starts.pending.front().is_some_and(|&start| start <= offset) {
-            starts.pending.pop_front();
-            starts.passed += 1;
+        let mut lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut first = offset;
+        while let Some(&at) = lines.breaks.front() {
+            if at < first {
+                lines.breaks.pop_front();
+            } else if at == first {
+                lines.breaks.pop_front();
+                first += 1;
+            } else {
+                break;
+            }
         }
-        starts.passed + 1
+        while lines.starts.front().is_some_and(|&start| start <= first) {
+            lines.starts.pop_front();
+            lines.passed += 1;
+        }
+        lines.passed + 1
     }
 }
 
@@ -192,22 +205,25 @@ struct Counted<R> {
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let read = self.inner.read(buf)?;
-        let mut starts = self.lines.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut lines = self.lines.0.lock().unwrap_or_else(|e| e.into_inner());
         for &byte in &buf[..read] {
-            starts.offset += 1;
+            let at = lines.offset;
+            lines.offset += 1;
             match byte {
-                // The line begins after the CR; the LF of a CRLF adds no second break.
+                // The line begins after the CR; the LF of a CRLF adds no second line.
                 b'\r' => {
-                    let at = starts.offset;
-                    starts.pending.push_back(at);
-                    starts.after_cr = true;
+                    lines.breaks.push_back(at);
+                    lines.starts.push_back(at + 1);
+                    lines.after_cr = true;
                 }
-                b'\n' if starts.after_cr => starts.after_cr = false,
                 b'\n' => {
-                    let at = starts.offset;
-                    starts.pending.push_back(at);
+                    lines.breaks.push_back(at);
+                    if !lines.after_cr {
+                        lines.starts.push_back(at + 1);
+                    }
+                    lines.after_cr = false;
                 }
-                _ => starts.after_cr = false,
+                _ => lines.after_cr = false,
             }
         }
         Ok(read)
@@ -298,12 +314,13 @@ mod tests {
 
     #[test]
     fn records_carry_the_files_own_line_numbers() {
-        // Header on line 1; a blank line 3; a cell spanning lines 4-5; last record line 6.
-        let text = "id,categories\nA1,x\n\nA2,\"one\ntwo\"\nA3,y\n";
+        // Header on line 1; a blank line 3; a cell spanning lines 4-5; two blank lines
+        // 6-7; last record line 8.
+        let text = "id,categories\nA1,x\n\nA2,\"one\ntwo\"\n\n\nA3,y\n";
         let expected = vec![
             (2, "A1".to_owned()),
             (4, "A2".to_owned()),
-            (6, "A3".to_owned()),
+            (8, "A3".to_owned()),
         ];
         let crlf = text.replace('\n', "\r\n");
         let cr = text.replace('\n', "\r");

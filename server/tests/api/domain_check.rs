@@ -588,17 +588,12 @@ async fn a_domain_leaves_no_trace_once_its_challenge_ends() {
     // The sweep clears what the database keeps of the overwritten row.
     domain::sweep(&app.database).await.unwrap();
     domain::scrub(&app.database).await.unwrap();
-    if app.database.backend() == breachcheck::storage::Backend::Sqlite {
+    if let Some(file) = app.sqlite_bytes().await {
         let secure: i64 = sqlx::query_scalar("PRAGMA secure_delete")
             .fetch_one(app.database.pool())
             .await
             .unwrap();
         assert_eq!(secure, 1);
-        let path = app.database_url.trim_start_matches("sqlite://").to_owned();
-        let mut file = std::fs::read(&path).unwrap();
-        if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
-            file.extend(wal);
-        }
         let needle = LISTED.as_bytes();
         assert!(
             !file.windows(needle.len()).any(|w| w == needle),

@@ -89,6 +89,27 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Every byte of the SQLite database as it lies on disk (the file and its write-ahead
+    /// log, after a checkpoint), to search for what must not be there; `None` on
+    /// PostgreSQL.
+    pub async fn sqlite_bytes(&self) -> Option<Vec<u8>> {
+        if self.database.backend() != breachcheck::storage::Backend::Sqlite {
+            return None;
+        }
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(self.database.pool())
+            .await
+            .unwrap();
+        let path = self.database_url.trim_start_matches("sqlite://").to_owned();
+        let mut bytes = std::fs::read(&path).unwrap();
+        for suffix in ["-wal", "-journal"] {
+            if let Ok(more) = std::fs::read(format!("{path}{suffix}")) {
+                bytes.extend(more);
+            }
+        }
+        Some(bytes)
+    }
+
     /// A directory this test may write into; removed with the app.
     pub fn scratch_dir(&self) -> &std::path::Path {
         self._dir.path()

@@ -7,6 +7,8 @@ use crate::helpers::{
     TEST_PEPPER, TestApp, create_staff, signed_in, spawn_app_with, staff_proof, unix_now,
 };
 use breachcheck::check::pow::{self, Challenge, PowKeys, Solution};
+use breachcheck::dataset::DatasetId;
+use breachcheck::dataset::incident::IncidentId;
 use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
 use breachcheck::digest::Profile;
 use breachcheck::pepper::Pepper;
@@ -18,8 +20,21 @@ use std::time::{Duration, Instant};
 /// Publishes `csv` as the active list of a new incident (two admins: upload, approve).
 pub async fn publish(app: &TestApp, slug: &str, csv: &str, profile: Profile) {
     let uploader = staff_proof(app, &format!("up-{slug}@example.com"), Role::Admin).await;
-    let approver = staff_proof(app, &format!("ok-{slug}@example.com"), Role::Admin).await;
     let incident = new_incident(app, &uploader, slug).await;
+    publish_for(app, incident, csv, profile).await;
+}
+
+/// Publishes `csv` as the active list of `incident`: uploaded by one admin, approved
+/// (rejected rows acknowledged) and published by another, all with hmac-sha256 or argon2.
+pub async fn publish_for(
+    app: &TestApp,
+    incident: IncidentId,
+    csv: &str,
+    profile: Profile,
+) -> DatasetId {
+    let n = incident.0;
+    let uploader = staff_proof(app, &format!("up-{n}@example.com"), Role::Admin).await;
+    let approver = staff_proof(app, &format!("ok-{n}@example.com"), Role::Admin).await;
     let importer = importer(app, profile).await;
     let (dataset, _) = import(&importer, &uploader, incident, csv.as_bytes().to_vec()).await;
     let db = &app.database;
@@ -35,6 +50,7 @@ pub async fn publish(app: &TestApp, slug: &str, csv: &str, profile: Profile) {
     lifecycle::activate(&uploader.as_admin().unwrap(), db, dataset)
         .await
         .unwrap();
+    dataset
 }
 
 pub struct Answer {

@@ -2,11 +2,9 @@
 //! break-out strings in every field of the incident form and the notice editor, then every
 //! page and format that shows them, read with an HTML5 parser as a browser reads them.
 
-use crate::datasets::{import, importer};
-use crate::helpers::{TestApp, create_staff, signed_in, spawn_app_with, staff_proof, unix_now};
-use crate::public_check::{check, generous};
+use crate::helpers::{TestApp, create_staff, signed_in, spawn_app_with, unix_now};
+use crate::public_check::{check, generous, publish_for};
 use breachcheck::dataset::incident;
-use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
 use breachcheck::digest::Profile;
 use breachcheck::notice::store;
 use breachcheck::staff::Role;
@@ -143,33 +141,17 @@ async fn text_people_write_stays_text_in_every_page_and_format() {
     notice_form(&app, &admin).await;
 
     // Its list, published, so that the check answers with the incident's texts.
-    let uploader = staff_proof(&app, "up@example.com", Role::Admin).await;
-    let approver = staff_proof(&app, "ok@example.com", Role::Admin).await;
     let found = incident::find_by_slug(&app.database, SLUG)
         .await
         .unwrap()
         .unwrap();
-    let importer = importer(&app, Profile::HmacSha256).await;
-    let (dataset, _) = import(
-        &importer,
-        &uploader,
+    let dataset = publish_for(
+        &app,
         found.id,
-        b"contract_number\nAA100001\n".to_vec(),
+        "contract_number\nAA100001\n",
+        Profile::HmacSha256,
     )
     .await;
-    let ok = approver.as_admin().unwrap();
-    lifecycle::approve(
-        &ok,
-        &app.database,
-        dataset,
-        ApprovalPolicy::default(),
-        Acknowledged::Nothing,
-    )
-    .await
-    .unwrap();
-    lifecycle::activate(&ok, &app.database, dataset)
-        .await
-        .unwrap();
 
     let notice = format!("/incidents/{SLUG}");
     for lang in ["ja", "en"] {

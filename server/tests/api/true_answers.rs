@@ -2,14 +2,12 @@
 //! answer is padded to the largest the published lists can give, whatever the longest
 //! texts the forms accept, and refused forms keep what was typed.
 
-use crate::datasets::{import, importer};
 use crate::helpers::{create_staff, signed_in, spawn_app_with, staff_proof, unix_now};
-use crate::public_check::{check, generous, publish};
+use crate::public_check::{check, generous, publish, publish_for};
 use breachcheck::dataset::category::{
     Categories, Category, MAX_CATEGORIES, MAX_LABEL_CHARS, Standard,
 };
 use breachcheck::dataset::incident::{self, CalendarDate, NewIncident, Slug};
-use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
 use breachcheck::digest::Profile;
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
@@ -44,36 +42,21 @@ async fn answers_are_padded_to_the_largest_the_lists_can_give() {
         s.lookup_floor_ms = Some(0);
     })
     .await;
-    let uploader = staff_proof(&app, "up@example.com", Role::Admin).await;
-    let approver = staff_proof(&app, "ok@example.com", Role::Admin).await;
+    let author = staff_proof(&app, "author@example.com", Role::Admin).await;
     let created = incident::create(
-        &uploader.as_admin().unwrap(),
+        &author.as_admin().unwrap(),
         &app.database,
         longest_incident("longest"),
     )
     .await
     .expect("the longest content the form accepts is accepted");
-    let importer = importer(&app, Profile::HmacSha256).await;
-    let (dataset, _) = import(
-        &importer,
-        &uploader,
+    publish_for(
+        &app,
         created,
-        b"contract_number\nAA100001\n".to_vec(),
+        "contract_number\nAA100001\n",
+        Profile::HmacSha256,
     )
     .await;
-    let admin = approver.as_admin().unwrap();
-    lifecycle::approve(
-        &admin,
-        &app.database,
-        dataset,
-        ApprovalPolicy::default(),
-        Acknowledged::Nothing,
-    )
-    .await
-    .unwrap();
-    lifecycle::activate(&admin, &app.database, dataset)
-        .await
-        .unwrap();
     // A second, ordinary incident: its list does not name the customer.
     publish(
         &app,
