@@ -26,7 +26,8 @@ setup-test:
 
 build: setup
 	@echo "==> building the release site (server + wasm)"
-	cargo leptos build --release
+	# --precompress writes a brotli and a gzip copy beside each file of the site.
+	cargo leptos build --release --precompress
 
 run: build
 	@echo "==> serving on http://127.0.0.1:3000 (Ctrl-C stops)"

@@ -2,8 +2,8 @@
 # Runs the browser tests against the release build, on a free port, with a fresh database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x target/release/breachcheck ] || [ ! -f target/site/pkg/breachcheck.wasm ]; then
-  echo "no release build: run 'cargo leptos build --release' first (make test does)" >&2
+if [ ! -x target/release/breachcheck ] || ! compgen -G 'target/site/pkg/breachcheck.*.wasm' >/dev/null; then
+  echo "no release build: run 'cargo leptos build --release --precompress' first (make test does)" >&2
   exit 1
 fi
 E2E_PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")

@@ -10,7 +10,16 @@
 use crate::identifier::Kind;
 use crate::pepper::Pepper;
 use crate::storage::{Database, StorageError};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::cell::RefCell;
+
+thread_local! {
+    /// argon2's working memory (19 MiB with the default profile), kept by each thread that
+    /// hashes and used again for its next hash: the hashing pool's few threads, which would
+    /// otherwise take it from the allocator and give it back once per hash. Every block is
+    /// written before it is read, so nothing carries over from one hash to the next.
+    static SCRATCH: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -146,15 +155,27 @@ impl Digester {
             } => {
                 let params = Params::new(memory_kib, iterations, parallelism, Some(DIGEST_BYTES))
                     .expect("recorded argon2 parameters are valid");
-                Argon2::new_with_secret(
+                let blocks = params.block_count();
+                let argon2 = Argon2::new_with_secret(
                     self.pepper.expose(),
                     Algorithm::Argon2id,
                     Version::V0x13,
                     params,
                 )
-                .expect("the pepper is short enough to be an argon2 secret")
-                .hash_password_into(input.as_bytes(), &self.salt, &mut out)
-                .expect("argon2 accepts these inputs");
+                .expect("the pepper is short enough to be an argon2 secret");
+                SCRATCH.with_borrow_mut(|memory| {
+                    if memory.len() < blocks {
+                        memory.resize(blocks, Block::default());
+                    }
+                    argon2
+                        .hash_password_into_with_memory(
+                            input.as_bytes(),
+                            &self.salt,
+                            &mut out,
+                            &mut memory[..blocks],
+                        )
+                        .expect("argon2 accepts these inputs");
+                });
             }
             Profile::HmacSha256 => {
                 let mut mac = Hmac::<Sha256>::new_from_slice(self.pepper.expose())

@@ -1,16 +1,24 @@
-//! A bounded pool for expensive hashing (argon2). At most one job per core runs, on
-//! blocking threads, never on the async runtime's; a bounded number wait; the rest are told
-//! at once that the server is busy, so a flood sheds load instead of queueing forever.
+//! A bounded pool for expensive hashing (argon2). Jobs run on a fixed set of threads, one
+//! per worker, never on the async runtime's: each keeps the memory its hashes need
+//! ([`with_scratch`]) instead of taking 19 MiB from the allocator per hash on whichever of
+//! the runtime's many blocking threads is free (which left the process at 0.5-1 GiB after a
+//! burst of lookups). A bounded number of jobs wait; the rest are told at once that the
+//! server is busy, so a flood sheds load instead of queueing forever.
 
-use std::sync::Arc;
+use std::any::Any;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::Semaphore;
+use std::sync::{Arc, Mutex, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+
+type Job = Box<dyn FnOnce() + Send>;
 
 #[derive(Clone, Debug)]
 pub struct HashingPool {
     running: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
     max_waiting: usize,
+    workers: usize,
+    jobs: mpsc::Sender<Job>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -18,11 +26,36 @@ pub struct HashingPool {
 pub struct Busy;
 
 impl HashingPool {
+    /// Starts `workers` hashing threads; they end when the last copy of the pool is dropped.
     pub fn new(workers: usize, max_waiting: usize) -> Self {
+        let workers = workers.max(1);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..workers {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("hashing-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while taking a job, never while running it.
+                        let job = match queue.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("a hashing thread can be started");
+        }
         Self {
-            running: Arc::new(Semaphore::new(workers.max(1))),
+            running: Arc::new(Semaphore::new(workers)),
             waiting: Arc::new(AtomicUsize::new(0)),
             max_waiting,
+            workers,
+            jobs,
         }
     }
 
@@ -32,7 +65,17 @@ impl HashingPool {
         Self::new(cores, cores * 32)
     }
 
-    /// Runs `job` on a blocking thread once a worker is free, or says `Busy` at once when
+    /// How many jobs may run at once.
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+
+    /// How many jobs are waiting for a worker now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
+    /// Runs `job` on a hashing thread once a worker is free, or says `Busy` at once when
     /// the queue is full. The caller may give up at any point (a client that left, a
     /// timeout): a place in the queue is given back when the waiting future is dropped,
     /// and a job already running finishes and then frees its worker.
@@ -52,19 +95,26 @@ impl HashingPool {
             .await
             .map_err(|_| Busy)?;
         drop(place);
-        let result = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            job()
-        })
-        .await;
-        match result {
-            Ok(value) => Ok(value),
+        let (answer, answered) = oneshot::channel();
+        let task: Job = Box::new(move || {
+            let _permit: OwnedSemaphorePermit = permit;
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            // The caller may have gone: the work is done either way.
+            let _ = answer.send(outcome);
+        });
+        self.jobs.send(task).map_err(|_| Busy)?;
+        match answered.await {
+            Ok(Ok(value)) => Ok(value),
             // A panicking hash job is a bug; resume the panic where it can be seen.
-            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-            // Cancelled (the runtime is shutting down): no answer, and no panic.
+            Ok(Err(panic)) => resume(panic),
+            // The worker is gone (the process is ending): no answer, and no panic.
             Err(_) => Err(Busy),
         }
     }
+}
+
+fn resume<T>(panic: Box<dyn Any + Send>) -> T {
+    std::panic::resume_unwind(panic)
 }
 
 /// A place in the queue, counted in `waiting` for as long as it is held: dropping it (the
@@ -96,6 +146,47 @@ mod tests {
         let caller = std::thread::current().id();
         let worker = pool.run(|| std::thread::current().id()).await.unwrap();
         assert_ne!(caller, worker);
+    }
+
+    /// The same few threads serve every job, so the memory each keeps for hashing is kept
+    /// once per worker, not once per thread the runtime ever started.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn jobs_run_on_one_thread_per_worker() {
+        let pool = HashingPool::new(2, 64);
+        let jobs = (0..40).map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                pool.run(|| {
+                    std::thread::sleep(Duration::from_millis(2));
+                    std::thread::current().id()
+                })
+                .await
+                .unwrap()
+            })
+        });
+        let mut threads = std::collections::HashSet::new();
+        for job in jobs {
+            threads.insert(job.await.unwrap());
+        }
+        assert!(!threads.is_empty() && threads.len() <= 2, "{threads:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[should_panic(expected = "a bug in a job")]
+    async fn a_panicking_job_panics_its_caller_and_the_worker_lives_on() {
+        let pool = HashingPool::new(1, 4);
+        let _ = pool.run(|| panic!("a bug in a job")).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_worker_survives_a_panicking_job() {
+        let pool = HashingPool::new(1, 4);
+        let caller = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.run(|| panic!("a bug in a job")).await }
+        });
+        assert!(caller.await.unwrap_err().is_panic());
+        assert_eq!(pool.run(|| 5).await, Ok(5));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,7 +227,7 @@ mod tests {
             assert!(gave_up.is_err() || gave_up == Ok(Err(Busy)));
         }
         assert!(busy.await.unwrap().is_ok());
-        assert_eq!(pool.waiting.load(Ordering::SeqCst), 0);
+        assert_eq!(pool.waiting(), 0);
         assert_eq!(pool.run(|| 7).await, Ok(7), "the pool still serves");
     }
 }

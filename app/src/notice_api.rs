@@ -253,8 +253,6 @@ pub async fn preview_notice(content: NoticeContent) -> Result<RenderedNotice, Se
     use crate::staff_api::access;
     let me = access::caller()?;
     access::admin(&me)?;
-    content
-        .check()
-        .map_err(|rejection| ServerFnError::new(rejection.to_string()))?;
+    content.check().map_err(access::invalid)?;
     Ok(RenderedNotice::of(&content))
 }

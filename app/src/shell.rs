@@ -2,7 +2,7 @@
 
 use crate::{App, site::request_locale};
 use leptos::prelude::*;
-use leptos_meta::MetaTags;
+use leptos_meta::{HashedStylesheet, MetaTags};
 
 /// The page's Content-Security-Policy: scripts only from this origin or carrying this
 /// response's nonce (no `unsafe-inline`), wasm allowed to compile, nothing framed.
@@ -24,8 +24,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
-    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -33,7 +31,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <link rel="stylesheet" href=format!("{pkg}.css")/>
+                // Named after its content in a release build (see the server's
+                // `static_files`), so that browsers may keep it for a year.
+                <HashedStylesheet options=options.clone()/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options/>
                 <MetaTags/>

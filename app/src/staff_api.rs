@@ -50,6 +50,11 @@ pub(crate) mod access {
             .ok_or_else(|| refuse(StatusCode::FORBIDDEN, "admins only"))
     }
 
+    /// What the caller sent cannot be accepted; `message` says why.
+    pub fn invalid(message: impl std::fmt::Display) -> ServerFnError {
+        refuse(StatusCode::UNPROCESSABLE_ENTITY, &message.to_string())
+    }
+
     pub fn not_found() -> ServerFnError {
         refuse(StatusCode::NOT_FOUND, "not found")
     }

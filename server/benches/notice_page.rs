@@ -11,9 +11,16 @@ use breachcheck::hashing_pool::HashingPool;
 use breachcheck::notice::{NoticeContent, NoticeText, store};
 use breachcheck::pepper::Pepper;
 use breachcheck::staff::policy::NewPassword;
+use breachcheck::staff::sign_in::Attempt;
 use breachcheck::staff::sign_in::{SignIn, SignedIn};
 use breachcheck::staff::store::NewStaff;
 use breachcheck::staff::throttle::ThrottlePolicy;
+
+/// The bench signs in from this machine, in a browser that never did before.
+const LOCAL: Attempt<'static> = Attempt {
+    client: "127.0.0.1",
+    browser_mark: None,
+};
 use breachcheck::staff::totp::TotpSecret;
 use breachcheck::staff::{DisplayName, Role, StaffEmail, password};
 use server::config::{Config, Settings};
@@ -138,7 +145,7 @@ async fn admin(app: &Application) -> SignedIn {
         pepper: Pepper::parse(PEPPER.as_bytes().to_vec()).unwrap(),
     };
     let pending = sign_in
-        .password_step(email.as_str(), PASSWORD.into(), "127.0.0.1")
+        .password_step(email.as_str(), PASSWORD.into(), &LOCAL)
         .await
         .unwrap();
     let now = SystemTime::now()
@@ -146,7 +153,7 @@ async fn admin(app: &Application) -> SignedIn {
         .unwrap()
         .as_secs();
     sign_in
-        .code_step(&pending, &totp.code_at(now), "127.0.0.1", now)
+        .code_step(&pending, &totp.code_at(now), &LOCAL, now)
         .await
         .unwrap()
 }

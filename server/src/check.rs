@@ -354,19 +354,7 @@ impl CheckService {
 
     /// Forgets rate windows and spent challenges that no longer matter.
     pub async fn sweep(&self) -> Result<(), StorageError> {
-        let longest = [
-            self.settings.limits.address,
-            self.settings.limits.noscript,
-            self.settings.limits.identifier,
-            self.settings.limits.global,
-            self.settings.limits.staff,
-            self.settings.limits.api,
-        ]
-        .iter()
-        .map(|limit| limit.window)
-        .max()
-        .unwrap_or_default();
-        limit::sweep(self.db(), longest).await?;
+        limit::sweep(self.db()).await?;
         breachcheck::check::pow::sweep(self.db()).await?;
         Ok(())
     }

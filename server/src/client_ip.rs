@@ -3,9 +3,12 @@
 //! right-most `X-Forwarded-For` entry that is not itself a trusted proxy. Entries further
 //! left were written by the client and prove nothing.
 
-use axum::http::HeaderMap;
+use crate::routes::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::{HeaderMap, request::Parts};
 use ipnet::IpNet;
-use std::net::IpAddr;
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrustedProxies(Vec<IpNet>);
@@ -58,6 +61,31 @@ impl TrustedProxies {
             nearest_trusted = address;
         }
         nearest_trusted
+    }
+}
+
+/// The client of a request, as every per-address limit counts it: behind a trusted proxy,
+/// the address the proxy reports, not the proxy's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        // The server always serves with connect info; a request without it (a test calling
+        // the router directly) counts as one unknown client.
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        Ok(Self(
+            state
+                .check
+                .settings
+                .trusted_proxies
+                .client(peer, &parts.headers),
+        ))
     }
 }
 

@@ -12,6 +12,7 @@ pub mod page_cache;
 pub mod routes;
 pub mod staff_auth;
 pub mod startup;
+pub mod static_files;
 pub mod telemetry;
 
 pub use config::{Config, Environment, Settings};

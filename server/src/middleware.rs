@@ -111,14 +111,19 @@ fn carries_a_notice(path: &str) -> bool {
 /// form accepts.
 pub const INCIDENT_BODY_LIMIT_BYTES: usize = 128 * 1024;
 
-/// Holds every request but the notice editor's to `default` bytes (the group's own limit,
-/// set with [`with_limits`], is the larger one). Declared lengths are refused at once;
-/// a body without one is cut off where it passes the limit.
-pub async fn limit_body(
+/// Reads the body of every request but an upload into memory before a handler sees it,
+/// holding it to `default` bytes (the notice editor's and the incident form's to their own
+/// limits; the group's own limit, set with [`with_limits`], is the largest). Declared
+/// lengths over the limit are refused at once, and a chunked body is refused with 413 where
+/// it passes the limit: read here, not by whichever handler reads it, every such body gets
+/// the same answer. Text that holds a NUL character is refused too: no field of this site
+/// may hold one, and PostgreSQL cannot store it.
+pub async fn read_body(
     axum::extract::State(default): axum::extract::State<usize>,
     request: Request<Body>,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    use http_body_util::BodyExt;
     let path = request.uri().path();
     let limit = if carries_a_notice(path) {
         NOTICE_BODY_LIMIT_BYTES
@@ -136,8 +141,117 @@ pub async fn limit_body(
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     }
     let (parts, body) = request.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, limit));
-    next.run(Request::from_parts(parts, body)).await
+    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        }
+        // The client broke off while sending.
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    if holds_nul(&parts, &bytes) {
+        return explained(
+            StatusCode::BAD_REQUEST,
+            "入力に使えない文字（NUL, U+0000）が含まれています。 / \
+             The request holds a character no text here may contain (NUL, U+0000).\n",
+        );
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Whether the query string or the body (a form, JSON or anything else) holds a NUL.
+fn holds_nul(parts: &axum::http::request::Parts, body: &[u8]) -> bool {
+    let form_has_nul = |bytes: &[u8]| {
+        url::form_urlencoded::parse(bytes)
+            .any(|(key, value)| key.contains('\0') || value.contains('\0'))
+    };
+    if parts
+        .uri
+        .query()
+        .is_some_and(|query| form_has_nul(query.as_bytes()))
+    {
+        return true;
+    }
+    if body.contains(&0) {
+        return true;
+    }
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if content_type.starts_with("application/json") {
+        return serde_json::from_slice::<serde_json::Value>(body)
+            .is_ok_and(|value| json_has_nul(&value));
+    }
+    // Forms, and server functions, which read a form whatever the content type says.
+    form_has_nul(body)
+}
+
+fn json_has_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(json_has_nul),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(key, value)| key.contains('\0') || json_has_nul(value)),
+        _ => false,
+    }
+}
+
+/// A plain-text answer that already says what happened in both languages:
+/// [`explain_bare_errors`] leaves it alone.
+fn explained(status: StatusCode, text: &'static str) -> axum::response::Response {
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response();
+    response.extensions_mut().insert(Explained);
+    response
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Explained;
+
+/// Server functions answer every error with 500, their arguments' too: a body that is not
+/// a form, a missing field, `id=abc`. Those are the caller's mistakes: 400, in the server
+/// functions' own error format (so a hydrated page can still read it), saying so in both
+/// languages; the error that a server function sets a status for keeps it.
+pub async fn server_fn_arguments(response: Response<Body>) -> Response<Body> {
+    use http_body_util::BodyExt;
+    const MARKER: &str = "serverfnerror";
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(MARKER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error body is a short line; anything else is passed on as it was.
+    let Ok(bytes) = http_body_util::Limited::new(body, 64 * 1024)
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes())
+    else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let kind = bytes.split(|b| *b == b'|').next().unwrap_or_default();
+    if !matches!(kind, b"Args" | b"MissingArg" | b"Deserialization") {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    parts.status = StatusCode::BAD_REQUEST;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.extensions.insert(Explained);
+    Response::from_parts(
+        parts,
+        Body::from(
+            "Args|リクエストの形式が正しくありません。 / \
+             The request is not in a form this site understands.",
+        ),
+    )
 }
 
 /// One span per request; the path only, never the query string, which may one day carry
@@ -189,6 +303,12 @@ fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
 /// exceeded"); a person should read what happened, in both languages. Our own HTML pages
 /// already say it.
 async fn explain_bare_errors(response: Response<Body>) -> Response<Body> {
+    // Ours, or a server function's error in its own format for the page that called it.
+    if response.extensions().get::<Explained>().is_some()
+        || response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

@@ -17,52 +17,45 @@ use axum::{
 use breachcheck::staff::session::SessionToken;
 use breachcheck::staff::sign_in::SignedIn;
 
-/// The session cookie. `__Host-` in production (Secure, no Domain, Path=/: the browser
-/// then refuses it from any other host or over http); a plain name over http in
-/// development, where the prefix would make the browser drop it.
+/// A cookie of the staff area: `__Host-` in production (Secure, no Domain, Path=/: the
+/// browser then refuses it from any other host or over http); a plain name over http in
+/// development, where the prefix would make the browser drop it. HttpOnly and
+/// SameSite=Strict always.
 #[derive(Clone, Copy, Debug)]
-pub struct SessionCookie {
+struct StaffCookie {
     name: &'static str,
     secure: bool,
 }
 
-impl SessionCookie {
-    pub fn for_environment(environment: Environment) -> Self {
+impl StaffCookie {
+    fn for_environment(
+        environment: Environment,
+        production: &'static str,
+        development: &'static str,
+    ) -> Self {
         if environment.is_production() {
             Self {
-                name: "__Host-breachcheck",
+                name: production,
                 secure: true,
             }
         } else {
             Self {
-                name: "breachcheck_session",
+                name: development,
                 secure: false,
             }
         }
     }
 
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    pub fn set(&self, token: &SessionToken) -> String {
+    fn set(&self, value: &str, max_age: Option<u64>) -> String {
         let secure = if self.secure { "; Secure" } else { "" };
+        let max_age = max_age.map_or_else(String::new, |secs| format!("; Max-Age={secs}"));
         format!(
-            "{}={}; Path=/; HttpOnly; SameSite=Strict{secure}",
-            self.name,
-            token.expose()
-        )
-    }
-
-    pub fn clear(&self) -> String {
-        let secure = if self.secure { "; Secure" } else { "" };
-        format!(
-            "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
+            "{}={value}; Path=/; HttpOnly; SameSite=Strict{max_age}{secure}",
             self.name
         )
     }
 
-    pub fn read(&self, headers: &HeaderMap) -> Option<SessionToken> {
+    fn read<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
         headers
             .get_all(header::COOKIE)
             .iter()
@@ -70,7 +63,64 @@ impl SessionCookie {
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(name, value)| *name == self.name && !value.is_empty())
-            .map(|(_, value)| SessionToken::from_cookie(value))
+            .map(|(_, value)| value)
+    }
+}
+
+/// The session cookie: lives as long as the browser session (the server ends it sooner).
+#[derive(Clone, Copy, Debug)]
+pub struct SessionCookie(StaffCookie);
+
+impl SessionCookie {
+    pub fn for_environment(environment: Environment) -> Self {
+        Self(StaffCookie::for_environment(
+            environment,
+            "__Host-breachcheck",
+            "breachcheck_session",
+        ))
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.0.name
+    }
+
+    pub fn set(&self, token: &SessionToken) -> String {
+        self.0.set(token.expose(), None)
+    }
+
+    pub fn clear(&self) -> String {
+        self.0.set("", Some(0))
+    }
+
+    pub fn read(&self, headers: &HeaderMap) -> Option<SessionToken> {
+        self.0.read(headers).map(SessionToken::from_cookie)
+    }
+}
+
+/// The mark of a browser that signed in to an account before
+/// ([`breachcheck::staff::sign_in::SignIn::browser_mark`]): kept for 400 days (the most a
+/// browser keeps a cookie), kept after sign-out, so that its owner is not slowed down by
+/// someone else failing on their account.
+#[derive(Clone, Copy, Debug)]
+pub struct BrowserMarkCookie(StaffCookie);
+
+impl BrowserMarkCookie {
+    const MAX_AGE_SECS: u64 = 400 * 24 * 3600;
+
+    pub fn for_environment(environment: Environment) -> Self {
+        Self(StaffCookie::for_environment(
+            environment,
+            "__Host-breachcheck_browser",
+            "breachcheck_browser",
+        ))
+    }
+
+    pub fn set(&self, mark: &str) -> String {
+        self.0.set(mark, Some(Self::MAX_AGE_SECS))
+    }
+
+    pub fn read<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
+        self.0.read(headers)
     }
 }
 

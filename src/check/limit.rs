@@ -1,11 +1,14 @@
-//! Rate limits for public lookups, counted in fixed windows in the database so they hold
-//! across replicas. One row per subject and window, however many requests arrive: an
-//! attack costs an update, not a row each.
+//! Rate limits for public lookups, counted in the database so they hold across replicas,
+//! over a sliding window: a request is let through only if fewer than `max` were let
+//! through in the `window` before it, whenever it arrives (a fixed window let twice the
+//! limit through across its edge). Each request let through is one row, kept until it
+//! leaves its window; refused requests write nothing, so a flood costs reads, and the rows
+//! of one subject never outnumber its limit.
 
 use crate::identifier::Kind;
 use crate::now_millis;
 use crate::pepper::Pepper;
-use crate::storage::{Database, StorageError};
+use crate::storage::{Backend, Database, StorageError};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::time::Duration;
@@ -100,60 +103,101 @@ fn millis(duration: Duration) -> i64 {
         .max(1)
 }
 
-/// Counts one request for `subject` and says whether it is within `limit`. A request over
-/// the limit is counted too, so hammering does not reopen the window.
+/// Counts one request for `subject` and says whether it is within `limit`.
 pub async fn consume(
     db: &Database,
     scope: Scope,
     subject: &str,
     limit: RateLimit,
 ) -> Result<Verdict, StorageError> {
-    let now = now_millis();
+    consume_at(db, scope, subject, limit, now_millis()).await
+}
+
+/// [`consume`] at a given time, in milliseconds since the epoch: tests use it to stand at
+/// a window's edge.
+pub async fn consume_at(
+    db: &Database,
+    scope: Scope,
+    subject: &str,
+    limit: RateLimit,
+    now: i64,
+) -> Result<Verdict, StorageError> {
     let window = millis(limit.window);
-    let start = now - now.rem_euclid(window);
-    let hits: i64 = sqlx::query_scalar(
-        "INSERT INTO rate_counters (scope, subject, window_start, hits) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (scope, subject, window_start) \
-         DO UPDATE SET hits = rate_counters.hits + 1 RETURNING hits",
+    // Counting and writing must be one step, or two requests could both see room for one.
+    // SQLite's write lock is taken at BEGIN IMMEDIATE; PostgreSQL locks the subject.
+    let mut tx = db.begin_write().await?;
+    if tx.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(lock_key(scope, subject))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let recent: Vec<i64> = sqlx::query_scalar(
+        "SELECT at FROM rate_hits WHERE scope = $1 AND subject = $2 AND at > $3 \
+         ORDER BY at DESC LIMIT $4",
     )
     .bind(scope.name())
     .bind(subject)
-    .bind(start)
-    .fetch_one(db.pool())
+    .bind(now - window)
+    .bind(i64::from(limit.max))
+    .fetch_all(&mut *tx)
     .await?;
-    if hits <= i64::from(limit.max) {
-        return Ok(Verdict::Allowed);
+    if recent.len() >= limit.max as usize {
+        // Room again when the oldest of the last `max` leaves the window.
+        let oldest = recent.last().copied().unwrap_or(now);
+        let left = u64::try_from(oldest + window - now).unwrap_or(0);
+        return Ok(Verdict::Limited {
+            retry_after: Duration::from_millis(left).max(Duration::from_secs(1)),
+        });
     }
-    let left = u64::try_from(start + window - now).unwrap_or(0);
-    Ok(Verdict::Limited {
-        retry_after: Duration::from_millis(left).max(Duration::from_secs(1)),
-    })
+    sqlx::query("INSERT INTO rate_hits (scope, subject, at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(scope.name())
+        .bind(subject)
+        .bind(now)
+        .bind(now.saturating_add(window))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Verdict::Allowed)
 }
 
-/// How many requests `subject` has made in the current window (without counting one).
+/// The PostgreSQL advisory lock that makes one subject's count and write one step. Two
+/// subjects that share a key only wait for each other.
+fn lock_key(scope: Scope, subject: &str) -> i64 {
+    use sha2::Digest;
+    let digest = Sha256::new()
+        .chain_update(b"rate-limit:")
+        .chain_update(scope.name().as_bytes())
+        .chain_update(b":")
+        .chain_update(subject.as_bytes())
+        .finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// How many requests of `subject` were let through within the last `window`.
 pub async fn hits(
     db: &Database,
     scope: Scope,
     subject: &str,
     window: Duration,
 ) -> Result<u64, StorageError> {
-    let now = now_millis();
-    let window = millis(window);
-    let hits: Option<i64> = sqlx::query_scalar(
-        "SELECT hits FROM rate_counters WHERE scope = $1 AND subject = $2 AND window_start = $3",
+    let hits: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM rate_hits WHERE scope = $1 AND subject = $2 AND at > $3",
     )
     .bind(scope.name())
     .bind(subject)
-    .bind(now - now.rem_euclid(window))
-    .fetch_optional(db.pool())
+    .bind(now_millis() - millis(window))
+    .fetch_one(db.pool())
     .await?;
-    Ok(hits.map_or(0, |hits| u64::try_from(hits).unwrap_or(0)))
+    Ok(u64::try_from(hits).unwrap_or(0))
 }
 
-/// Removes windows that ended more than `keep` ago.
-pub async fn sweep(db: &Database, keep: Duration) -> Result<u64, StorageError> {
-    let done = sqlx::query("DELETE FROM rate_counters WHERE window_start < $1")
-        .bind(now_millis() - millis(keep))
+/// Removes the requests that have left their window.
+pub async fn sweep(db: &Database) -> Result<u64, StorageError> {
+    let done = sqlx::query("DELETE FROM rate_hits WHERE expires_at <= $1")
+        .bind(now_millis())
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected())

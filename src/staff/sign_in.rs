@@ -1,6 +1,10 @@
 //! Signing staff in: a password step, then a TOTP step. Every failure looks the same to
 //! the caller (no hint whether the email, the password or the code was wrong), costs the
-//! same argon2 work, and counts towards throttling per account and per client address.
+//! same argon2 work, and counts towards throttling ([`super::throttle`]): one account from one
+//! client is refused after the policy's failures, one client over all accounts after four
+//! times as many, and one account from everywhere is only slowed down, and not at all for a
+//! browser that signed in to it before (it holds the account's [`SignIn::browser_mark`]), so
+//! that failing on purpose cannot lock a staff member out.
 
 use super::session::{self, Session, SessionPolicy, SessionToken, Stage};
 use super::store::{self, StaffRecord};
@@ -83,34 +87,105 @@ pub struct SignIn {
     pub pepper: Pepper,
 }
 
-fn ip_subject(client_ip: &str) -> String {
-    format!("ip:{client_ip}")
+/// Where an attempt comes from: the client's address as the public check counts it (behind
+/// a trusted proxy, the address the proxy reports) and the browser mark its browser holds,
+/// if any.
+#[derive(Clone, Copy, Debug)]
+pub struct Attempt<'a> {
+    pub client: &'a str,
+    pub browser_mark: Option<&'a str>,
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The three throttling subjects of one attempt on one account.
+struct Subjects {
+    account: String,
+    client: String,
+    pair: String,
+    known_browser: bool,
+}
+
 impl SignIn {
-    /// The throttling and audit key for a typed email: HMAC-SHA-256 under the pepper.
-    fn account_subject(&self, email: &str) -> String {
+    /// HMAC-SHA-256 under the pepper: what someone typed, or a client's address, is counted
+    /// only under a keyed hash.
+    fn keyed(&self, parts: &[&[u8]]) -> String {
         use hmac::{KeyInit, Mac};
         let mut mac = Hmac::<Sha256>::new_from_slice(self.pepper.expose())
             .expect("HMAC takes keys of any length");
-        mac.update(b"staff-account:v1:");
-        mac.update(email.trim().to_lowercase().as_bytes());
-        format!("account:{}", hex(&mac.finalize().into_bytes()))
+        for part in parts {
+            mac.update(part);
+        }
+        hex(&mac.finalize().into_bytes())
     }
 
-    async fn refuse_if_throttled(&self, subjects: &[&str]) -> Result<(), SignInError> {
-        for subject in subjects {
-            if let Some(retry_after) =
-                throttle::retry_after(&self.db, subject, &self.throttle).await?
-            {
-                return Err(SignInError::Throttled { retry_after });
-            }
+    /// The throttling and audit key for a typed email.
+    fn account_subject(&self, email: &str) -> String {
+        let email = email.trim().to_lowercase();
+        format!(
+            "account:{}",
+            self.keyed(&[b"staff-account:v1:", email.as_bytes()])
+        )
+    }
+
+    fn client_subject(&self, client: &str) -> String {
+        format!(
+            "client:{}",
+            self.keyed(&[b"staff-client:v1:", client.as_bytes()])
+        )
+    }
+
+    /// What a browser that signed in to an account keeps (a cookie) to show it did: a keyed
+    /// hash of the account, so it cannot be made without the pepper and stands for that
+    /// account only. It proves nothing but "this browser signed in here before" and only
+    /// exempts it from the account-wide slowdown.
+    pub fn browser_mark(&self, signed_in: &SignedIn) -> String {
+        self.mark_of(&self.account_subject(&signed_in.email))
+    }
+
+    fn mark_of(&self, account: &str) -> String {
+        self.keyed(&[b"staff-known-browser:v1:", account.as_bytes()])
+    }
+
+    fn subjects(&self, email: &str, attempt: &Attempt<'_>) -> Subjects {
+        use subtle::ConstantTimeEq;
+        let account = self.account_subject(email);
+        let known_browser = attempt.browser_mark.is_some_and(|mark| {
+            bool::from(mark.as_bytes().ct_eq(self.mark_of(&account).as_bytes()))
+        });
+        let pair = format!(
+            "pair:{}",
+            self.keyed(&[
+                b"staff-pair:v1:",
+                account.as_bytes(),
+                b"|",
+                attempt.client.as_bytes()
+            ])
+        );
+        Subjects {
+            client: self.client_subject(attempt.client),
+            account,
+            pair,
+            known_browser,
         }
-        Ok(())
+    }
+
+    async fn refuse_if_throttled(&self, subjects: &Subjects) -> Result<(), SignInError> {
+        let waits = [
+            throttle::retry_after(&self.db, &subjects.pair, &self.throttle).await?,
+            throttle::retry_after(&self.db, &subjects.client, &self.throttle.per_client()).await?,
+            if subjects.known_browser {
+                None
+            } else {
+                throttle::spacing(&self.db, &subjects.account, &self.throttle).await?
+            },
+        ];
+        match waits.into_iter().flatten().max() {
+            Some(retry_after) => Err(SignInError::Throttled { retry_after }),
+            None => Ok(()),
+        }
     }
 
     async fn fail(&self, subjects: &[&str], stage: &str, email_digest: &str) -> SignInError {
@@ -131,17 +206,24 @@ impl SignIn {
         }
     }
 
+    async fn fail_all(&self, subjects: &Subjects, stage: &str) -> SignInError {
+        let all = [
+            subjects.pair.as_str(),
+            subjects.client.as_str(),
+            subjects.account.as_str(),
+        ];
+        self.fail(&all, stage, &subjects.account).await
+    }
+
     /// Step one. On success the returned token stands for a session that still owes the
     /// TOTP code.
     pub async fn password_step(
         &self,
         email: &str,
         password: String,
-        client_ip: &str,
+        attempt: &Attempt<'_>,
     ) -> Result<SessionToken, SignInError> {
-        let account = self.account_subject(email);
-        let ip = ip_subject(client_ip);
-        let subjects = [account.as_str(), ip.as_str()];
+        let subjects = self.subjects(email, attempt);
         self.refuse_if_throttled(&subjects).await?;
 
         let staff = match StaffEmail::parse(email) {
@@ -154,7 +236,7 @@ impl SignIn {
             Some(staff) if matches && staff.is_active() => {
                 Ok(session::create(&self.db, staff.id, Stage::SecondFactor).await?)
             }
-            _ => Err(self.fail(&subjects, "password", &account).await),
+            _ => Err(self.fail_all(&subjects, "password").await),
         }
     }
 
@@ -164,22 +246,21 @@ impl SignIn {
         &self,
         pending: &SessionToken,
         code: &str,
-        client_ip: &str,
+        attempt: &Attempt<'_>,
         unix_seconds: u64,
     ) -> Result<SignedIn, SignInError> {
-        let ip = ip_subject(client_ip);
         let Some(Session {
             staff_id,
             stage: Stage::SecondFactor,
         }) = session::lookup(&self.db, pending, &self.sessions).await?
         else {
-            return Err(self.fail(&[&ip], "code", "").await);
+            let client = self.client_subject(attempt.client);
+            return Err(self.fail(&[&client], "code", "").await);
         };
         let staff: StaffRecord = store::find(&self.db, staff_id)
             .await?
             .ok_or(SignInError::Rejected)?;
-        let account = self.account_subject(&staff.email);
-        let subjects = [account.as_str(), ip.as_str()];
+        let subjects = self.subjects(&staff.email, attempt);
         self.refuse_if_throttled(&subjects).await?;
 
         let step = staff
@@ -190,9 +271,11 @@ impl SignIn {
             None => false,
         };
         if !claimed {
-            return Err(self.fail(&subjects, "code", &account).await);
+            return Err(self.fail_all(&subjects, "code").await);
         }
-        throttle::clear(&self.db, &account).await?;
+        // Only this client's count for this account: the owner signing in must not wipe
+        // what others failed, or a guesser could wait for it to gain fresh fast attempts.
+        throttle::clear(&self.db, &subjects.pair).await?;
         let token = session::promote(&self.db, pending, staff.id).await?;
         audit::append(
             &self.db,

@@ -18,7 +18,7 @@ use crate::config::{Config, DatasetSettings, Environment};
 use crate::domain::service::DomainService;
 use crate::middleware::with_limits;
 use crate::page_cache::{self, PageCache, Renderer};
-use crate::staff_auth::{self, SessionCookie};
+use crate::staff_auth::{self, BrowserMarkCookie, SessionCookie};
 use app::check_api::CheckSource;
 use app::domain_api::source::DomainSource;
 use app::{App, shell, site::SiteInfo};
@@ -48,6 +48,7 @@ pub struct AppState {
     pub environment: Environment,
     pub sign_in: SignIn,
     pub session_cookie: SessionCookie,
+    pub browser_mark_cookie: BrowserMarkCookie,
     pub importer: Importer,
     pub datasets: DatasetSettings,
     pub check: CheckService,
@@ -94,8 +95,10 @@ pub fn router(
     notices: PublishedNotices,
     domains: DomainService,
 ) -> Router {
+    let hashed_assets = crate::static_files::assets_hashed();
     let leptos_options = LeptosOptions::builder()
         .output_name("breachcheck")
+        .hash_files(hashed_assets)
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
@@ -155,6 +158,7 @@ pub fn router(
             pepper: config.pepper.clone(),
         },
         session_cookie: SessionCookie::for_environment(config.environment),
+        browser_mark_cookie: BrowserMarkCookie::for_environment(config.environment),
         importer,
         datasets: config.datasets.clone(),
         check,
@@ -168,6 +172,8 @@ pub fn router(
     // own "not found" page with status 404.
     let not_found = render_app_async_with_context(context.clone(), app_shell.clone());
     let site_files = ServeDir::new(&*leptos_options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
         .append_index_html_on_directories(false)
         .not_found_service(not_found.into_service());
 
@@ -196,16 +202,25 @@ pub fn router(
         .leptos_routes_with_context(&state, uncached_pages(), context, app_shell)
         .fallback_service(
             tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn_with_state(
+                    hashed_assets,
+                    crate::static_files::cache_policy,
+                ))
+                // Only for a file that has no compressed copy beside it.
                 .layer(CompressionLayer::new())
                 .service(site_files),
         );
-    // The notice editor's requests may be larger than the rest; `limit_body` holds the
+    // The notice editor's requests may be larger than the rest; `read_body` holds the
     // rest to the configured limit.
     let everything_else = with_limits(
-        everything_else.layer(axum::middleware::from_fn_with_state(
-            config.body_limit_bytes,
-            crate::middleware::limit_body,
-        )),
+        everything_else
+            .layer(axum::middleware::map_response(
+                crate::middleware::server_fn_arguments,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                config.body_limit_bytes,
+                crate::middleware::read_body,
+            )),
         config
             .body_limit_bytes
             .max(crate::middleware::NOTICE_BODY_LIMIT_BYTES),

@@ -3,16 +3,16 @@
 //! nothing about which part was wrong.
 
 use super::AppState;
+use crate::client_ip::{ClientAddress, rate_subject};
 use crate::staff_auth::CurrentStaff;
 use axum::{
     Form,
-    extract::{ConnectInfo, State},
-    http::{HeaderMap, StatusCode, header},
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use breachcheck::staff::sign_in::SignInError;
+use breachcheck::staff::sign_in::{Attempt, SignInError};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Deserialize)]
@@ -29,14 +29,16 @@ pub struct CodeForm {
     code: String,
 }
 
-fn see_other(location: &str, cookie: Option<String>) -> Response {
+fn see_other(location: &str, cookies: &[String]) -> Response {
     let mut response = (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, location.to_owned())],
     )
         .into_response();
-    if let Some(value) = cookie.and_then(|cookie| cookie.parse().ok()) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     response
 }
@@ -44,15 +46,15 @@ fn see_other(location: &str, cookie: Option<String>) -> Response {
 /// Where a failed step sends the browser back to, with why.
 fn failure(page: &str, error: SignInError) -> Response {
     match error {
-        SignInError::Rejected => see_other(&format!("{page}?error=rejected"), None),
+        SignInError::Rejected => see_other(&format!("{page}?error=rejected"), &[]),
         SignInError::Throttled { retry_after } => {
-            let mut response = see_other("/staff/login?error=throttled", None);
+            let mut response = see_other("/staff/login?error=throttled", &[]);
             if let Ok(value) = retry_after.as_secs().to_string().parse() {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
             response
         }
-        SignInError::Busy(_) => see_other(&format!("{page}?error=busy"), None),
+        SignInError::Busy(_) => see_other(&format!("{page}?error=busy"), &[]),
         SignInError::Storage(error) => {
             tracing::error!(%error, "sign-in failed on storage");
             (
@@ -64,44 +66,67 @@ fn failure(page: &str, error: SignInError) -> Response {
     }
 }
 
+/// The client as the public check counts it, and the browser's mark if it has one.
+fn attempt<'a>(state: &AppState, client: &'a str, headers: &'a HeaderMap) -> Attempt<'a> {
+    Attempt {
+        client,
+        browser_mark: state.browser_mark_cookie.read(headers),
+    }
+}
+
 pub async fn password_step(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
+    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let ip = peer.ip().to_string();
+    let client = rate_subject(client);
     match state
         .sign_in
-        .password_step(&form.email, form.password, &ip)
+        .password_step(
+            &form.email,
+            form.password,
+            &attempt(&state, &client, &headers),
+        )
         .await
     {
-        Ok(pending) => see_other(
-            "/staff/login/code",
-            Some(state.session_cookie.set(&pending)),
-        ),
+        Ok(pending) => see_other("/staff/login/code", &[state.session_cookie.set(&pending)]),
         Err(error) => failure("/staff/login", error),
     }
 }
 
 pub async fn code_step(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> Response {
     let Some(pending) = state.session_cookie.read(&headers) else {
-        return see_other("/staff/login?error=rejected", None);
+        return see_other("/staff/login?error=rejected", &[]);
     };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let ip = peer.ip().to_string();
+    let client = rate_subject(client);
     match state
         .sign_in
-        .code_step(&pending, &form.code, &ip, now)
+        .code_step(
+            &pending,
+            &form.code,
+            &attempt(&state, &client, &headers),
+            now,
+        )
         .await
     {
-        Ok(signed_in) => see_other("/staff", Some(state.session_cookie.set(signed_in.token()))),
+        Ok(signed_in) => see_other(
+            "/staff",
+            &[
+                state.session_cookie.set(signed_in.token()),
+                state
+                    .browser_mark_cookie
+                    .set(&state.sign_in.browser_mark(&signed_in)),
+            ],
+        ),
         Err(error) => failure("/staff/login/code", error),
     }
 }
@@ -113,8 +138,5 @@ pub async fn sign_out(
     if let Err(error) = state.sign_in.sign_out(&staff).await {
         return failure("/staff", error);
     }
-    see_other(
-        "/staff/login?signed_out=1",
-        Some(state.session_cookie.clear()),
-    )
+    see_other("/staff/login?signed_out=1", &[state.session_cookie.clear()])
 }

@@ -100,7 +100,42 @@ async fn static_assets_are_compressed() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-encoding"], "gzip");
+    // Without hashed names (no release build here), browsers revalidate.
+    assert_eq!(response.headers()["cache-control"], "no-cache");
     assert!(response.bytes().await.unwrap().len() < css.len() / 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compressed_copy_beside_a_file_is_served_as_it_lies() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    let css = "body { color: black; }\n".repeat(200);
+    std::fs::write(site.path().join("pkg/breachcheck.css"), &css).unwrap();
+    // Not real brotli: only a copy read from disk can answer with these bytes.
+    std::fs::write(site.path().join("pkg/breachcheck.css.br"), b"brotli copy").unwrap();
+    std::fs::write(site.path().join("pkg/breachcheck.css.gz"), b"gzip copy").unwrap();
+    let root = site.path().to_owned();
+    let app = spawn_app_with(move |settings| settings.site_root = Some(root)).await;
+
+    for (accepted, encoding, bytes) in [
+        ("br, gzip", "br", &b"brotli copy"[..]),
+        ("gzip", "gzip", &b"gzip copy"[..]),
+    ] {
+        let response = app
+            .get_with("/pkg/breachcheck.css", "accept-encoding", accepted)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-encoding"], encoding);
+        assert_eq!(response.headers()["content-type"], "text/css");
+        let vary = response.headers()["vary"].to_str().unwrap().to_lowercase();
+        assert!(vary.contains("accept-encoding"), "{vary}");
+        assert_eq!(&response.bytes().await.unwrap()[..], bytes);
+    }
+    let plain = app
+        .get_with("/pkg/breachcheck.css", "accept-encoding", "identity")
+        .await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), css);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -297,7 +297,7 @@ pub fn session_cookie_of(response: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.contains("breachcheck") && !v.contains("_lang="))
+        .find(|v| v.starts_with("breachcheck_session=") || v.starts_with("__Host-breachcheck="))
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
 }
@@ -368,12 +368,16 @@ pub async fn staff_proof(
         pepper: Pepper::parse(TEST_PEPPER.as_bytes().to_vec()).unwrap(),
     };
     let now = unix_now();
+    let from = breachcheck::staff::sign_in::Attempt {
+        client: "192.0.2.1",
+        browser_mark: None,
+    };
     let pending = sign_in
-        .password_step(email, STAFF_PASSWORD.into(), "192.0.2.1")
+        .password_step(email, STAFF_PASSWORD.into(), &from)
         .await
         .unwrap();
     sign_in
-        .code_step(&pending, &totp.code_at(now), "192.0.2.1", now)
+        .code_step(&pending, &totp.code_at(now), &from, now)
         .await
         .unwrap()
 }

@@ -37,11 +37,85 @@ async fn the_eleventh_request_in_a_window_is_limited_and_others_are_not() {
         .await
         .unwrap();
     assert_eq!(other_scope, Verdict::Allowed);
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_counters")
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_hits")
         .fetch_one(app.database.pool())
         .await
         .unwrap();
-    assert_eq!(rows, 3, "one row per subject and window, not per request");
+    assert_eq!(
+        rows, 12,
+        "one row per request let through; the refused one wrote nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_window_edge_lets_more_than_the_limit_through() {
+    let app = spawn_app().await;
+    let limit = RateLimit {
+        max: 3,
+        window: Duration::from_secs(600),
+    };
+    let at = |offset_ms: i64| 1_800_000_000_000 + offset_ms;
+    let consume = |now: i64| {
+        let db = app.database.clone();
+        async move {
+            limit::consume_at(&db, Scope::Identifier, "edge", limit, now)
+                .await
+                .unwrap()
+        }
+    };
+    // Three requests in the last second of what a fixed 10-minute window would have been
+    // (1_800_000_000_000 is a multiple of 600,000 ms), then three in the first seconds of
+    // the next one: only the first three are let through.
+    for second in [-3, -2, -1] {
+        assert_eq!(consume(at(second * 1000)).await, Verdict::Allowed);
+    }
+    for second in [1, 5, 9] {
+        match consume(at(second * 1000)).await {
+            Verdict::Limited { retry_after } => {
+                // Room again when the first of the three leaves the window.
+                let expected =
+                    Duration::from_millis(u64::try_from(600_000 - 3_000 - second * 1000).unwrap());
+                assert_eq!(retry_after, expected, "at +{second} s");
+            }
+            Verdict::Allowed => panic!("a fourth request within ten minutes, at +{second} s"),
+        }
+    }
+    // Exactly when the first leaves the window, one more; not two.
+    assert_eq!(consume(at(597_000)).await, Verdict::Allowed);
+    assert!(matches!(
+        consume(at(597_500)).await,
+        Verdict::Limited { .. }
+    ));
+    assert_eq!(consume(at(598_000)).await, Verdict::Allowed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_never_share_the_last_place() {
+    let app = spawn_app().await;
+    let limit = RateLimit {
+        max: 5,
+        window: Duration::from_secs(600),
+    };
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let db = app.database.clone();
+            tokio::spawn(async move {
+                limit::consume(&db, Scope::Global, "together", limit)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        if task.await.unwrap() == Verdict::Allowed {
+            allowed += 1;
+        }
+    }
+    assert_eq!(
+        allowed, 5,
+        "exactly the limit, however the requests interleave"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

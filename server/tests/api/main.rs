@@ -20,6 +20,7 @@ mod health;
 mod helpers;
 mod home;
 mod lookup_limits;
+mod malformed;
 mod notice_api;
 mod notice_pages;
 mod notices;

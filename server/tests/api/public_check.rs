@@ -341,7 +341,7 @@ async fn malformed_input_is_refused_before_any_hashing() {
         .await
         .unwrap();
     assert_eq!(not_a_form.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_counters")
+    let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_hits")
         .fetch_one(app.database.pool())
         .await
         .unwrap();
@@ -471,7 +471,7 @@ async fn one_number_is_limited_whoever_asks() {
     }
     let fourth = check(&app, &[("contract", "EF000002")], Some("192.0.2.50")).await;
     assert_eq!(fourth.status, StatusCode::TOO_MANY_REQUESTS);
-    let rows: Vec<String> = sqlx::query_scalar("SELECT subject FROM rate_counters")
+    let rows: Vec<String> = sqlx::query_scalar("SELECT subject FROM rate_hits")
         .fetch_all(app.database.pool())
         .await
         .unwrap();
@@ -557,6 +557,69 @@ async fn a_saturated_hashing_pool_answers_busy_and_pages_stay_fast() {
     waiting.await.unwrap();
     let later = check(&app, &[("contract", "AB123456")], None).await;
     assert_eq!(later.status, StatusCode::OK, "answers again once drained");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_abandoned_in_the_queue_give_their_places_back() {
+    let app = spawn_app_with(|s| {
+        generous(s);
+        s.lookup_floor_ms = Some(0);
+        s.hashing_workers = Some(1);
+        s.hashing_queue = Some(4);
+    })
+    .await;
+    // The one worker is busy for a while, so lookups queue behind it.
+    let pool = app.hashing_pool.clone();
+    let running = tokio::spawn(async move {
+        pool.run(|| std::thread::sleep(Duration::from_secs(4)))
+            .await
+            .unwrap()
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    // 40 impatient clients give up after two seconds, long before the worker is free:
+    // four wait in the queue until then, the others are told at once that it is busy.
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let body = "contract=AB123456";
+    let gave_up = futures_util::future::join_all((0..40).map(|_| {
+        impatient
+            .post(app.url("/check"))
+            .header("origin", &app.address)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    }))
+    .await;
+    let busy = gave_up
+        .iter()
+        .filter(|outcome| {
+            outcome
+                .as_ref()
+                .is_ok_and(|r| r.status() == StatusCode::SERVICE_UNAVAILABLE)
+        })
+        .count();
+    let abandoned = gave_up.iter().filter(|outcome| outcome.is_err()).count();
+    println!("of 40 impatient lookups: {busy} answered busy, {abandoned} gave up");
+    assert!(
+        gave_up.iter().any(|outcome| outcome
+            .as_ref()
+            .is_ok_and(|r| r.status() == StatusCode::SERVICE_UNAVAILABLE)),
+        "the queue was full"
+    );
+    assert!(
+        gave_up.iter().any(|outcome| outcome.is_err()),
+        "some clients gave up while queued"
+    );
+    running.await.unwrap();
+
+    // The places they held were given back: a patient client is answered.
+    let answer = check(&app, &[("contract", "AB123456")], None).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let again = check(&app, &[("contract", "CD123456")], None).await;
+    assert_eq!(again.status, StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

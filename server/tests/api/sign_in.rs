@@ -6,7 +6,7 @@ use breachcheck::pepper::Pepper;
 use breachcheck::staff::password;
 use breachcheck::staff::policy::NewPassword;
 use breachcheck::staff::session::{SessionPolicy, SessionToken};
-use breachcheck::staff::sign_in::{SignIn, SignInError};
+use breachcheck::staff::sign_in::{Attempt, SignIn, SignInError, SignedIn};
 use breachcheck::staff::store::{self, NewStaff};
 use breachcheck::staff::throttle::ThrottlePolicy;
 use breachcheck::staff::totp::{STEP_SECONDS, TotpSecret};
@@ -16,6 +16,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const EMAIL: &str = "hanako@example.com";
 const PASSWORD: &str = "blue-kettle-orbit-42";
 const IP: &str = "192.0.2.10";
+
+/// An attempt from `client` in a browser that never signed in before.
+fn from(client: &str) -> Attempt<'_> {
+    Attempt {
+        client,
+        browser_mark: None,
+    }
+}
 
 struct Fixture {
     app: TestApp,
@@ -76,12 +84,12 @@ impl Fixture {
     async fn sign_in_at(&self, unix_seconds: u64) -> Result<SessionToken, SignInError> {
         let pending = self
             .sign_in
-            .password_step(EMAIL, PASSWORD.into(), IP)
+            .password_step(EMAIL, PASSWORD.into(), &from(IP))
             .await?;
         let code = self.totp.code_at(unix_seconds);
         let signed_in = self
             .sign_in
-            .code_step(&pending, &code, IP, unix_seconds)
+            .code_step(&pending, &code, &from(IP), unix_seconds)
             .await?;
         Ok(signed_in.token().clone())
     }
@@ -96,7 +104,7 @@ async fn password_then_code_signs_in_under_a_new_token() {
     let f = fixture().await;
     let pending = f
         .sign_in
-        .password_step("  HANAKO@example.com ", PASSWORD.into(), IP)
+        .password_step("  HANAKO@example.com ", PASSWORD.into(), &from(IP))
         .await
         .unwrap();
     assert!(
@@ -106,7 +114,7 @@ async fn password_then_code_signs_in_under_a_new_token() {
     let now = now();
     let signed_in = f
         .sign_in
-        .code_step(&pending, &f.totp.code_at(now), IP, now)
+        .code_step(&pending, &f.totp.code_at(now), &from(IP), now)
         .await
         .unwrap();
     assert_eq!(signed_in.staff_id(), f.staff_id);
@@ -125,24 +133,27 @@ async fn every_failure_gets_the_same_answer() {
     let f = fixture().await;
     let unknown = f
         .sign_in
-        .password_step("nobody@example.com", PASSWORD.into(), IP)
+        .password_step("nobody@example.com", PASSWORD.into(), &from(IP))
         .await;
     let wrong_password = f
         .sign_in
-        .password_step(EMAIL, "wrong-password-123".into(), IP)
+        .password_step(EMAIL, "wrong-password-123".into(), &from(IP))
         .await;
     let malformed = f
         .sign_in
-        .password_step("not an email", PASSWORD.into(), IP)
+        .password_step("not an email", PASSWORD.into(), &from(IP))
         .await;
     let pending = f
         .sign_in
-        .password_step(EMAIL, PASSWORD.into(), IP)
+        .password_step(EMAIL, PASSWORD.into(), &from(IP))
         .await
         .unwrap();
     let now = now();
     let wrong_code = f.totp.code_at(now + 10 * STEP_SECONDS);
-    let wrong_code = f.sign_in.code_step(&pending, &wrong_code, IP, now).await;
+    let wrong_code = f
+        .sign_in
+        .code_step(&pending, &wrong_code, &from(IP), now)
+        .await;
     let messages: Vec<String> = [
         unknown.err(),
         wrong_password.err(),
@@ -164,45 +175,127 @@ async fn every_failure_gets_the_same_answer() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_sixth_failure_is_throttled_even_with_the_right_password() {
-    let f = fixture().await;
-    for _ in 0..5 {
-        let outcome = f
-            .sign_in
-            .password_step(EMAIL, "wrong-password-123".into(), "198.51.100.1")
-            .await;
-        assert!(matches!(outcome, Err(SignInError::Rejected)));
-    }
-    // Another address: the account itself is throttled.
-    let outcome = f
-        .sign_in
-        .password_step(EMAIL, PASSWORD.into(), "198.51.100.2")
-        .await;
+fn throttled(outcome: Result<SessionToken, SignInError>) -> Duration {
     match outcome {
-        Err(SignInError::Throttled { retry_after }) => {
-            assert!(
-                retry_after > Duration::from_secs(14 * 60),
-                "{retry_after:?}"
-            );
-            assert!(retry_after <= Duration::from_secs(15 * 60));
-        }
+        Err(SignInError::Throttled { retry_after }) => retry_after,
         other => panic!("expected throttling, got {other:?}"),
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_address_is_throttled_across_accounts() {
-    let f = fixture().await;
-    for n in 0..5 {
-        let email = format!("guess{n}@example.com");
-        let _ = f.sign_in.password_step(&email, PASSWORD.into(), IP).await;
+impl Fixture {
+    /// Both steps from `attempt`, returning the proof of sign-in.
+    async fn signed_in_from(&self, attempt: &Attempt<'_>, unix_seconds: u64) -> SignedIn {
+        let pending = self
+            .sign_in
+            .password_step(EMAIL, PASSWORD.into(), attempt)
+            .await
+            .unwrap();
+        let code = self.totp.code_at(unix_seconds);
+        self.sign_in
+            .code_step(&pending, &code, attempt, unix_seconds)
+            .await
+            .unwrap()
     }
-    let outcome = f.sign_in.password_step(EMAIL, PASSWORD.into(), IP).await;
-    assert!(
-        matches!(outcome, Err(SignInError::Throttled { .. })),
-        "{outcome:?}"
+
+    async fn fail_from(&self, attempt: &Attempt<'_>) {
+        let outcome = self
+            .sign_in
+            .password_step(EMAIL, "wrong-password-123".into(), attempt)
+            .await;
+        assert!(matches!(outcome, Err(SignInError::Rejected)), "{outcome:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_failures_stop_that_client_for_that_account_not_its_owner() {
+    let f = fixture().await;
+    // The owner signed in from their own browser before, which keeps the mark.
+    let owner = f.signed_in_from(&from("203.0.113.5"), now()).await;
+    let mark = f.sign_in.browser_mark(&owner);
+
+    for _ in 0..5 {
+        f.fail_from(&from("198.51.100.1")).await;
+    }
+    // The guesser's client is refused for this account, even with the right password, for
+    // up to the window: until its oldest failure leaves it.
+    let wait = throttled(
+        f.sign_in
+            .password_step(EMAIL, PASSWORD.into(), &from("198.51.100.1"))
+            .await,
     );
+    assert!(wait > Duration::from_secs(14 * 60), "{wait:?}");
+    assert!(wait <= Duration::from_secs(15 * 60), "{wait:?}");
+
+    // Another client that never signed in here is slowed down, not locked out: it waits
+    // a second after the account's latest failure, then may try.
+    let elsewhere = from("198.51.100.2");
+    let wait = throttled(
+        f.sign_in
+            .password_step(EMAIL, PASSWORD.into(), &elsewhere)
+            .await,
+    );
+    assert!(wait <= Duration::from_secs(1), "{wait:?}");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    f.fail_from(&elsewhere).await;
+    // Each failure past the limit doubles the wait.
+    let wait = throttled(
+        f.sign_in
+            .password_step(EMAIL, PASSWORD.into(), &elsewhere)
+            .await,
+    );
+    assert!(
+        wait > Duration::from_secs(1) && wait <= Duration::from_secs(2),
+        "{wait:?}"
+    );
+
+    // A mark made up, or made for another account, does not help.
+    let other = crate::helpers::staff_proof(&f.app, "taro@example.com", Role::Helpdesk).await;
+    let other_account = f.sign_in.browser_mark(&other);
+    for forged in ["0".repeat(64), other_account] {
+        let attempt = Attempt {
+            client: "198.51.100.4",
+            browser_mark: Some(&forged),
+        };
+        throttled(
+            f.sign_in
+                .password_step(EMAIL, PASSWORD.into(), &attempt)
+                .await,
+        );
+    }
+    // The owner's browser is not slowed at all, from any address.
+    let owner_browser = Attempt {
+        client: "198.51.100.3",
+        browser_mark: Some(&mark),
+    };
+    f.signed_in_from(&owner_browser, now() + 30).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_client_is_throttled_across_accounts_after_four_times_as_many() {
+    let f = fixture().await;
+    let limit = ThrottlePolicy::default().per_client().max_failures;
+    assert_eq!(limit, 20);
+    for n in 0..limit - 1 {
+        let email = format!("guess{n}@example.com");
+        let _ = f
+            .sign_in
+            .password_step(&email, PASSWORD.into(), &from(IP))
+            .await;
+    }
+    // Nineteen failures on other accounts: a colleague behind the same address still
+    // signs in.
+    f.signed_in_from(&from(IP), now()).await;
+    let _ = f
+        .sign_in
+        .password_step("guess-last@example.com", PASSWORD.into(), &from(IP))
+        .await;
+    throttled(
+        f.sign_in
+            .password_step(EMAIL, PASSWORD.into(), &from(IP))
+            .await,
+    );
+    // Another client is not held by it.
+    f.signed_in_from(&from("198.51.100.9"), now() + 30).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,7 +394,10 @@ async fn disabling_or_a_new_password_ends_sessions() {
         !f.is_signed_in(&token).await,
         "enabling does not revive old sessions"
     );
-    let enabled_again = f.sign_in.password_step(EMAIL, PASSWORD.into(), IP).await;
+    let enabled_again = f
+        .sign_in
+        .password_step(EMAIL, PASSWORD.into(), &from(IP))
+        .await;
     assert!(
         enabled_again.is_ok(),
         "the account signs in again once enabled"

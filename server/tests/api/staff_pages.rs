@@ -235,3 +235,93 @@ async fn production_uses_a_host_prefixed_secure_cookie() {
     );
     assert!(set_cookie.contains("; Secure"), "{set_cookie}");
 }
+
+/// A sign-in form post through a trusted proxy that reports `client`.
+async fn post_via_proxy(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    client: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let mut request = app
+        .client
+        .post(app.url(path))
+        .header("origin", &app.address)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", client)
+        .body(body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+/// The `name=value` of the browser mark a completed sign-in leaves.
+fn browser_mark_of(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("breachcheck_browser="))
+        .filter(|v| v.contains("HttpOnly") && v.contains("Max-Age="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_proxy_a_guesser_locks_out_only_itself() {
+    let app = spawn_app_with(|s| s.trusted_proxies = Some("127.0.0.1".into())).await;
+    let (_, totp) = create_staff(&app, "hanako@example.com", Role::Admin).await;
+    create_staff(&app, "taro@example.com", Role::Helpdesk).await;
+    let right = [
+        ("email", "hanako@example.com"),
+        ("password", STAFF_PASSWORD),
+    ];
+
+    // Hanako signed in from her own browser earlier; it keeps the mark.
+    let password = post_via_proxy(&app, "/staff/login", &right, "203.0.113.5", None).await;
+    let pending = session_cookie_of(&password).unwrap();
+    let code = totp.code_at(unix_now());
+    let done = post_via_proxy(
+        &app,
+        "/staff/login/code",
+        &[("code", &code)],
+        "203.0.113.5",
+        Some(&pending),
+    )
+    .await;
+    assert_eq!(location(&done), "/staff");
+    let mark = browser_mark_of(&done).expect("a browser mark cookie");
+
+    // Someone guesses her password from one address.
+    let wrong = [
+        ("email", "hanako@example.com"),
+        ("password", "wrong-wrong-wrong"),
+    ];
+    for _ in 0..5 {
+        let response = post_via_proxy(&app, "/staff/login", &wrong, "192.0.2.66", None).await;
+        assert_eq!(location(&response), "/staff/login?error=rejected");
+    }
+    let sixth = post_via_proxy(&app, "/staff/login", &right, "192.0.2.66", None).await;
+    assert_eq!(location(&sixth), "/staff/login?error=throttled");
+
+    // A colleague behind the same proxy, even at the same address, is not held by it.
+    let colleague = post_via_proxy(
+        &app,
+        "/staff/login",
+        &[("email", "taro@example.com"), ("password", STAFF_PASSWORD)],
+        "192.0.2.66",
+        None,
+    )
+    .await;
+    assert_eq!(location(&colleague), "/staff/login/code");
+
+    // And Hanako, from her browser at a new address, signs in at once.
+    let owner = post_via_proxy(&app, "/staff/login", &right, "198.51.100.20", Some(&mark)).await;
+    assert_eq!(location(&owner), "/staff/login/code");
+}
