@@ -105,6 +105,7 @@ impl Application {
                 &config.site.name,
             )?,
             settings: config.domains.clone(),
+            ended: Default::default(),
         };
         let router = routes::router(
             &config,

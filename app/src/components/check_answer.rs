@@ -136,7 +136,8 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl
             view! { <li>{text} {notice}</li> }
         })
         .collect_view();
-    let explanation = (!for_staff).then(|| {
+    // What "not found" means speaks of the lists published today: only when there are some.
+    let meaning = (!none).then(|| {
         view! {
             <p>
                 {move || {
@@ -156,6 +157,11 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl
                     }
                 }}
             </p>
+        }
+    });
+    let explanation = (!for_staff).then(|| {
+        view! {
+            {meaning}
             <p>{move || s().check.lists_change}</p>
             <h3>{move || s().check.contact}</h3>
             <p>{move || s().check.not_found_call}</p>

@@ -169,6 +169,12 @@ impl Mailer {
 
     /// Removes the outbox's mails of every challenge but those in `open` (keys). A relay
     /// keeps nothing here.
+    /// Whether mails are written to a directory (which must be cleared of ended challenges)
+    /// rather than handed to an SMTP server.
+    pub fn keeps_files(&self) -> bool {
+        matches!(self.transport, Transport::Outbox(_))
+    }
+
     pub async fn keep_only(&self, open: &[String]) -> std::io::Result<u64> {
         let Transport::Outbox(dir) = &self.transport else {
             return Ok(0);

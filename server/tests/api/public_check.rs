@@ -206,6 +206,12 @@ async fn answers_follow_the_lists_and_their_verification_factor() {
         none.body
             .contains("No list of affected customers has been published yet")
     );
+    // Nothing about "the list as published today" when there is none.
+    assert!(!none.body.contains("as published today"), "{}", none.body);
+    assert!(
+        none.body.contains("0120-111-222"),
+        "the helpdesk is still named"
+    );
 
     publish(
         &app,
