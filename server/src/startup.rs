@@ -172,12 +172,19 @@ impl Application {
         let lookup_sweeper = tokio::spawn({
             let check = self.check.clone();
             let domains = self.domains.clone();
+            let database = self.database.clone();
             async move {
                 let mut every = tokio::time::interval(Duration::from_secs(60));
                 loop {
                     every.tick().await;
                     if let Err(error) = check.sweep().await {
                         tracing::error!(%error, "could not sweep lookup counters");
+                    }
+                    let throttle = breachcheck::staff::throttle::ThrottlePolicy::default();
+                    if let Err(error) =
+                        breachcheck::staff::throttle::sweep(&database, &throttle).await
+                    {
+                        tracing::error!(%error, "could not sweep sign-in failures");
                     }
                     if let Err(error) = domains.sweep().await {
                         tracing::error!(%error, "could not sweep domain challenges");

@@ -136,3 +136,13 @@ pub async fn clear(db: &Database, subject: &str) -> Result<(), StorageError> {
         .await?;
     Ok(())
 }
+
+/// Removes failures older than the window, whichever subject they count for: the sweeper
+/// calls it, since a subject that never fails again never clears its own.
+pub async fn sweep(db: &Database, policy: &ThrottlePolicy) -> Result<u64, StorageError> {
+    let done = sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+        .bind(now_millis() - policy.window_millis())
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -8,7 +8,7 @@ use breachcheck::staff::policy::NewPassword;
 use breachcheck::staff::session::{SessionPolicy, SessionToken};
 use breachcheck::staff::sign_in::{Attempt, SignIn, SignInError, SignedIn};
 use breachcheck::staff::store::{self, NewStaff};
-use breachcheck::staff::throttle::ThrottlePolicy;
+use breachcheck::staff::throttle::{self, ThrottlePolicy};
 use breachcheck::staff::totp::{STEP_SECONDS, TotpSecret};
 use breachcheck::staff::{DisplayName, Role, StaffEmail, StaffId};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -268,6 +268,29 @@ async fn five_failures_stop_that_client_for_that_account_not_its_owner() {
         browser_mark: Some(&mark),
     };
     f.signed_in_from(&owner_browser, now() + 30).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_older_than_the_window_are_swept() {
+    let f = fixture().await;
+    f.fail_from(&from("198.51.100.1")).await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sign_in_failures")
+            .fetch_one(f.app.database.pool())
+            .await
+            .unwrap()
+    };
+    // One failure counts for the pair, the client and the account.
+    assert_eq!(count().await, 3);
+    let policy = ThrottlePolicy::default();
+    assert_eq!(throttle::sweep(&f.app.database, &policy).await.unwrap(), 0);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let short = ThrottlePolicy {
+        window: Duration::from_millis(10),
+        ..policy
+    };
+    assert_eq!(throttle::sweep(&f.app.database, &short).await.unwrap(), 3);
+    assert_eq!(count().await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
