@@ -11,21 +11,20 @@ use breachcheck::hashing_pool::HashingPool;
 use breachcheck::notice::{NoticeContent, NoticeText, store};
 use breachcheck::pepper::Pepper;
 use breachcheck::staff::policy::NewPassword;
-use breachcheck::staff::sign_in::Attempt;
-use breachcheck::staff::sign_in::{SignIn, SignedIn};
+use breachcheck::staff::sign_in::{Attempt, SignIn, SignedIn};
 use breachcheck::staff::store::NewStaff;
 use breachcheck::staff::throttle::ThrottlePolicy;
+use breachcheck::staff::totp::TotpSecret;
+use breachcheck::staff::{DisplayName, Role, StaffEmail, password};
+use server::config::{Config, Settings};
+use server::startup::Application;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The bench signs in from this machine, in a browser that never did before.
 const LOCAL: Attempt<'static> = Attempt {
     client: "127.0.0.1",
     browser_mark: None,
 };
-use breachcheck::staff::totp::TotpSecret;
-use breachcheck::staff::{DisplayName, Role, StaffEmail, password};
-use server::config::{Config, Settings};
-use server::startup::Application;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const CONNECTIONS: usize = 32;
 const DURATION: Duration = Duration::from_secs(5);
