@@ -25,7 +25,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// How long a browser is asked to wait when the hashing pool is full.
-const BUSY_RETRY_SECS: u64 = 10;
+pub(crate) const BUSY_RETRY_SECS: u64 = 10;
 
 /// The fields of both forms; what a form does not have stays empty.
 #[derive(Debug, Default, Deserialize)]

@@ -44,7 +44,50 @@ pub async fn public_check(
         .client(peer.ip(), &parts.headers);
     let entered = fields.entered();
     let decision = check.public(started, client, fields).await;
+    if decision.status == StatusCode::SERVICE_UNAVAILABLE {
+        return busy(decision.retry_after);
+    }
     render(&state, parts, decision, entered, Some(ANSWER_BLOCK_BYTES)).await
+}
+
+/// The answer when the hashing pool is full: a small page written once, in both languages,
+/// not a rendered one. Under a flood most answers are this one, and each render would take
+/// CPU from the hashing that answers the rest.
+fn busy(retry_after: Option<u64>) -> Response {
+    // Our own constant strings: nothing in them needs escaping.
+    static PAGE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let seconds = crate::check::BUSY_RETRY_SECS.to_string();
+        let section = |locale: app::i18n::Locale| {
+            let check = &locale.strings().check;
+            format!(
+                "<section lang=\"{}\"><h1>{}</h1><p>{}</p><p><a href=\"/check\">{}</a></p></section>",
+                locale.code(),
+                check.busy_heading,
+                &check.busy_body.replace("{seconds}", &seconds),
+                check.title,
+            )
+        };
+        format!(
+            "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{} / {}</title></head><body><main>{}{}</main></body></html>\n",
+            app::i18n::JA.check.busy_heading,
+            app::i18n::EN.check.busy_heading,
+            section(app::i18n::Locale::Ja),
+            section(app::i18n::Locale::En),
+        )
+    });
+    let retry = retry_after.unwrap_or(crate::check::BUSY_RETRY_SECS);
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::RETRY_AFTER, retry.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        PAGE.as_str(),
+    )
+        .into_response()
 }
 
 pub async fn helpdesk_lookup(

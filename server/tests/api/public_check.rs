@@ -548,6 +548,10 @@ async fn a_saturated_hashing_pool_answers_busy_and_pages_stay_fast() {
     assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(busy.retry_after.as_deref(), Some("10"));
     assert!(busy.body.contains("The site is busy"));
+    assert!(busy.body.contains("ただいま混み合っています"));
+    // A small page written once, not a rendered (and padded) one: under a flood most
+    // answers are this one.
+    assert!(busy.body.len() < 2048, "{} bytes", busy.body.len());
     let started = Instant::now();
     let home = app.get("/").await;
     let took = started.elapsed();
