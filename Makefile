@@ -16,7 +16,8 @@ PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite in data/"
 	@echo "make test   formatting, clippy, unit, integration (SQLite + PostgreSQL) and browser tests"
-	@echo "make bench  import throughput and memory; notice page vs static file (req/s, p99)"
+	@echo "make bench  import throughput and memory; notice page vs static file (req/s, p99);"
+	@echo "            answered lookups vs raw argon2 at 32 and 128 clients, resident memory"
 
 setup:
 	@scripts/setup.sh
@@ -78,3 +79,5 @@ bench:
 	cargo bench -p breachcheck --bench import --features server
 	@echo "==> notice page benchmark (release build): cached page vs static file"
 	cargo bench -p server --bench notice_page
+	@echo "==> lookups benchmark (release build): answered lookups vs raw argon2, memory"
+	cargo bench -p server --bench lookups

@@ -7,30 +7,17 @@
 //! machine's cores, so the figures are lower than a real deployment's; what matters is
 //! the comparison, and both sides pay the same.
 
-use breachcheck::hashing_pool::HashingPool;
+mod common;
+
 use breachcheck::notice::{NoticeContent, NoticeText, store};
-use breachcheck::pepper::Pepper;
-use breachcheck::staff::policy::NewPassword;
-use breachcheck::staff::sign_in::{Attempt, SignIn, SignedIn};
-use breachcheck::staff::store::NewStaff;
-use breachcheck::staff::throttle::ThrottlePolicy;
-use breachcheck::staff::totp::TotpSecret;
-use breachcheck::staff::{DisplayName, Role, StaffEmail, password};
+use common::PEPPER;
 use server::config::{Config, Settings};
 use server::startup::Application;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// The bench signs in from this machine, in a browser that never did before.
-const LOCAL: Attempt<'static> = Attempt {
-    client: "127.0.0.1",
-    browser_mark: None,
-};
+use std::time::{Duration, Instant};
 
 const CONNECTIONS: usize = 32;
 const DURATION: Duration = Duration::from_secs(5);
 const WARM_UP: Duration = Duration::from_secs(1);
-const PEPPER: &str = "bench-pepper-bench-pepper-bench-pepper-0001";
-const PASSWORD: &str = "blue-kettle-orbit-42";
 
 struct Figures {
     requests: usize,
@@ -113,50 +100,6 @@ async fn load(url: &str) -> Figures {
     }
 }
 
-/// An admin, signed in through both steps, to write and publish the notice.
-async fn admin(app: &Application) -> SignedIn {
-    let db = app.database();
-    let email = StaffEmail::parse("bench@example.com").unwrap();
-    let pool = HashingPool::new(1, 4);
-    let hash = password::hash(&pool, NewPassword::parse(PASSWORD, &email).unwrap())
-        .await
-        .unwrap();
-    let totp = TotpSecret::generate();
-    let mut tx = db.begin_write().await.unwrap();
-    breachcheck::staff::store::create(
-        &mut tx,
-        NewStaff {
-            display_name: DisplayName::parse("Bench").unwrap(),
-            email: email.clone(),
-            role: Role::Admin,
-            password_hash: hash,
-            totp_secret: totp.clone(),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let sign_in = SignIn {
-        db: db.clone(),
-        pool,
-        sessions: Default::default(),
-        throttle: ThrottlePolicy::default(),
-        pepper: Pepper::parse(PEPPER.as_bytes().to_vec()).unwrap(),
-    };
-    let pending = sign_in
-        .password_step(email.as_str(), PASSWORD.into(), &LOCAL)
-        .await
-        .unwrap();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    sign_in
-        .code_step(&pending, &totp.code_at(now), &LOCAL, now)
-        .await
-        .unwrap()
-}
-
 fn notice() -> NoticeContent {
     let body_ja =
         "## 概要\n\n2025年2月5日、受注システムへの不正アクセスを検知しました。\n\n".repeat(12);
@@ -198,7 +141,7 @@ async fn main() {
         .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.database();
-    let proof = admin(&app).await;
+    let proof = common::admin(&app, "bench@example.com").await;
     let admin = proof.as_admin().unwrap();
     let incident = breachcheck::dataset::incident::NewIncident {
         slug: breachcheck::dataset::incident::Slug::parse("order-system").unwrap(),
