@@ -113,6 +113,11 @@ pub struct Settings {
     /// Argon2 jobs at once (default: one per core) and jobs that may wait.
     pub hashing_workers: Option<usize>,
     pub hashing_queue: Option<usize>,
+    /// Requests in progress at once, per group of expensive routes (see
+    /// `crate::shedding`); one more is answered 503 at once.
+    pub lookup_concurrency: Option<usize>,
+    pub staff_concurrency: Option<usize>,
+    pub upload_concurrency: Option<usize>,
     /// How often a replica asks the database whether the published notices changed: the
     /// longest another replica's publish takes to show here.
     pub notice_refresh_ms: Option<u64>,
@@ -341,6 +346,15 @@ impl Settings {
         for (name, field) in [
             ("BREACHCHECK_HASHING_WORKERS", &mut self.hashing_workers),
             ("BREACHCHECK_HASHING_QUEUE", &mut self.hashing_queue),
+            (
+                "BREACHCHECK_LOOKUP_CONCURRENCY",
+                &mut self.lookup_concurrency,
+            ),
+            ("BREACHCHECK_STAFF_CONCURRENCY", &mut self.staff_concurrency),
+            (
+                "BREACHCHECK_UPLOAD_CONCURRENCY",
+                &mut self.upload_concurrency,
+            ),
         ] {
             if let Some(v) = get(name) {
                 *field = Some(parsed(name, v, "a whole number")?);
@@ -380,6 +394,8 @@ pub struct Config {
     /// The bounded argon2 pool: jobs at once, and jobs that may wait.
     pub hashing_workers: usize,
     pub hashing_queue: usize,
+    /// Requests in progress at once per group of expensive routes.
+    pub concurrency: crate::shedding::Concurrency,
     /// See [`Settings::notice_refresh_ms`].
     pub notice_refresh: Duration,
     pub domains: DomainSettings,
@@ -532,6 +548,16 @@ impl Config {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let hashing_workers = settings.hashing_workers.unwrap_or(cores).max(1);
         let hashing_queue = settings.hashing_queue.unwrap_or(hashing_workers * 32);
+        let concurrency = crate::shedding::Concurrency {
+            // Each lookup in progress either hashes or waits for the pool; twice that
+            // leaves room for the ones being refused by a limit, which cost no hashing.
+            lookups: settings
+                .lookup_concurrency
+                .unwrap_or(2 * (hashing_workers + hashing_queue))
+                .max(1),
+            staff: settings.staff_concurrency.unwrap_or(64).max(1),
+            uploads: settings.upload_concurrency.unwrap_or(2).max(1),
+        };
         let database_url = settings
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}/breachcheck.db", data_dir.display()).into());
@@ -572,6 +598,7 @@ impl Config {
             lookups,
             hashing_workers,
             hashing_queue,
+            concurrency,
             notice_refresh: Duration::from_millis(settings.notice_refresh_ms.unwrap_or(2000)),
             domains,
             data_dir,

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod middleware;
 pub mod page_cache;
 pub mod routes;
+pub mod shedding;
 pub mod staff_auth;
 pub mod startup;
 pub mod static_files;

@@ -245,6 +245,11 @@ pub fn router(
             state.clone(),
             staff_auth::authenticate,
         ))
+        // Outermost: a request shed costs no session lookup.
+        .layer(axum::middleware::from_fn_with_state(
+            crate::shedding::Shedding::new(config.concurrency),
+            crate::shedding::shed,
+        ))
         .with_state(state)
 }
 

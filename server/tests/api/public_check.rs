@@ -570,6 +570,66 @@ async fn a_saturated_hashing_pool_answers_busy_and_pages_stay_fast() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_beyond_their_concurrency_are_shed_at_once_and_pages_stay_fast() {
+    let app = spawn_app_with(|s| {
+        generous(s);
+        s.lookup_floor_ms = Some(0);
+        s.hashing_workers = Some(1);
+        s.hashing_queue = Some(8);
+        s.lookup_concurrency = Some(2);
+    })
+    .await;
+    let pool = app.hashing_pool.clone();
+    let running = tokio::spawn(async move {
+        pool.run(|| std::thread::sleep(Duration::from_secs(2)))
+            .await
+            .unwrap()
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Two lookups in progress, waiting for the pool: the group's two places.
+    let waiting: Vec<_> = ["AB000001", "AB000002"]
+        .into_iter()
+        .map(|number| {
+            let app_url = app.url("/check");
+            let origin = app.address.clone();
+            tokio::spawn(async move {
+                reqwest::Client::new()
+                    .post(app_url)
+                    .header("origin", origin)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(format!("contract={number}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while app.hashing_pool.waiting() < 2 {
+        assert!(Instant::now() < deadline, "the two lookups reach the pool");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A third is shed at once, without waiting for anything.
+    let shed = check(&app, &[("contract", "AB000003")], None).await;
+    assert_eq!(shed.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(shed.retry_after.as_deref(), Some("5"));
+    assert!(shed.body.contains("try again in a moment"), "{}", shed.body);
+    assert!(shed.took < Duration::from_millis(500), "{:?}", shed.took);
+    assert_eq!(app.hashing_pool.waiting(), 2, "the shed one never queued");
+    // Pages do not share the lookups' places.
+    let home = app.get("/").await;
+    assert_eq!(home.status(), StatusCode::OK);
+    running.await.unwrap();
+    for lookup in waiting {
+        assert_eq!(lookup.await.unwrap(), StatusCode::OK);
+    }
+    // The places were given back.
+    let later = check(&app, &[("contract", "AB000004")], None).await;
+    assert_eq!(later.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lookups_abandoned_in_the_queue_give_their_places_back() {
     let app = spawn_app_with(|s| {
         generous(s);

@@ -1,0 +1,133 @@
+//! Load shedding where the work is. The routes that cost real work (lookups, which hash;
+//! the staff area, rendered per request and signed in with argon2; uploads, which read and
+//! hash a whole list) each have a number of requests that may be in progress at once. One
+//! more is answered 503 with `Retry-After` at once, instead of queueing behind the others
+//! for the database or the hashing pool while its client gives up. Everything else (the
+//! cached home and notice pages, static files, the feed and the JSON API, which has its own
+//! rate limit) is never held back by them.
+//!
+//! A place is a semaphore permit held by the request's future: a request dropped half-way
+//! (client gone, timeout) gives it back.
+
+use axum::{
+    body::Body,
+    extract::State,
+    http::{Method, Request, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Requests in progress at once, per group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Concurrency {
+    pub lookups: usize,
+    pub staff: usize,
+    pub uploads: usize,
+}
+
+/// The groups' places, shared by every request of this process.
+#[derive(Clone, Debug)]
+pub struct Shedding {
+    lookups: Arc<Semaphore>,
+    staff: Arc<Semaphore>,
+    uploads: Arc<Semaphore>,
+}
+
+/// How long a shed client is asked to wait.
+const RETRY_AFTER_SECS: &str = "5";
+
+impl Shedding {
+    pub fn new(concurrency: Concurrency) -> Self {
+        Self {
+            lookups: Arc::new(Semaphore::new(concurrency.lookups)),
+            staff: Arc::new(Semaphore::new(concurrency.staff)),
+            uploads: Arc::new(Semaphore::new(concurrency.uploads)),
+        }
+    }
+
+    /// The group a request belongs to, if any.
+    fn group(&self, method: &Method, path: &str) -> Option<&Arc<Semaphore>> {
+        let lookup = method == Method::POST
+            && (path == "/check" || path.starts_with("/check/domain") || path == "/staff/lookup");
+        if lookup {
+            Some(&self.lookups)
+        } else if method == Method::POST && path == "/staff/datasets" {
+            Some(&self.uploads)
+        } else if path.starts_with("/staff") || path.starts_with("/api/staff/") {
+            Some(&self.staff)
+        } else {
+            None
+        }
+    }
+}
+
+pub async fn shed(
+    State(shedding): State<Shedding>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let Some(group) = shedding.group(request.method(), request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let Ok(_place) = group.clone().try_acquire_owned() else {
+        tracing::debug!(path = %request.uri().path(), "shed: too many requests in progress");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (header::RETRY_AFTER, RETRY_AFTER_SECS),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            "ただいま混み合っています。しばらくしてからもう一度お試しください。\n\
+             The site is busy. Please try again in a moment.\n",
+        )
+            .into_response();
+    };
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_expensive_routes_are_grouped() {
+        let shedding = Shedding::new(Concurrency {
+            lookups: 1,
+            staff: 1,
+            uploads: 1,
+        });
+        let group = |method: Method, path: &str| {
+            shedding.group(&method, path).map(|group| {
+                if Arc::ptr_eq(group, &shedding.lookups) {
+                    "lookups"
+                } else if Arc::ptr_eq(group, &shedding.uploads) {
+                    "uploads"
+                } else {
+                    "staff"
+                }
+            })
+        };
+        assert_eq!(group(Method::POST, "/check"), Some("lookups"));
+        assert_eq!(
+            group(Method::POST, "/check/domain/c/abc/dns"),
+            Some("lookups")
+        );
+        assert_eq!(group(Method::POST, "/staff/lookup"), Some("lookups"));
+        assert_eq!(group(Method::POST, "/staff/datasets"), Some("uploads"));
+        assert_eq!(group(Method::GET, "/staff/datasets"), Some("staff"));
+        assert_eq!(group(Method::POST, "/staff/login"), Some("staff"));
+        assert_eq!(group(Method::POST, "/api/staff/dataset"), Some("staff"));
+        for (method, path) in [
+            (Method::GET, "/"),
+            (Method::GET, "/incidents/order-system"),
+            (Method::GET, "/check"),
+            (Method::POST, "/api/check/challenge"),
+            (Method::GET, "/pkg/breachcheck.css"),
+            (Method::GET, "/api/v1/incidents"),
+        ] {
+            assert_eq!(group(method, path), None, "{path}");
+        }
+    }
+}
