@@ -1,10 +1,14 @@
-//! Load shedding where the work is. The routes that cost real work (lookups, which hash;
-//! the staff area, rendered per request and signed in with argon2; uploads, which read and
-//! hash a whole list) each have a number of requests that may be in progress at once. One
-//! more is answered 503 with `Retry-After` at once, instead of queueing behind the others
-//! for the database or the hashing pool while its client gives up. Everything else (the
-//! cached home and notice pages, static files, the feed and the JSON API, which has its own
-//! rate limit) is never held back by them.
+//! Load shedding where the work is. The routes that cost real work (public lookups, which
+//! hash; the staff area, rendered per request; sign-in, which hashes; uploads, which read
+//! and hash a whole list) each have a number of requests that may be in progress at once.
+//! One more is answered 503 with `Retry-After` at once, instead of queueing behind the
+//! others for the database or the hashing pool while its client gives up. Everything else
+//! (the cached home and notice pages, static files, the feed and the JSON API, which has its
+//! own rate limit) is never held back by them.
+//!
+//! Signed-in staff have places of their own: a flood of sign-in attempts or of public
+//! lookups, which anyone can send, cannot fill them. This runs after the session cookie
+//! was read (`staff_auth::authenticate`), so it knows who is signed in.
 //!
 //! A place is a semaphore permit held by the request's future: a request dropped half-way
 //! (client gone, timeout) gives it back.
@@ -16,6 +20,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use breachcheck::staff::sign_in::SignedIn;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -32,6 +37,7 @@ pub struct Concurrency {
 pub struct Shedding {
     lookups: Arc<Semaphore>,
     staff: Arc<Semaphore>,
+    anonymous_staff: Arc<Semaphore>,
     uploads: Arc<Semaphore>,
 }
 
@@ -43,20 +49,25 @@ impl Shedding {
         Self {
             lookups: Arc::new(Semaphore::new(concurrency.lookups)),
             staff: Arc::new(Semaphore::new(concurrency.staff)),
+            anonymous_staff: Arc::new(Semaphore::new(concurrency.staff)),
             uploads: Arc::new(Semaphore::new(concurrency.uploads)),
         }
     }
 
     /// The group a request belongs to, if any.
-    fn group(&self, method: &Method, path: &str) -> Option<&Arc<Semaphore>> {
-        let lookup = method == Method::POST
-            && (path == "/check" || path.starts_with("/check/domain") || path == "/staff/lookup");
-        if lookup {
+    fn group(&self, method: &Method, path: &str, signed_in: bool) -> Option<&Arc<Semaphore>> {
+        let public_lookup =
+            method == Method::POST && (path == "/check" || path.starts_with("/check/domain"));
+        if public_lookup {
             Some(&self.lookups)
         } else if method == Method::POST && path == "/staff/datasets" {
             Some(&self.uploads)
         } else if path.starts_with("/staff") || path.starts_with("/api/staff/") {
-            Some(&self.staff)
+            Some(if signed_in {
+                &self.staff
+            } else {
+                &self.anonymous_staff
+            })
         } else {
             None
         }
@@ -68,7 +79,8 @@ pub async fn shed(
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let Some(group) = shedding.group(request.method(), request.uri().path()) else {
+    let signed_in = request.extensions().get::<SignedIn>().is_some();
+    let Some(group) = shedding.group(request.method(), request.uri().path(), signed_in) else {
         return next.run(request).await;
     };
     let Ok(_place) = group.clone().try_acquire_owned() else {
@@ -92,33 +104,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_expensive_routes_are_grouped() {
+    fn only_the_expensive_routes_are_grouped_and_staff_have_their_own_places() {
         let shedding = Shedding::new(Concurrency {
             lookups: 1,
             staff: 1,
             uploads: 1,
         });
-        let group = |method: Method, path: &str| {
-            shedding.group(&method, path).map(|group| {
+        let named = |group: Option<&Arc<Semaphore>>| {
+            group.map(|group| {
                 if Arc::ptr_eq(group, &shedding.lookups) {
                     "lookups"
                 } else if Arc::ptr_eq(group, &shedding.uploads) {
                     "uploads"
-                } else {
+                } else if Arc::ptr_eq(group, &shedding.staff) {
                     "staff"
+                } else {
+                    "anonymous staff"
                 }
             })
         };
+        let group = |method: Method, path: &str| named(shedding.group(&method, path, false));
+        let signed_in = |method: Method, path: &str| named(shedding.group(&method, path, true));
         assert_eq!(group(Method::POST, "/check"), Some("lookups"));
         assert_eq!(
             group(Method::POST, "/check/domain/c/abc/dns"),
             Some("lookups")
         );
-        assert_eq!(group(Method::POST, "/staff/lookup"), Some("lookups"));
-        assert_eq!(group(Method::POST, "/staff/datasets"), Some("uploads"));
-        assert_eq!(group(Method::GET, "/staff/datasets"), Some("staff"));
-        assert_eq!(group(Method::POST, "/staff/login"), Some("staff"));
-        assert_eq!(group(Method::POST, "/api/staff/dataset"), Some("staff"));
+        assert_eq!(group(Method::POST, "/staff/login"), Some("anonymous staff"));
+        assert_eq!(group(Method::GET, "/staff"), Some("anonymous staff"));
+        // The helpdesk's lookups are not held back by the public's.
+        assert_eq!(signed_in(Method::POST, "/staff/lookup"), Some("staff"));
+        assert_eq!(signed_in(Method::POST, "/staff/datasets"), Some("uploads"));
+        assert_eq!(signed_in(Method::GET, "/staff/datasets"), Some("staff"));
+        assert_eq!(signed_in(Method::POST, "/api/staff/dataset"), Some("staff"));
         for (method, path) in [
             (Method::GET, "/"),
             (Method::GET, "/incidents/order-system"),
@@ -127,7 +145,8 @@ mod tests {
             (Method::GET, "/pkg/breachcheck.css"),
             (Method::GET, "/api/v1/incidents"),
         ] {
-            assert_eq!(group(method, path), None, "{path}");
+            assert_eq!(group(method.clone(), path), None, "{path}");
+            assert_eq!(signed_in(method, path), None, "{path}");
         }
     }
 }

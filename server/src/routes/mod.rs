@@ -241,14 +241,14 @@ pub fn router(
 
     everything_else
         .merge(uploads)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            staff_auth::authenticate,
-        ))
-        // Outermost: a request shed costs no session lookup.
+        // After the session cookie was read: signed-in staff have places of their own.
         .layer(axum::middleware::from_fn_with_state(
             crate::shedding::Shedding::new(config.concurrency),
             crate::shedding::shed,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            staff_auth::authenticate,
         ))
         .with_state(state)
 }
