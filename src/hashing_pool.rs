@@ -1,6 +1,6 @@
 //! A bounded pool for expensive hashing (argon2). Jobs run on a fixed set of threads, one
-//! per worker, never on the async runtime's: each keeps the memory its hashes need
-//! ([`with_scratch`]) instead of taking 19 MiB from the allocator per hash on whichever of
+//! per worker, never on the async runtime's: each keeps the memory its hashes need (see
+//! `crate::digest`) instead of taking 19 MiB from the allocator per hash on whichever of
 //! the runtime's many blocking threads is free (which left the process at 0.5-1 GiB after a
 //! burst of lookups). A bounded number of jobs wait; the rest are told at once that the
 //! server is busy, so a flood sheds load instead of queueing forever.

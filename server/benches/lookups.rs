@@ -110,6 +110,7 @@ async fn round(base: &str, clients: usize, first_number: u64) -> Round {
             let (client, number) = (client.clone(), number.clone());
             let (answered, busy, other) = (answered.clone(), busy.clone(), other.clone());
             let url = format!("{base}/check");
+            let origin = base.to_owned();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 while Instant::now() < until {
@@ -118,6 +119,7 @@ async fn round(base: &str, clients: usize, first_number: u64) -> Round {
                     let sent = Instant::now();
                     let response = client
                         .post(&url)
+                        .header("origin", &origin)
                         .header("content-type", "application/x-www-form-urlencoded")
                         .body(format!("contract=AB{:06}", n % 1_000_000))
                         .send()
@@ -138,8 +140,10 @@ async fn round(base: &str, clients: usize, first_number: u64) -> Round {
                         503 => {
                             busy.fetch_add(1, Ordering::SeqCst);
                         }
-                        _ => {
-                            other.fetch_add(1, Ordering::SeqCst);
+                        status => {
+                            if other.fetch_add(1, Ordering::SeqCst) == 0 {
+                                eprintln!("unexpected answer: {status}");
+                            }
                         }
                     }
                 }
