@@ -29,6 +29,23 @@ pub fn hash_file() -> Option<PathBuf> {
     Some(exe.parent().unwrap_or(Path::new(".")).join(HASH_FILE))
 }
 
+/// Whether the site's bundle carries content-hashed names that this executable cannot know:
+/// a release build served without the `hash.txt` written beside its binary, whose pages would
+/// name files that do not exist.
+pub fn names_unknown(site_root: &Path, hashed: bool) -> bool {
+    if hashed {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir(site_root.join("pkg")) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        name.starts_with("breachcheck.") && name.ends_with(".wasm")
+    })
+}
+
 /// A year: what browsers take as "for ever" for a file whose name changes with it.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Anything else may change under the same name: ask each time (a 304 when unchanged).
@@ -54,4 +71,21 @@ pub async fn cache_policy(
         headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hashed_bundle_without_its_hash_file_is_noticed() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+        assert!(!names_unknown(site.path(), false), "no bundle at all");
+        std::fs::write(site.path().join("pkg/breachcheck_bg.wasm"), b"").unwrap();
+        assert!(!names_unknown(site.path(), false), "an unhashed bundle");
+        std::fs::write(site.path().join("pkg/breachcheck.nviGIE0WvtYd.wasm"), b"").unwrap();
+        assert!(names_unknown(site.path(), false));
+        assert!(!names_unknown(site.path(), true), "the hash file was found");
+    }
 }

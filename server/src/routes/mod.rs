@@ -127,6 +127,12 @@ pub fn router(
     domains: DomainService,
 ) -> Router {
     let hashed_assets = crate::static_files::assets_hashed();
+    if crate::static_files::names_unknown(&config.site_root, hashed_assets) {
+        tracing::warn!(
+            "the site's files have content-hashed names but no hash.txt lies beside the \
+             executable: pages will name files that do not exist (deploy hash.txt with it)"
+        );
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name("breachcheck")
         .hash_files(hashed_assets)
