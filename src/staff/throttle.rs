@@ -107,7 +107,11 @@ pub async fn spacing(
         .checked_shl(over.min(40))
         .unwrap_or(i64::MAX)
         .min(policy.window_millis());
-    Ok(wait_until(recent[0].saturating_add(wait), now))
+    // Newest first; none when a policy allows no failure at all.
+    let Some(latest) = recent.first() else {
+        return Ok(None);
+    };
+    Ok(wait_until(latest.saturating_add(wait), now))
 }
 
 pub async fn record_failure(
