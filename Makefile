@@ -10,20 +10,24 @@ export LEPTOS_OUTPUT_NAME := breachcheck
 export CARGO_INCREMENTAL := 0
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help setup setup-test build run test fmt-check clippy unit-test integration-test \
+.PHONY: help setup setup-test setup-bench build run test fmt-check clippy unit-test integration-test \
         integration-test-sqlite integration-test-postgres e2e bench
 
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite in data/"
 	@echo "make test   formatting, clippy, unit, integration (SQLite + PostgreSQL) and browser tests"
-	@echo "make bench  import throughput and memory; notice page vs static file (req/s, p99);"
-	@echo "            answered lookups vs raw argon2 at 32 and 128 clients, resident memory"
+	@echo "make bench  import throughput and memory; notice page and a static file vs nginx"
+	@echo "            (req/s, p99, ratio); answered lookups vs raw argon2 at 32 and 128"
+	@echo "            connections, server memory; a flood with a second client timed"
 
 setup:
 	@scripts/setup.sh
 
 setup-test:
 	@scripts/setup.sh --browser
+
+setup-bench:
+	@scripts/setup.sh --bench
 
 build: setup
 	@echo "==> building the release site (server + wasm)"
@@ -74,10 +78,12 @@ integration-test-postgres:
 e2e:
 	@scripts/e2e.sh
 
-bench:
+bench: setup-bench
 	@echo "==> import benchmark (release build)"
 	cargo bench -p breachcheck --bench import --features server
-	@echo "==> notice page benchmark (release build): cached page vs static file"
+	@echo "==> pages benchmark (release build): notice page and a static file vs nginx"
 	cargo bench -p server --bench notice_page
 	@echo "==> lookups benchmark (release build): answered lookups vs raw argon2, memory"
 	cargo bench -p server --bench lookups
+	@echo "==> flood benchmark (release build): a second client timed during a flood"
+	cargo bench -p server --bench flood

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing breachcheck needs, skipping whatever is already there.
-# Usage: scripts/setup.sh [--browser]   (--browser adds Chromium for the browser tests)
+# Usage: scripts/setup.sh [--browser] [--bench]
+#   --browser adds Chromium for the browser tests; --bench adds wrk and nginx, the load tool
+#   and the outside anchor `make bench` measures against.
 # Versions and reasons: ../shared/TOOLCHAIN.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +10,24 @@ cd "$(dirname "$0")/.."
 CARGO_LEPTOS_VERSION=0.3.10
 say() { printf '==> %s\n' "$*"; }
 with_browser=false
-[ "${1:-}" = "--browser" ] && with_browser=true
+with_bench=false
+for flag in "$@"; do
+  case "$flag" in
+    --browser) with_browser=true ;;
+    --bench) with_bench=true ;;
+    *) echo "unknown option: $flag" >&2; exit 2 ;;
+  esac
+done
+sudo_cmd=""
+[ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+apt_updated=false
+apt_install() {
+  if ! $apt_updated; then
+    $sudo_cmd apt-get update
+    apt_updated=true
+  fi
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
 export PATH="$HOME/.cargo/bin:$PATH"
 
 if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -55,10 +74,15 @@ if $with_browser; then
   else
     # Playwright cannot download its own browser here; Debian's Chromium is used instead.
     say "installing Debian's Chromium"
-    sudo_cmd=""
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update
-    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+    apt_install chromium
+  fi
+fi
+if $with_bench; then
+  if command -v wrk >/dev/null && [ -x /usr/sbin/nginx ]; then
+    say "wrk and nginx: present"
+  else
+    say "installing Debian's wrk and nginx (the benchmark's load tool and its outside anchor)"
+    apt_install wrk nginx
   fi
 fi
 say "toolchain ready"

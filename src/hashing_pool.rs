@@ -70,6 +70,12 @@ impl HashingPool {
         self.workers
     }
 
+    /// How many jobs are running now.
+    pub fn running(&self) -> usize {
+        self.workers
+            .saturating_sub(self.running.available_permits())
+    }
+
     /// How many jobs are waiting for a worker now.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)

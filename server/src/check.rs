@@ -74,6 +74,33 @@ pub struct Decision {
     /// Answers this one must not be told apart from by its size: the page is padded to
     /// the largest of them (see `routes::check`).
     pub alike: Vec<CheckResult>,
+    pub outcome: LookupOutcome,
+}
+
+/// How a lookup ended, as the operators' metrics count it (never what it found).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LookupOutcome {
+    Answered,
+    /// A rate limit said no.
+    Limited,
+    /// The hashing pool was full.
+    Busy,
+    /// The form or its proof of work was refused.
+    Refused,
+    /// A failure of ours.
+    Failed,
+}
+
+impl LookupOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LookupOutcome::Answered => "answered",
+            LookupOutcome::Limited => "limited",
+            LookupOutcome::Busy => "busy",
+            LookupOutcome::Refused => "refused",
+            LookupOutcome::Failed => "failed",
+        }
+    }
 }
 
 impl Decision {
@@ -87,6 +114,7 @@ impl Decision {
             status,
             retry_after: None,
             alike: Vec::new(),
+            outcome: LookupOutcome::Refused,
         }
     }
 
@@ -99,6 +127,7 @@ impl Decision {
             status: StatusCode::TOO_MANY_REQUESTS,
             retry_after: Some(secs),
             alike: Vec::new(),
+            outcome: LookupOutcome::Limited,
         }
     }
 
@@ -110,6 +139,7 @@ impl Decision {
             status: StatusCode::SERVICE_UNAVAILABLE,
             retry_after: Some(BUSY_RETRY_SECS),
             alike: Vec::new(),
+            outcome: LookupOutcome::Busy,
         }
     }
 
@@ -119,13 +149,17 @@ impl Decision {
             status: StatusCode::OK,
             retry_after: None,
             alike: Vec::new(),
+            outcome: LookupOutcome::Answered,
         }
     }
 
     /// A failure of ours: logged, and the visitor told to retry (never a detail).
     fn failed(error: impl std::fmt::Display) -> Self {
         tracing::error!(%error, "lookup failed");
-        Self::busy()
+        Self {
+            outcome: LookupOutcome::Failed,
+            ..Self::busy()
+        }
     }
 }
 
@@ -174,6 +208,18 @@ impl CheckService {
     /// A member of the public asks. `started` is when the request arrived: the answer
     /// leaves no earlier than the configured floor after it.
     pub async fn public(&self, started: Instant, client: IpAddr, fields: CheckFields) -> Decision {
+        let decision = self.public_decision(started, client, fields).await;
+        metrics::counter!("breachcheck_lookups_total", "outcome" => decision.outcome.as_str())
+            .increment(1);
+        decision
+    }
+
+    async fn public_decision(
+        &self,
+        started: Instant,
+        client: IpAddr,
+        fields: CheckFields,
+    ) -> Decision {
         match self.public_steps(client, &fields).await {
             Ok(answered) => {
                 self.wait_out_floor(started).await;

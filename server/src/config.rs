@@ -118,6 +118,12 @@ pub struct Settings {
     pub lookup_concurrency: Option<usize>,
     pub staff_concurrency: Option<usize>,
     pub upload_concurrency: Option<usize>,
+    /// Where `/metrics` (Prometheus text) is served; off when unset.
+    pub metrics_addr: Option<SocketAddr>,
+    /// The level each answered request is logged at (`info`, `debug`, `off`), and how
+    /// many requests make one line (`1`: every one).
+    pub request_log: Option<RequestLogLevel>,
+    pub request_log_every: Option<u64>,
     /// How often a replica asks the database whether the published notices changed: the
     /// longest another replica's publish takes to show here.
     pub notice_refresh_ms: Option<u64>,
@@ -360,6 +366,23 @@ impl Settings {
                 *field = Some(parsed(name, v, "a whole number")?);
             }
         }
+        if let Some(v) = get("BREACHCHECK_METRICS_ADDR") {
+            self.metrics_addr = Some(parsed(
+                "BREACHCHECK_METRICS_ADDR",
+                v,
+                "an address like 127.0.0.1:9100",
+            )?);
+        }
+        if let Some(v) = get("BREACHCHECK_REQUEST_LOG") {
+            self.request_log = Some(parsed("BREACHCHECK_REQUEST_LOG", v, "info, debug or off")?);
+        }
+        if let Some(v) = get("BREACHCHECK_REQUEST_LOG_EVERY") {
+            self.request_log_every = Some(parsed(
+                "BREACHCHECK_REQUEST_LOG_EVERY",
+                v,
+                "a whole number of requests",
+            )?);
+        }
         if let Some(v) = get("BREACHCHECK_SESSION_LIFETIME_SECS") {
             self.session_lifetime_secs = Some(parsed(
                 "BREACHCHECK_SESSION_LIFETIME_SECS",
@@ -399,6 +422,37 @@ pub struct Config {
     /// See [`Settings::notice_refresh_ms`].
     pub notice_refresh: Duration,
     pub domains: DomainSettings,
+    pub metrics_addr: Option<SocketAddr>,
+    pub request_log: RequestLog,
+}
+
+/// How answered requests are logged: one line per `every` requests at `level`, and every
+/// server error whatever the sampling. A line per request costs a busy server real CPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestLog {
+    pub level: RequestLogLevel,
+    pub every: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestLogLevel {
+    #[default]
+    Info,
+    Debug,
+    Off,
+}
+
+impl FromStr for RequestLogLevel {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "info" => Ok(Self::Info),
+            "debug" => Ok(Self::Debug),
+            "off" => Ok(Self::Off),
+            _ => Err(()),
+        }
+    }
 }
 
 /// The public check's defences (see `crate::check`).
@@ -602,6 +656,11 @@ impl Config {
             notice_refresh: Duration::from_millis(settings.notice_refresh_ms.unwrap_or(2000)),
             domains,
             data_dir,
+            metrics_addr: settings.metrics_addr,
+            request_log: RequestLog {
+                level: settings.request_log.unwrap_or_default(),
+                every: settings.request_log_every.unwrap_or(1).max(1),
+            },
         })
     }
 }

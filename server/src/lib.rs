@@ -7,6 +7,7 @@ pub mod client_ip;
 pub mod config;
 pub mod csrf;
 pub mod domain;
+pub mod metrics;
 pub mod middleware;
 pub mod page_cache;
 pub mod routes;

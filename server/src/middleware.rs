@@ -17,9 +17,8 @@ use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
-    trace::{DefaultOnResponse, TraceLayer},
+    trace::TraceLayer,
 };
-use tracing::Level;
 
 /// The CSP of every response that does not set its own. Pages rendered by Leptos replace it
 /// with one that carries their nonce (see `app::content_security_policy`).
@@ -44,7 +43,7 @@ pub fn apply(router: Router, config: &Config) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(crate::telemetry::RequestLine::new(config.request_log)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -76,9 +75,17 @@ pub fn apply(router: Router, config: &Config) -> Router {
         .layer(CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::map_response(explain_bare_errors));
     // Innermost, on the router itself: it sees requests after the body limit.
-    router
+    let router = router
         .layer(axum::middleware::from_fn(crate::csrf::require_same_origin))
-        .layer(layers)
+        .layer(layers);
+    // Outermost, so a request's time includes every layer. Without a metrics address no
+    // recorder is installed and nothing is counted.
+    if config.metrics_addr.is_some() {
+        crate::metrics::recorder();
+        router.layer(axum::middleware::from_fn(crate::metrics::track))
+    } else {
+        router
+    }
 }
 
 /// The time and body size a group of routes allows; applied per group (see

@@ -2,6 +2,8 @@
 //! kept rendered in memory per path and language. A page is rendered once per version of
 //! the published notices (see `breachcheck::notice::snapshot`); every other request is a
 //! copy from memory with a fresh CSP nonce, or a 304 when the browser has it already.
+//! Browsers that take gzip get the copy compressed when it was kept ([`gzip`]): a
+//! response costs no compression.
 //!
 //! What a page shows may depend only on its path and language: the render sees no cookie
 //! but the language and no session, so nobody's state ends up in another's page.
@@ -21,6 +23,8 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+mod gzip;
+
 /// Renders a page through Leptos, as the router would.
 pub type Renderer = Arc<dyn Fn(Request) -> BoxFuture<'static, Response> + Send + Sync>;
 
@@ -29,11 +33,13 @@ const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// Browsers and shared caches may keep a page this long; a publish shows after it at most.
 const CACHE_CONTROL: &str = "public, max-age=60";
-const VARY: &str = "Accept-Language, Cookie";
+const VARY: &str = "Accept-Language, Cookie, Accept-Encoding";
 
 struct CachedPage {
     /// The page split where its nonce was: joined again with a new nonce for each response.
     parts: Vec<Bytes>,
+    /// The same parts compressed once.
+    gzip: gzip::GzipParts,
     etag: HeaderValue,
 }
 
@@ -103,8 +109,10 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     };
     let key = (path, locale);
     if let Some(page) = cache.cached(version, &key) {
+        metrics::counter!("breachcheck_page_cache_total", "result" => "hit").increment(1);
         return answer(&page, headers);
     }
+    metrics::counter!("breachcheck_page_cache_total", "result" => "miss").increment(1);
     let rendered = cache.render(&key.0, locale).await;
     match keepable(rendered).await {
         Ok(page) => {
@@ -161,7 +169,8 @@ async fn keepable(rendered: Response) -> Result<CachedPage, Response> {
     let tag: String = hash[..12].iter().map(|b| format!("{b:02x}")).collect();
     // Weak: two responses carry different nonces, so they are equivalent, not identical.
     let etag = HeaderValue::from_str(&format!("W/\"{tag}\"")).expect("hex is a valid header");
-    Ok(CachedPage { parts, etag })
+    let gzip = gzip::GzipParts::new(&parts);
+    Ok(CachedPage { parts, gzip, etag })
 }
 
 /// The nonce a CSP grants scripts: `'nonce-<value>'`.
@@ -221,16 +230,25 @@ fn answer(page: &CachedPage, headers: &HeaderMap) -> Response {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
     let nonce = Nonce::new();
-    let mut body = Vec::with_capacity(page.parts.iter().map(Bytes::len).sum::<usize>() + 256);
-    for (i, part) in page.parts.iter().enumerate() {
-        if i > 0 {
-            body.extend_from_slice(nonce.as_bytes());
-        }
-        body.extend_from_slice(part);
-    }
     let policy = HeaderValue::from_str(&app::content_security_policy(&nonce))
         .expect("a nonce is a valid header value");
-    (
+    let accept_encoding = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let gzipped = gzip::accepted(accept_encoding);
+    let body = if gzipped {
+        page.gzip.with_nonce(nonce.as_bytes())
+    } else {
+        let mut body = Vec::with_capacity(page.parts.iter().map(Bytes::len).sum::<usize>() + 256);
+        for (i, part) in page.parts.iter().enumerate() {
+            if i > 0 {
+                body.extend_from_slice(nonce.as_bytes());
+            }
+            body.extend_from_slice(part);
+        }
+        body
+    };
+    let mut response = (
         StatusCode::OK,
         common,
         [
@@ -242,7 +260,13 @@ fn answer(page: &CachedPage, headers: &HeaderMap) -> Response {
         ],
         body,
     )
-        .into_response()
+        .into_response();
+    if gzipped {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    response
 }
 
 #[cfg(test)]

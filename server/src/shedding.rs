@@ -55,21 +55,51 @@ impl Shedding {
     }
 
     /// The group a request belongs to, if any.
-    fn group(&self, method: &Method, path: &str, signed_in: bool) -> Option<&Arc<Semaphore>> {
+    fn group(&self, method: &Method, path: &str, signed_in: bool) -> Option<Group> {
         let public_lookup =
             method == Method::POST && (path == "/check" || path.starts_with("/check/domain"));
         if public_lookup {
-            Some(&self.lookups)
+            Some(Group::Lookups)
         } else if method == Method::POST && path == "/staff/datasets" {
-            Some(&self.uploads)
+            Some(Group::Uploads)
         } else if path.starts_with("/staff") || path.starts_with("/api/staff/") {
             Some(if signed_in {
-                &self.staff
+                Group::Staff
             } else {
-                &self.anonymous_staff
+                Group::AnonymousStaff
             })
         } else {
             None
+        }
+    }
+
+    fn places(&self, group: Group) -> &Arc<Semaphore> {
+        match group {
+            Group::Lookups => &self.lookups,
+            Group::Uploads => &self.uploads,
+            Group::Staff => &self.staff,
+            Group::AnonymousStaff => &self.anonymous_staff,
+        }
+    }
+}
+
+/// A group of expensive routes with places of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Group {
+    Lookups,
+    Uploads,
+    Staff,
+    AnonymousStaff,
+}
+
+impl Group {
+    /// Its name in the metrics.
+    fn as_str(self) -> &'static str {
+        match self {
+            Group::Lookups => "lookups",
+            Group::Uploads => "uploads",
+            Group::Staff => "staff",
+            Group::AnonymousStaff => "anonymous-staff",
         }
     }
 }
@@ -83,8 +113,9 @@ pub async fn shed(
     let Some(group) = shedding.group(request.method(), request.uri().path(), signed_in) else {
         return next.run(request).await;
     };
-    let Ok(_place) = group.clone().try_acquire_owned() else {
+    let Ok(_place) = shedding.places(group).clone().try_acquire_owned() else {
         tracing::debug!(path = %request.uri().path(), "shed: too many requests in progress");
+        metrics::counter!("breachcheck_shed_total", "group" => group.as_str()).increment(1);
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             [
@@ -110,19 +141,7 @@ mod tests {
             staff: 1,
             uploads: 1,
         });
-        let named = |group: Option<&Arc<Semaphore>>| {
-            group.map(|group| {
-                if Arc::ptr_eq(group, &shedding.lookups) {
-                    "lookups"
-                } else if Arc::ptr_eq(group, &shedding.uploads) {
-                    "uploads"
-                } else if Arc::ptr_eq(group, &shedding.staff) {
-                    "staff"
-                } else {
-                    "anonymous staff"
-                }
-            })
-        };
+        let named = |group: Option<Group>| group.map(Group::as_str);
         let group = |method: Method, path: &str| named(shedding.group(&method, path, false));
         let signed_in = |method: Method, path: &str| named(shedding.group(&method, path, true));
         assert_eq!(group(Method::POST, "/check"), Some("lookups"));
@@ -130,8 +149,8 @@ mod tests {
             group(Method::POST, "/check/domain/c/abc/dns"),
             Some("lookups")
         );
-        assert_eq!(group(Method::POST, "/staff/login"), Some("anonymous staff"));
-        assert_eq!(group(Method::GET, "/staff"), Some("anonymous staff"));
+        assert_eq!(group(Method::POST, "/staff/login"), Some("anonymous-staff"));
+        assert_eq!(group(Method::GET, "/staff"), Some("anonymous-staff"));
         // The helpdesk's lookups are not held back by the public's.
         assert_eq!(signed_in(Method::POST, "/staff/lookup"), Some("staff"));
         assert_eq!(signed_in(Method::POST, "/staff/datasets"), Some("uploads"));

@@ -45,6 +45,8 @@ pub struct Application {
     check: CheckService,
     domains: DomainService,
     hashing_pool: HashingPool,
+    /// The `/metrics` listener and its routes, when a metrics address is set.
+    metrics: Option<(TcpListener, Router)>,
 }
 
 impl Application {
@@ -107,7 +109,7 @@ impl Application {
             settings: config.domains.clone(),
             ended: Default::default(),
         };
-        let router = routes::router(
+        let (router, state) = routes::router(
             &config,
             database.clone(),
             importer,
@@ -116,6 +118,14 @@ impl Application {
             domains.clone(),
         );
         let router = middleware::apply(router, &config);
+        let metrics = match config.metrics_addr {
+            Some(addr) => {
+                let bind = |source| StartupError::Bind { addr, source };
+                let listener = TcpListener::bind(addr).await.map_err(bind)?;
+                Some((listener, crate::metrics::router(state)))
+            }
+            None => None,
+        };
         Ok(Self {
             listener,
             local_addr,
@@ -125,6 +135,7 @@ impl Application {
             check,
             domains,
             hashing_pool,
+            metrics,
         })
     }
 
@@ -134,6 +145,12 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.local_addr.port()
+    }
+
+    /// The port `/metrics` is served on, when a metrics address is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let (listener, _) = self.metrics.as_ref()?;
+        listener.local_addr().ok().map(|addr| addr.port())
     }
 
     pub fn database(&self) -> Database {
@@ -199,11 +216,25 @@ impl Application {
                 tracing::debug!(%error, "could not set TCP_NODELAY");
             }
         });
+        // The metrics listener runs beside the public one and stops with it.
+        let metrics = self.metrics.map(|(listener, router)| {
+            let upkeep = tokio::spawn(crate::metrics::upkeep(crate::metrics::recorder()));
+            let serving = tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            });
+            (upkeep, serving)
+        });
         let served = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
         lookup_sweeper.abort();
+        if let Some((upkeep, serving)) = metrics {
+            upkeep.abort();
+            serving.abort();
+        }
         served?;
         self.database.close().await;
         Ok(())

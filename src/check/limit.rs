@@ -146,6 +146,8 @@ pub async fn consume_at(
         // Room again when the oldest of the last `max` leaves the window.
         let oldest = recent.last().copied().unwrap_or(now);
         let left = u64::try_from(oldest + window - now).unwrap_or(0);
+        metrics::counter!("breachcheck_rate_limit_refusals_total", "scope" => scope.name())
+            .increment(1);
         return Ok(Verdict::Limited {
             retry_after: Duration::from_millis(left).max(Duration::from_secs(1)),
         });

@@ -146,6 +146,8 @@ mod server_side {
         }
 
         pub fn issue(&self, maxnumber: u64, valid_for: Duration) -> Challenge {
+            // The difficulty follows the load: operators watch it rise on a flood.
+            metrics::gauge!("breachcheck_pow_maxnumber").set(maxnumber as f64);
             let mut rng = rand::rng();
             let random: [u8; 12] = rng.random();
             let expires = now_millis() / 1000 + i64::try_from(valid_for.as_secs()).unwrap_or(0);

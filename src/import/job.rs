@@ -366,6 +366,7 @@ impl Importer {
             let digests = self.digest_all(merged, workers).await?;
             store(&self.db, started.dataset, &digests).await?;
             done += rows;
+            metrics::counter!("breachcheck_import_rows_total").increment(rows as u64);
             progress(&self.db, started.job, done, report.accepted_rows as i64).await?;
         }
         producer

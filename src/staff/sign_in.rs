@@ -183,7 +183,11 @@ impl SignIn {
             },
         ];
         match waits.into_iter().flatten().max() {
-            Some(retry_after) => Err(SignInError::Throttled { retry_after }),
+            Some(retry_after) => {
+                metrics::counter!("breachcheck_rate_limit_refusals_total", "scope" => "sign-in")
+                    .increment(1);
+                Err(SignInError::Throttled { retry_after })
+            }
             None => Ok(()),
         }
     }

@@ -128,6 +128,7 @@ async fn render(
         status,
         retry_after,
         alike,
+        ..
     } = decision;
     let mut pad = block.map(|block| Padding { block, at_least: 0 });
     if let Some(pad) = pad.as_mut() {

@@ -125,7 +125,7 @@ pub fn router(
     check: CheckService,
     notices: PublishedNotices,
     domains: DomainService,
-) -> Router {
+) -> (Router, AppState) {
     let hashed_assets = crate::static_files::assets_hashed();
     if crate::static_files::names_unknown(&config.site_root, hashed_assets) {
         tracing::warn!(
@@ -276,7 +276,7 @@ pub fn router(
         config.datasets.upload_timeout,
     );
 
-    everything_else
+    let router = everything_else
         .merge(uploads)
         // After the session cookie was read: signed-in staff have places of their own.
         .layer(axum::middleware::from_fn_with_state(
@@ -287,7 +287,8 @@ pub fn router(
             state.clone(),
             staff_auth::authenticate,
         ))
-        .with_state(state)
+        .with_state(state.clone());
+    (router, state)
 }
 
 /// Every page but those [`page_cache`] serves and the mailed link, which its own handler

@@ -82,6 +82,8 @@ pub struct TestApp {
     pub database: Database,
     pub client: reqwest::Client,
     pub hashing_pool: breachcheck::hashing_pool::HashingPool,
+    /// Where `/metrics` is served, when the settings ask for it.
+    pub metrics_port: Option<u16>,
     shutdown: Option<oneshot::Sender<()>>,
     // Dropped after the fields above, so the database outlives the app's handles.
     _database: TestDatabase,
@@ -181,6 +183,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let database = app.database();
     let hashing_pool = app.hashing_pool();
+    let metrics_port = app.metrics_port();
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
@@ -194,6 +197,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
             .build()
             .unwrap(),
         hashing_pool,
+        metrics_port,
         shutdown: Some(shutdown),
         _database: test_database,
         _dir: dir,

@@ -21,6 +21,7 @@ mod helpers;
 mod home;
 mod lookup_limits;
 mod malformed;
+mod metrics;
 mod notice_api;
 mod notice_pages;
 mod notices;

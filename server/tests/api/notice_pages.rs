@@ -301,6 +301,72 @@ async fn helpdesk_staff_cannot_change_notices() {
 }
 
 #[tokio::test]
+async fn cached_pages_go_gzipped_to_browsers_that_take_it_each_with_its_own_nonce() {
+    use std::io::Read;
+    let editor = Editor::new(|_| {}).await;
+    let app = &editor.app;
+    editor
+        .save(&fields(
+            "Order system",
+            &"The text of the notice. ".repeat(200),
+        ))
+        .await;
+    editor.publish().await;
+    let fetch = |encoding: &'static str| async move {
+        let response = app
+            .client
+            .get(app.url("/incidents/order-system"))
+            .header("cookie", "breachcheck_lang=en")
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        assert!(
+            headers["vary"]
+                .to_str()
+                .unwrap()
+                .contains("Accept-Encoding")
+        );
+        let nonce = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap()
+            .to_owned();
+        let encoded = headers
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (encoded, nonce, response.bytes().await.unwrap().to_vec())
+    };
+    // The first render fills the cache; both answers below come from it.
+    fetch("identity").await;
+    let (plain_encoding, plain_nonce, plain) = fetch("identity").await;
+    assert_eq!(plain_encoding, None);
+    let (encoding, nonce, gzipped) = fetch("br;q=1, gzip;q=0.8").await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert_ne!(nonce, plain_nonce, "each response has its own nonce");
+    assert!(gzipped.len() * 3 < plain.len(), "the page is compressed");
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(gzipped.as_slice())
+        .read_to_string(&mut html)
+        .expect("a valid gzip stream");
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")));
+    assert_eq!(
+        html.replace(&nonce, "NONCE"),
+        String::from_utf8(plain)
+            .unwrap()
+            .replace(&plain_nonce, "NONCE"),
+        "the same page but for its nonce"
+    );
+    let (refused, _, _) = fetch("gzip;q=0").await;
+    assert_eq!(refused, None);
+}
+
+#[tokio::test]
 async fn notice_pages_are_cached_with_an_etag_and_refreshed_after_an_update() {
     const REFRESH_MS: u64 = 300;
     let editor = Editor::new(|s| s.notice_refresh_ms = Some(REFRESH_MS)).await;
