@@ -76,6 +76,13 @@ impl HashingPool {
             .saturating_sub(self.running.available_permits())
     }
 
+    /// Whether a job asking now would be told `Busy`. Callers with work to do before
+    /// they hash (limits to count, rows to read) ask first, so that a full pool refuses at
+    /// no cost. (The answer may change before they hash; `run` decides in the end.)
+    pub fn is_full(&self) -> bool {
+        self.waiting() >= self.max_waiting
+    }
+
     /// How many jobs are waiting for a worker now.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)

@@ -62,9 +62,10 @@ async fn main() {
         pepper: Some(PEPPER.into()),
         ..Settings::default()
     };
-    let app = Application::build(Config::from_settings(settings).unwrap())
-        .await
-        .unwrap();
+    let mut config = Config::from_settings(settings).unwrap();
+    // As a release build serves its bundle (named after its content, read into memory).
+    config.assets_hashed = true;
+    let app = Application::build(config).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     common::publish_notice(&app).await;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

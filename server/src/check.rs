@@ -235,6 +235,12 @@ impl CheckService {
         client: IpAddr,
         fields: &CheckFields,
     ) -> Result<Decision, Decision> {
+        // A full pool refuses before anything is read or counted: under a flood a busy
+        // answer must cost next to nothing, and it must not spend the visitor's limits.
+        if self.lookup.pool.is_full() {
+            self.count(Event::Busy).await;
+            return Err(Decision::busy());
+        }
         let lists = active_lists(self.db()).await.map_err(Decision::failed)?;
         let query = self
             .parse(fields, asks_for_phone(&lists))

@@ -424,6 +424,9 @@ pub struct Config {
     pub domains: DomainSettings,
     pub metrics_addr: Option<SocketAddr>,
     pub request_log: RequestLog,
+    /// Whether the built site's bundle carries content-hashed names (a release build with
+    /// its `hash.txt` beside the executable): see `crate::static_files`.
+    pub assets_hashed: bool,
 }
 
 /// How answered requests are logged: one line per `every` requests at `level`, and every
@@ -661,6 +664,7 @@ impl Config {
                 level: settings.request_log.unwrap_or_default(),
                 every: settings.request_log_every.unwrap_or(1).max(1),
             },
+            assets_hashed: crate::static_files::assets_hashed(),
         })
     }
 }

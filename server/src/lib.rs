@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod client_ip;
 pub mod config;
+pub mod content_coding;
 pub mod csrf;
 pub mod domain;
 pub mod metrics;

@@ -235,7 +235,7 @@ fn answer(page: &CachedPage, headers: &HeaderMap) -> Response {
     let accept_encoding = headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok());
-    let gzipped = gzip::accepted(accept_encoding);
+    let gzipped = crate::content_coding::accepts(accept_encoding, "gzip");
     let body = if gzipped {
         page.gzip.with_nonce(nonce.as_bytes())
     } else {

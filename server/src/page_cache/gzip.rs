@@ -96,22 +96,6 @@ fn stored_block(data: &[u8]) -> Vec<u8> {
     block
 }
 
-/// Whether the client takes gzip (`Accept-Encoding`, with a quality above zero).
-pub fn accepted(accept_encoding: Option<&str>) -> bool {
-    accept_encoding.is_some_and(|header| {
-        header.split(',').any(|coding| {
-            let mut pieces = coding.split(';').map(str::trim);
-            let name = pieces.next().unwrap_or_default();
-            let refused = pieces.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,15 +141,5 @@ mod tests {
         assert_eq!(gunzip(&gzip.with_nonce(b"unused")), b"hello");
         let empty = GzipParts::new(&[Bytes::new()]);
         assert_eq!(gunzip(&empty.with_nonce(b"")), b"");
-    }
-
-    #[test]
-    fn gzip_is_taken_unless_refused() {
-        assert!(accepted(Some("gzip, deflate, br")));
-        assert!(accepted(Some("br;q=1.0, GZIP;q=0.5")));
-        assert!(accepted(Some("*")));
-        assert!(!accepted(Some("gzip;q=0")));
-        assert!(!accepted(Some("br, identity")));
-        assert!(!accepted(None));
     }
 }

@@ -126,7 +126,7 @@ pub fn router(
     notices: PublishedNotices,
     domains: DomainService,
 ) -> (Router, AppState) {
-    let hashed_assets = crate::static_files::assets_hashed();
+    let hashed_assets = config.assets_hashed;
     if crate::static_files::names_unknown(&config.site_root, hashed_assets) {
         tracing::warn!(
             "the site's files have content-hashed names but no hash.txt lies beside the \
@@ -239,6 +239,15 @@ pub fn router(
         .leptos_routes_with_context(&state, uncached_pages(), context, app_shell)
         .fallback_service(
             tower::ServiceBuilder::new()
+                // A bundle whose names carry its content is answered from memory.
+                .layer(axum::middleware::from_fn_with_state(
+                    if hashed_assets {
+                        crate::static_files::Bundle::load(&config.site_root)
+                    } else {
+                        crate::static_files::Bundle::default()
+                    },
+                    crate::static_files::serve_bundle,
+                ))
                 .layer(axum::middleware::from_fn_with_state(
                     hashed_assets,
                     crate::static_files::cache_policy,

@@ -570,6 +570,44 @@ async fn a_saturated_hashing_pool_answers_busy_and_pages_stay_fast() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn busy_answers_spend_none_of_the_visitors_limits() {
+    // The defaults: three lookups per address without JavaScript.
+    let app = spawn_app_with(|s| {
+        s.lookup_floor_ms = Some(0);
+        s.hashing_workers = Some(1);
+        s.hashing_queue = Some(1);
+    })
+    .await;
+    let hold = |pool: breachcheck::hashing_pool::HashingPool| {
+        tokio::spawn(async move {
+            pool.run(|| std::thread::sleep(Duration::from_secs(2)))
+                .await
+                .unwrap()
+        })
+    };
+    let running = hold(app.hashing_pool.clone());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let waiting = hold(app.hashing_pool.clone());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for attempt in 1..=4 {
+        let busy = check(&app, &[("contract", "AB123456")], None).await;
+        assert_eq!(
+            busy.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "attempt {attempt}"
+        );
+    }
+    running.await.unwrap();
+    waiting.await.unwrap();
+    let answered = check(&app, &[("contract", "AB123456")], None).await;
+    assert_eq!(
+        answered.status,
+        StatusCode::OK,
+        "the visitor told to come back later still has their lookups"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lookups_beyond_their_concurrency_are_shed_at_once_and_pages_stay_fast() {
     let app = spawn_app_with(|s| {
         generous(s);
