@@ -8,6 +8,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -17,8 +18,10 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 /// log's lock, for one) can act on the caller's transaction rather than open its own.
 /// Dropped without [`WriteTx::commit`], it rolls back.
 pub struct WriteTx {
+    // Declared before the turn: dropped (rolled back) before the next writer goes.
     tx: sqlx::Transaction<'static, sqlx::Any>,
     backend: Backend,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
@@ -98,7 +101,15 @@ pub enum NotReady {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time. Writers of this process take turns here, in the
+    /// order they asked, instead of meeting on SQLite's lock, where a loser sleeps in
+    /// growing steps (1 ms … 100 ms) and tries again: under a flood of lookups, each
+    /// counting its limits in a write, that sleeping halved the answers per second.
+    writers: Option<Arc<tokio::sync::Mutex<()>>>,
 }
+
+/// How long a writer waits for its turn, as SQLite's own busy timeout.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Database {
     /// Connects, creating the SQLite file (and its directory) on first start.
@@ -131,7 +142,12 @@ impl Database {
                 })
             });
         let pool = options.connect(&url).await.map_err(StorageError::Connect)?;
-        Ok(Self { pool, backend })
+        let writers = (backend == Backend::Sqlite).then(Arc::default);
+        Ok(Self {
+            pool,
+            backend,
+            writers,
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -142,10 +158,19 @@ impl Database {
         self.backend
     }
 
-    /// A transaction that will write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so two writers that both read first cannot deadlock on the
-    /// upgrade; they queue on the busy timeout instead.
+    /// A transaction that will write. On SQLite it waits for this process's writers before
+    /// it, then takes the write lock at once (`BEGIN IMMEDIATE`), so two writers that both
+    /// read first cannot deadlock on the upgrade (another process, the CLI, still meets
+    /// them on the busy timeout).
     pub async fn begin_write(&self) -> Result<WriteTx, StorageError> {
+        let turn = match &self.writers {
+            Some(writers) => Some(
+                tokio::time::timeout(WRITE_TURN_TIMEOUT, writers.clone().lock_owned())
+                    .await
+                    .map_err(|_| StorageError::Query(sqlx::Error::PoolTimedOut))?,
+            ),
+            None => None,
+        };
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
@@ -153,6 +178,7 @@ impl Database {
         Ok(WriteTx {
             tx,
             backend: self.backend,
+            _turn: turn,
         })
     }
 

@@ -192,14 +192,16 @@ mod server_side {
             if hash_of(&solution.salt, solution.number) != solution.challenge {
                 return Err(PowRejection::Wrong.into());
             }
+            // A write like any other: it takes its turn (see `Database::begin_write`).
+            let mut tx = db.begin_write().await.map_err(PowError::Storage)?;
             let spent =
                 sqlx::query("INSERT INTO pow_spent (challenge, expires_at) VALUES ($1, $2)")
                     .bind(&solution.challenge)
                     .bind(expires * 1000)
-                    .execute(db.pool())
+                    .execute(&mut *tx)
                     .await;
             match spent {
-                Ok(_) => Ok(()),
+                Ok(_) => tx.commit().await.map_err(PowError::Storage),
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     Err(PowRejection::Replayed.into())
                 }

@@ -23,6 +23,8 @@ pub async fn record(db: &Database, event: Event) -> Result<(), StorageError> {
         Event::Busy => (0, 0, 0, 1),
     };
     let now = now_millis();
+    // A write like any other: it takes its turn (see `Database::begin_write`).
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO lookup_stats (hour, lookups, affected, rate_limited, busy) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hour) DO UPDATE SET \
@@ -36,9 +38,9 @@ pub async fn record(db: &Database, event: Event) -> Result<(), StorageError> {
     .bind(affected)
     .bind(limited)
     .bind(busy)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// One hour's counts.
