@@ -134,6 +134,12 @@ impl Database {
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
                         // WAL lets readers go on while an import writes.
                         conn.execute("PRAGMA journal_mode = WAL").await?;
+                        // With WAL, NORMAL syncs at checkpoints rather than at every commit:
+                        // the file is never corrupted, and a power cut (not a crash of the
+                        // process) may lose the last commits whole, each with its audit
+                        // entry. FULL's sync per commit made every lookup's limit counting
+                        // wait for the disk. Production runs on PostgreSQL.
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
                         // Deleted rows are overwritten, not left in free pages: a domain
                         // or a session must leave no trace once its row is gone.
                         conn.execute("PRAGMA secure_delete = ON").await?;

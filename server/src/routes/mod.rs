@@ -162,13 +162,15 @@ pub fn router(
             secure_cookies: config.environment.is_production(),
         },
     };
+    // Both closures are copied for every request that reaches a service holding them (the
+    // fallback for static files among them): a copy must be a pointer, not the services.
     let context = {
-        let pages = pages.clone();
+        let pages = Arc::new(pages.clone());
         move || pages.provide()
     };
     let app_shell = {
-        let options = leptos_options.clone();
-        move || shell(options.clone())
+        let options = Arc::new(leptos_options.clone());
+        move || shell(LeptosOptions::clone(&options))
     };
     let render: Renderer = {
         // The renderer is `Send` but not `Sync`; each use takes a copy.
