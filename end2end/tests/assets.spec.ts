@@ -31,3 +31,16 @@ test('the wasm, its script and the CSS are served precompressed, with hashed nam
   const html = await request.get('/check');
   expect(html.headers()['cache-control'] ?? '').not.toContain('immutable');
 });
+
+// The home page and notices are kept rendered and gzip-compressed; a browser that takes
+// gzip gets that copy (with its own nonce), and reads it as the same page.
+test('a cached page goes gzip-compressed to a browser that takes it', async ({ page, request }) => {
+  const response = await request.get('/', { headers: { 'accept-encoding': 'gzip' } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-encoding']).toBe('gzip');
+  expect(response.headers()['vary']).toContain('Accept-Encoding');
+  expect(await response.text()).toContain('</html>');
+  // And in the browser itself (which asks for it): the page hydrates.
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+});

@@ -189,7 +189,12 @@ impl CheckService {
     }
 
     async fn consume(&self, scope: Scope, subject: &str, limit: RateLimit) -> Result<(), Decision> {
-        match limit::consume(self.db(), scope, subject, limit).await {
+        self.consume_all(&[(scope, subject, limit)]).await
+    }
+
+    /// Counts the request against every limit in one step (see `limit::consume_all`).
+    async fn consume_all(&self, limits: &[(Scope, &str, RateLimit)]) -> Result<(), Decision> {
+        match limit::consume_all(self.db(), limits).await {
             Ok(Verdict::Allowed) => Ok(()),
             Ok(Verdict::Limited { retry_after }) => {
                 self.count(Event::RateLimited).await;
@@ -247,6 +252,12 @@ impl CheckService {
             .map_err(Decision::refused)?;
         let limits = self.settings.limits;
         let address = self.subjects.of_address(&rate_subject(client));
+        let identifier = self.subjects.of(Kind::Contract, query.contract.as_str());
+        let mut counted = vec![
+            (Scope::Address, address.as_str(), limits.address),
+            (Scope::Global, GLOBAL_SUBJECT, limits.global),
+            (Scope::Identifier, identifier.as_str(), limits.identifier),
+        ];
         match fields.solution() {
             Some(Ok(solution)) => match self.pow.redeem(self.db(), &solution).await {
                 Ok(()) => {}
@@ -254,19 +265,10 @@ impl CheckService {
                 Err(PowError::Storage(error)) => return Err(Decision::failed(error)),
             },
             Some(Err(problem)) => return Err(Decision::refused(problem)),
-            // No proof of work (no JavaScript): the stricter limit, on top of the other.
-            None => {
-                self.consume(Scope::AddressNoScript, &address, limits.noscript)
-                    .await?
-            }
+            // No proof of work (no JavaScript): the stricter limit, on top of the others.
+            None => counted.push((Scope::AddressNoScript, address.as_str(), limits.noscript)),
         }
-        self.consume(Scope::Address, &address, limits.address)
-            .await?;
-        self.consume(Scope::Global, GLOBAL_SUBJECT, limits.global)
-            .await?;
-        let identifier = self.subjects.of(Kind::Contract, query.contract.as_str());
-        self.consume(Scope::Identifier, &identifier, limits.identifier)
-            .await?;
+        self.consume_all(&counted).await?;
         let answer = match self.lookup.answer_among(&query, lists).await {
             Ok(answer) => answer,
             Err(LookupError::Busy(_)) => {

@@ -122,43 +122,81 @@ pub async fn consume_at(
     limit: RateLimit,
     now: i64,
 ) -> Result<Verdict, StorageError> {
-    let window = millis(limit.window);
+    consume_all_at(db, &[(scope, subject, limit)], now).await
+}
+
+/// One request counted against several limits at once: let through only if every one has
+/// room, and then counted in each; refused, it is counted in none (a visitor refused by
+/// one limit spends nothing of the others). One write transaction for all of them: under
+/// a flood, each write is a turn at the database.
+pub async fn consume_all(
+    db: &Database,
+    limits: &[(Scope, &str, RateLimit)],
+) -> Result<Verdict, StorageError> {
+    consume_all_at(db, limits, now_millis()).await
+}
+
+async fn consume_all_at(
+    db: &Database,
+    limits: &[(Scope, &str, RateLimit)],
+    now: i64,
+) -> Result<Verdict, StorageError> {
     // Counting and writing must be one step, or two requests could both see room for one.
-    // SQLite's write lock is taken at BEGIN IMMEDIATE; PostgreSQL locks the subject.
+    // SQLite's write lock is taken at BEGIN IMMEDIATE; PostgreSQL locks each subject, in
+    // one order for every request so that two never wait for each other.
     let mut tx = db.begin_write().await?;
     if tx.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(lock_key(scope, subject))
-            .execute(&mut *tx)
-            .await?;
+        let mut keys: Vec<i64> = limits
+            .iter()
+            .map(|(scope, subject, _)| lock_key(*scope, subject))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
     }
-    let recent: Vec<i64> = sqlx::query_scalar(
-        "SELECT at FROM rate_hits WHERE scope = $1 AND subject = $2 AND at > $3 \
-         ORDER BY at DESC LIMIT $4",
-    )
-    .bind(scope.name())
-    .bind(subject)
-    .bind(now - window)
-    .bind(i64::from(limit.max))
-    .fetch_all(&mut *tx)
-    .await?;
-    if recent.len() >= limit.max as usize {
-        // Room again when the oldest of the last `max` leaves the window.
-        let oldest = recent.last().copied().unwrap_or(now);
-        let left = u64::try_from(oldest + window - now).unwrap_or(0);
-        metrics::counter!("breachcheck_rate_limit_refusals_total", "scope" => scope.name())
-            .increment(1);
-        return Ok(Verdict::Limited {
-            retry_after: Duration::from_millis(left).max(Duration::from_secs(1)),
-        });
-    }
-    sqlx::query("INSERT INTO rate_hits (scope, subject, at, expires_at) VALUES ($1, $2, $3, $4)")
+    let mut refused: Option<Duration> = None;
+    for (scope, subject, limit) in limits {
+        let window = millis(limit.window);
+        let recent: Vec<i64> = sqlx::query_scalar(
+            "SELECT at FROM rate_hits WHERE scope = $1 AND subject = $2 AND at > $3 \
+             ORDER BY at DESC LIMIT $4",
+        )
         .bind(scope.name())
-        .bind(subject)
+        .bind(*subject)
+        .bind(now - window)
+        .bind(i64::from(limit.max))
+        .fetch_all(&mut *tx)
+        .await?;
+        if recent.len() >= limit.max as usize {
+            // Room again when the oldest of the last `max` leaves the window.
+            let oldest = recent.last().copied().unwrap_or(now);
+            let left = u64::try_from(oldest + window - now).unwrap_or(0);
+            let wait = Duration::from_millis(left).max(Duration::from_secs(1));
+            metrics::counter!("breachcheck_rate_limit_refusals_total", "scope" => scope.name())
+                .increment(1);
+            refused = Some(refused.map_or(wait, |longest| longest.max(wait)));
+        }
+    }
+    if let Some(retry_after) = refused {
+        // Nothing written: the transaction rolls back when dropped.
+        return Ok(Verdict::Limited { retry_after });
+    }
+    for (scope, subject, limit) in limits {
+        sqlx::query(
+            "INSERT INTO rate_hits (scope, subject, at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(scope.name())
+        .bind(*subject)
         .bind(now)
-        .bind(now.saturating_add(window))
+        .bind(now.saturating_add(millis(limit.window)))
         .execute(&mut *tx)
         .await?;
+    }
     tx.commit().await?;
     Ok(Verdict::Allowed)
 }

@@ -162,3 +162,42 @@ async fn a_proof_of_work_is_spent_once_and_expires() {
         "nothing spent has expired yet"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_refused_by_one_limit_is_counted_in_none() {
+    let app = spawn_app().await;
+    let roomy = RateLimit {
+        max: 10,
+        window: Duration::from_secs(600),
+    };
+    let tight = RateLimit {
+        max: 1,
+        window: Duration::from_secs(600),
+    };
+    let both = [
+        (Scope::Address, "198.51.100.9", roomy),
+        (Scope::Global, limit::GLOBAL_SUBJECT, tight),
+    ];
+    assert_eq!(
+        limit::consume_all(&app.database, &both).await.unwrap(),
+        Verdict::Allowed
+    );
+    for _ in 0..3 {
+        assert!(matches!(
+            limit::consume_all(&app.database, &both).await.unwrap(),
+            Verdict::Limited { .. }
+        ));
+    }
+    let address_hits = limit::hits(
+        &app.database,
+        Scope::Address,
+        "198.51.100.9",
+        Duration::from_secs(600),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        address_hits, 1,
+        "the refused requests spent nothing of the address's limit"
+    );
+}
