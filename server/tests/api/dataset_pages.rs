@@ -70,7 +70,10 @@ pub async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, Strin
         .send()
         .await
         .unwrap();
-    (response.status(), response.text().await.unwrap())
+    (
+        response.status(),
+        crate::helpers::without_markers(&response.text().await.unwrap()),
+    )
 }
 
 /// Polls the progress server function until the job ends.

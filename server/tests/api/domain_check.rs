@@ -131,7 +131,10 @@ async fn page(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String) {
     let response = app
         .get_with(path, "cookie", &format!("breachcheck_lang=en; {cookie}"))
         .await;
-    (response.status(), response.text().await.unwrap())
+    (
+        response.status(),
+        crate::helpers::without_markers(&response.text().await.unwrap()),
+    )
 }
 
 /// The cookies a proof sets (the grant and the domain's name), as a `Cookie` header.

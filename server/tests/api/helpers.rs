@@ -385,3 +385,10 @@ pub async fn staff_proof(
         .await
         .unwrap()
 }
+
+/// A page's markup without Leptos's hydration markers (`<!>`, after a dynamic piece of
+/// text), which depend on how the views were built (`erase_components` adds them): tests
+/// that look for markup read it as a person would.
+pub fn without_markers(html: &str) -> String {
+    html.replace("<!>", "")
+}

@@ -100,7 +100,10 @@ fn article(html: &str) -> &str {
 
 async fn public(app: &TestApp, path: &str) -> (StatusCode, String) {
     let response = app.get_with(path, "cookie", "breachcheck_lang=en").await;
-    (response.status(), response.text().await.unwrap())
+    (
+        response.status(),
+        crate::helpers::without_markers(&response.text().await.unwrap()),
+    )
 }
 
 #[tokio::test]
