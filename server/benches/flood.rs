@@ -83,6 +83,20 @@ impl Timings {
     }
 }
 
+/// Sends `request` and reads the whole answer: its status (none if it never came) and
+/// how long that took.
+async fn timed(request: reqwest::RequestBuilder) -> (Option<u16>, Duration) {
+    let started = Instant::now();
+    let status = match request.send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            response.bytes().await.ok().map(|_| status)
+        }
+        Err(_) => None,
+    };
+    (status, started.elapsed())
+}
+
 /// One request a second to each of three routes, for `SECONDS`.
 async fn second_client(base: String) -> [Timings; 3] {
     let client = reqwest::Client::builder()
@@ -94,39 +108,21 @@ async fn second_client(base: String) -> [Timings; 3] {
     for second in 0..SECONDS {
         every.tick().await;
         for (i, path) in ["/", "/incidents/order-system"].into_iter().enumerate() {
-            let started = Instant::now();
-            let answer = client
+            let request = client
                 .get(format!("{base}{path}"))
-                .header("cookie", "breachcheck_lang=ja")
-                .send()
-                .await;
-            let status = match answer {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    response.bytes().await.ok().map(|_| status)
-                }
-                Err(_) => None,
-            };
-            timings[i].record(status, started.elapsed(), status == Some(200));
+                .header("cookie", "breachcheck_lang=ja");
+            let (status, took) = timed(request).await;
+            timings[i].record(status, took, status == Some(200));
         }
         // A customer of their own: a new address each time, the number on the list.
-        let started = Instant::now();
-        let answer = client
+        let request = client
             .post(format!("{base}/check"))
             .header("origin", &base)
             .header("x-forwarded-for", format!("198.51.100.{}", second + 1))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("contract=AB{:06}", second % 20))
-            .send()
-            .await;
-        let status = match answer {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                response.bytes().await.ok().map(|_| status)
-            }
-            Err(_) => None,
-        };
-        timings[2].record(status, started.elapsed(), status == Some(200));
+            .body(format!("contract=AB{:06}", second % 20));
+        let (status, took) = timed(request).await;
+        timings[2].record(status, took, status == Some(200));
     }
     timings
 }

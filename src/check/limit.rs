@@ -141,6 +141,14 @@ async fn consume_all_at(
     limits: &[(Scope, &str, RateLimit)],
     now: i64,
 ) -> Result<Verdict, StorageError> {
+    // A limit already used up is seen by a read, without a turn at writing: a flood from
+    // one address is refused at the cost of a query, and does not queue before the writes
+    // of everyone else. (Room seen here is checked again below, where it counts.)
+    let mut reader = db.pool().acquire().await?;
+    if let Some(retry_after) = refusal(&mut reader, limits, now).await? {
+        return Ok(Verdict::Limited { retry_after });
+    }
+    drop(reader);
     // Counting and writing must be one step, or two requests could both see room for one.
     // SQLite's write lock is taken at BEGIN IMMEDIATE; PostgreSQL locks each subject, in
     // one order for every request so that two never wait for each other.
@@ -159,30 +167,7 @@ async fn consume_all_at(
                 .await?;
         }
     }
-    let mut refused: Option<Duration> = None;
-    for (scope, subject, limit) in limits {
-        let window = millis(limit.window);
-        let recent: Vec<i64> = sqlx::query_scalar(
-            "SELECT at FROM rate_hits WHERE scope = $1 AND subject = $2 AND at > $3 \
-             ORDER BY at DESC LIMIT $4",
-        )
-        .bind(scope.name())
-        .bind(*subject)
-        .bind(now - window)
-        .bind(i64::from(limit.max))
-        .fetch_all(&mut *tx)
-        .await?;
-        if recent.len() >= limit.max as usize {
-            // Room again when the oldest of the last `max` leaves the window.
-            let oldest = recent.last().copied().unwrap_or(now);
-            let left = u64::try_from(oldest + window - now).unwrap_or(0);
-            let wait = Duration::from_millis(left).max(Duration::from_secs(1));
-            metrics::counter!("breachcheck_rate_limit_refusals_total", "scope" => scope.name())
-                .increment(1);
-            refused = Some(refused.map_or(wait, |longest| longest.max(wait)));
-        }
-    }
-    if let Some(retry_after) = refused {
+    if let Some(retry_after) = refusal(&mut *tx, limits, now).await? {
         // Nothing written: the transaction rolls back when dropped.
         return Ok(Verdict::Limited { retry_after });
     }
@@ -199,6 +184,38 @@ async fn consume_all_at(
     }
     tx.commit().await?;
     Ok(Verdict::Allowed)
+}
+
+/// How long until every limit has room again, if one has none now.
+async fn refusal(
+    connection: &mut sqlx::AnyConnection,
+    limits: &[(Scope, &str, RateLimit)],
+    now: i64,
+) -> Result<Option<Duration>, StorageError> {
+    let mut refused: Option<Duration> = None;
+    for (scope, subject, limit) in limits {
+        let window = millis(limit.window);
+        let recent: Vec<i64> = sqlx::query_scalar(
+            "SELECT at FROM rate_hits WHERE scope = $1 AND subject = $2 AND at > $3 \
+             ORDER BY at DESC LIMIT $4",
+        )
+        .bind(scope.name())
+        .bind(*subject)
+        .bind(now - window)
+        .bind(i64::from(limit.max))
+        .fetch_all(&mut *connection)
+        .await?;
+        if recent.len() >= limit.max as usize {
+            // Room again when the oldest of the last `max` leaves the window.
+            let oldest = recent.last().copied().unwrap_or(now);
+            let left = u64::try_from(oldest + window - now).unwrap_or(0);
+            let wait = Duration::from_millis(left).max(Duration::from_secs(1));
+            metrics::counter!("breachcheck_rate_limit_refusals_total", "scope" => scope.name())
+                .increment(1);
+            refused = Some(refused.map_or(wait, |longest| longest.max(wait)));
+        }
+    }
+    Ok(refused)
 }
 
 /// The PostgreSQL advisory lock that makes one subject's count and write one step. Two

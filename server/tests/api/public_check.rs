@@ -523,6 +523,22 @@ async fn a_replayed_or_expired_proof_of_work_is_refused() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
+/// Fills a pool of one worker and a queue of one: a job running and one waiting, each for
+/// `hold`. Await both handles to drain it.
+async fn fill_the_pool(
+    app: &TestApp,
+    hold: Duration,
+) -> (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>) {
+    let job = |pool: breachcheck::hashing_pool::HashingPool| {
+        tokio::spawn(async move { pool.run(move || std::thread::sleep(hold)).await.unwrap() })
+    };
+    let running = job(app.hashing_pool.clone());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let waiting = job(app.hashing_pool.clone());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    (running, waiting)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saturated_hashing_pool_answers_busy_and_pages_stay_fast() {
     let app = spawn_app_with(|s| {
@@ -531,18 +547,7 @@ async fn a_saturated_hashing_pool_answers_busy_and_pages_stay_fast() {
         s.hashing_queue = Some(1);
     })
     .await;
-    // One job running and one waiting: the pool is full.
-    let hold = |pool: breachcheck::hashing_pool::HashingPool| {
-        tokio::spawn(async move {
-            pool.run(|| std::thread::sleep(Duration::from_secs(3)))
-                .await
-                .unwrap()
-        })
-    };
-    let running = hold(app.hashing_pool.clone());
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let waiting = hold(app.hashing_pool.clone());
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (running, waiting) = fill_the_pool(&app, Duration::from_secs(3)).await;
 
     let busy = check(&app, &[("contract", "AB123456")], None).await;
     assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -578,17 +583,7 @@ async fn busy_answers_spend_none_of_the_visitors_limits() {
         s.hashing_queue = Some(1);
     })
     .await;
-    let hold = |pool: breachcheck::hashing_pool::HashingPool| {
-        tokio::spawn(async move {
-            pool.run(|| std::thread::sleep(Duration::from_secs(2)))
-                .await
-                .unwrap()
-        })
-    };
-    let running = hold(app.hashing_pool.clone());
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let waiting = hold(app.hashing_pool.clone());
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (running, waiting) = fill_the_pool(&app, Duration::from_secs(2)).await;
     for attempt in 1..=4 {
         let busy = check(&app, &[("contract", "AB123456")], None).await;
         assert_eq!(
