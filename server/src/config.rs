@@ -116,6 +116,7 @@ pub struct Settings {
     /// Requests in progress at once, per group of expensive routes (see
     /// `crate::shedding`); one more is answered 503 at once.
     pub lookup_concurrency: Option<usize>,
+    pub lookup_concurrency_per_client: Option<usize>,
     pub staff_concurrency: Option<usize>,
     pub upload_concurrency: Option<usize>,
     /// Where `/metrics` (Prometheus text) is served; off when unset.
@@ -355,6 +356,10 @@ impl Settings {
             (
                 "BREACHCHECK_LOOKUP_CONCURRENCY",
                 &mut self.lookup_concurrency,
+            ),
+            (
+                "BREACHCHECK_LOOKUP_CONCURRENCY_PER_CLIENT",
+                &mut self.lookup_concurrency_per_client,
             ),
             ("BREACHCHECK_STAFF_CONCURRENCY", &mut self.staff_concurrency),
             (
@@ -612,6 +617,7 @@ impl Config {
                 .lookup_concurrency
                 .unwrap_or(2 * (hashing_workers + hashing_queue))
                 .max(1),
+            lookups_per_client: settings.lookup_concurrency_per_client.unwrap_or(4).max(1),
             staff: settings.staff_concurrency.unwrap_or(64).max(1),
             uploads: settings.upload_concurrency.unwrap_or(2).max(1),
         };

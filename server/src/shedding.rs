@@ -10,24 +10,32 @@
 //! lookups, which anyone can send, cannot fill them. This runs after the session cookie
 //! was read (`staff_auth::authenticate`), so it knows who is signed in.
 //!
-//! A place is a semaphore permit held by the request's future: a request dropped half-way
-//! (client gone, timeout) gives it back.
+//! Public lookups also have a few places per client (behind a trusted proxy, the client
+//! the proxy reports): one address flooding the check fills its own places, not everyone's.
+//!
+//! A place is a semaphore permit (or a count with a guard) held by the request's future: a
+//! request dropped half-way (client gone, timeout) gives it back.
 
+use crate::client_ip::{TrustedProxies, rate_subject};
 use axum::{
     body::Body,
-    extract::State,
+    extract::{ConnectInfo, State},
     http::{Method, Request, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use breachcheck::staff::sign_in::SignedIn;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 /// Requests in progress at once, per group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Concurrency {
     pub lookups: usize,
+    /// Public lookups of one client in progress at once.
+    pub lookups_per_client: usize,
     pub staff: usize,
     pub uploads: usize,
 }
@@ -39,14 +47,18 @@ pub struct Shedding {
     staff: Arc<Semaphore>,
     anonymous_staff: Arc<Semaphore>,
     uploads: Arc<Semaphore>,
+    clients: ClientPlaces,
+    trusted_proxies: TrustedProxies,
 }
 
 /// How long a shed client is asked to wait.
 const RETRY_AFTER_SECS: &str = "5";
 
 impl Shedding {
-    pub fn new(concurrency: Concurrency) -> Self {
+    pub fn new(concurrency: Concurrency, trusted_proxies: TrustedProxies) -> Self {
         Self {
+            clients: ClientPlaces::new(concurrency.lookups_per_client),
+            trusted_proxies,
             lookups: Arc::new(Semaphore::new(concurrency.lookups)),
             staff: Arc::new(Semaphore::new(concurrency.staff)),
             anonymous_staff: Arc::new(Semaphore::new(concurrency.staff)),
@@ -113,21 +125,89 @@ pub async fn shed(
     let Some(group) = shedding.group(request.method(), request.uri().path(), signed_in) else {
         return next.run(request).await;
     };
-    let Ok(_place) = shedding.places(group).clone().try_acquire_owned() else {
-        tracing::debug!(path = %request.uri().path(), "shed: too many requests in progress");
-        metrics::counter!("breachcheck_shed_total", "group" => group.as_str()).increment(1);
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [
-                (header::RETRY_AFTER, RETRY_AFTER_SECS),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            "ただいま混み合っています。しばらくしてからもう一度お試しください。\n\
-             The site is busy. Please try again in a moment.\n",
-        )
-            .into_response();
+    let client_place = if group == Group::Lookups {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        let client = shedding.trusted_proxies.client(peer, request.headers());
+        match shedding.clients.take(rate_subject(client)) {
+            Some(place) => Some(place),
+            None => return shed_answer(request.uri().path(), "lookups-per-client"),
+        }
+    } else {
+        None
     };
-    next.run(request).await
+    let Ok(_place) = shedding.places(group).clone().try_acquire_owned() else {
+        drop(client_place);
+        return shed_answer(request.uri().path(), group.as_str());
+    };
+    let response = next.run(request).await;
+    drop(client_place);
+    response
+}
+
+/// 503 with `Retry-After`, at once.
+fn shed_answer(path: &str, group: &'static str) -> Response {
+    tracing::debug!(%path, group, "shed: too many requests in progress");
+    metrics::counter!("breachcheck_shed_total", "group" => group).increment(1);
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, RETRY_AFTER_SECS),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        "ただいま混み合っています。しばらくしてからもう一度お試しください。\n\
+         The site is busy. Please try again in a moment.\n",
+    )
+        .into_response()
+}
+
+/// Places per client: how many requests of each client are in progress.
+#[derive(Clone, Debug)]
+struct ClientPlaces {
+    each: usize,
+    taken: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl ClientPlaces {
+    fn new(each: usize) -> Self {
+        Self {
+            each: each.max(1),
+            taken: Arc::default(),
+        }
+    }
+
+    fn take(&self, client: String) -> Option<ClientPlace> {
+        let mut taken = self.taken.lock().expect("lock not poisoned");
+        let count = taken.entry(client.clone()).or_insert(0);
+        if *count >= self.each {
+            return None;
+        }
+        *count += 1;
+        Some(ClientPlace {
+            places: self.clone(),
+            client,
+        })
+    }
+}
+
+/// One client's place, given back when dropped (the request answered or abandoned).
+struct ClientPlace {
+    places: ClientPlaces,
+    client: String,
+}
+
+impl Drop for ClientPlace {
+    fn drop(&mut self) {
+        let mut taken = self.places.taken.lock().expect("lock not poisoned");
+        if let Some(count) = taken.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                taken.remove(&self.client);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -136,11 +216,15 @@ mod tests {
 
     #[test]
     fn only_the_expensive_routes_are_grouped_and_staff_have_their_own_places() {
-        let shedding = Shedding::new(Concurrency {
-            lookups: 1,
-            staff: 1,
-            uploads: 1,
-        });
+        let shedding = Shedding::new(
+            Concurrency {
+                lookups: 1,
+                lookups_per_client: 1,
+                staff: 1,
+                uploads: 1,
+            },
+            TrustedProxies::default(),
+        );
         let named = |group: Option<Group>| group.map(Group::as_str);
         let group = |method: Method, path: &str| named(shedding.group(&method, path, false));
         let signed_in = |method: Method, path: &str| named(shedding.group(&method, path, true));
@@ -167,5 +251,25 @@ mod tests {
             assert_eq!(group(method.clone(), path), None, "{path}");
             assert_eq!(signed_in(method, path), None, "{path}");
         }
+    }
+
+    #[test]
+    fn a_client_fills_only_its_own_places_and_gets_them_back() {
+        let places = ClientPlaces::new(2);
+        let first = places.take("198.51.100.1".into()).expect("a first place");
+        let second = places.take("198.51.100.1".into()).expect("a second place");
+        assert!(places.take("198.51.100.1".into()).is_none(), "two at most");
+        let other = places.take("198.51.100.2".into());
+        assert!(other.is_some(), "another client is not held back");
+        drop(first);
+        assert!(
+            places.take("198.51.100.1".into()).is_some(),
+            "a place given back"
+        );
+        drop((second, other));
+        assert!(
+            places.taken.lock().unwrap().is_empty(),
+            "nothing is kept of a client with no request in progress"
+        );
     }
 }

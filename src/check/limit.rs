@@ -167,7 +167,7 @@ async fn consume_all_at(
                 .await?;
         }
     }
-    if let Some(retry_after) = refusal(&mut *tx, limits, now).await? {
+    if let Some(retry_after) = refusal(&mut tx, limits, now).await? {
         // Nothing written: the transaction rolls back when dropped.
         return Ok(Verdict::Limited { retry_after });
     }
