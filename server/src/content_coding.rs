@@ -1,20 +1,29 @@
 //! Which content codings a client takes (`Accept-Encoding`), for the responses that are
 //! kept compressed already: the site's bundle and the cached pages.
 
-/// Whether `coding` (`br`, `gzip`) is accepted: named, or `*`, with a quality above zero.
+/// Whether `coding` (`br`, `gzip`) is accepted with a quality above zero. A coding named
+/// in the header decides for itself (`gzip;q=0, *` refuses gzip); `*` speaks for the rest.
 pub fn accepts(accept_encoding: Option<&str>, coding: &str) -> bool {
-    accept_encoding.is_some_and(|header| {
-        header.split(',').any(|entry| {
-            let mut pieces = entry.split(';').map(str::trim);
-            let name = pieces.next().unwrap_or_default();
-            let refused = pieces.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
-        })
-    })
+    let Some(header) = accept_encoding else {
+        return false;
+    };
+    let mut named = None;
+    let mut any = None;
+    for entry in header.split(',') {
+        let mut pieces = entry.split(';').map(str::trim);
+        let name = pieces.next().unwrap_or_default();
+        let taken = !pieces.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        if name.eq_ignore_ascii_case(coding) {
+            named = Some(taken);
+        } else if name == "*" {
+            any = Some(taken);
+        }
+    }
+    named.or(any).unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -30,5 +39,10 @@ mod tests {
         assert!(!accepts(Some("br, identity"), "gzip"));
         assert!(!accepts(Some("gzip"), "br"));
         assert!(!accepts(None, "gzip"));
+        assert!(
+            !accepts(Some("gzip;q=0, *"), "gzip"),
+            "named beats the wildcard"
+        );
+        assert!(accepts(Some("gzip;q=0, *"), "br"));
     }
 }
