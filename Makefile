@@ -11,11 +11,12 @@ export CARGO_INCREMENTAL := 0
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: help setup setup-test setup-bench build run test fmt-check clippy unit-test integration-test \
-        integration-test-sqlite integration-test-postgres e2e bench
+        integration-test-sqlite integration-test-postgres e2e bench screenshots
 
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite in data/"
 	@echo "make test   formatting, clippy, unit, integration (SQLite + PostgreSQL) and browser tests"
+	@echo "make screenshots  rewrite docs/screenshot-home.png from the release build"
 	@echo "make bench  import throughput and memory; notice page and a static file vs nginx"
 	@echo "            (req/s, p99, ratio); answered lookups vs raw argon2 at 32 and 128"
 	@echo "            connections, server memory; a flood with a second client timed"
@@ -77,6 +78,11 @@ integration-test-postgres:
 
 e2e:
 	@scripts/e2e.sh
+
+# The browser tests leave docs/ alone; this rewrites the README's screenshot.
+screenshots: setup-test build
+	@echo "==> rewriting docs/screenshot-home.png"
+	@BREACHCHECK_SCREENSHOTS=1 scripts/e2e.sh -g "README screenshot"
 
 bench: setup-bench
 	@echo "==> import benchmark (release build)"

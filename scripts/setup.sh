@@ -3,12 +3,15 @@
 # Usage: scripts/setup.sh [--browser] [--bench]
 #   --browser adds Chromium for the browser tests; --bench adds wrk and nginx, the load tool
 #   and the outside anchor `make bench` measures against.
-# Versions and reasons: ../shared/TOOLCHAIN.md.
+# Each pinned version says why beside it. Every step prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
 say() { printf '==> %s\n' "$*"; }
+# Times each install: `begin "what"` ... `took`.
+begin() { say "$*"; step_started=$SECONDS; }
+took() { printf '    (%d s)\n' "$((SECONDS - step_started))"; }
 with_browser=false
 with_bench=false
 for flag in "$@"; do
@@ -33,16 +36,21 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "wasm32-unknown-unknown target: present"
 else
-  say "installing the wasm32-unknown-unknown target"
+  begin "installing the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+  took
 fi
 
 if cargo leptos --version 2>/dev/null | grep -q " ${CARGO_LEPTOS_VERSION}\$"; then
   say "cargo-leptos ${CARGO_LEPTOS_VERSION}: present"
 else
   # 0.3.11 needs a newer rustc than this machine has.
-  say "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (about 12 minutes on 2 cores)"
-  cargo install cargo-leptos --version "${CARGO_LEPTOS_VERSION}" --locked
+  # A build tool needs no link-time optimisation: without it (and with parallel code
+  # generation) the install skips a final link of several minutes on one core.
+  begin "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (10 to 20 minutes on 2 cores)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install cargo-leptos --version "${CARGO_LEPTOS_VERSION}" --locked
+  took
 fi
 
 # The CLI must be exactly the wasm-bindgen version the lock file resolved.
@@ -55,8 +63,10 @@ if wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen_version}\b"; then
   say "wasm-bindgen CLI ${bindgen_version}: present"
 else
   # Without --locked: with it, 0.2.130 fails to resolve webpki-roots.
-  say "installing wasm-bindgen CLI ${bindgen_version} (about 2 minutes)"
-  cargo install wasm-bindgen-cli --version "${bindgen_version}"
+  begin "installing wasm-bindgen CLI ${bindgen_version} (about 2 minutes)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install wasm-bindgen-cli --version "${bindgen_version}"
+  took
 fi
 
 # npm packages: Playwright, and binaryen's wasm-opt (Debian's breaks hydration).
@@ -64,8 +74,9 @@ if [ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playw
    && [ end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ]; then
   say "npm packages in end2end/: present"
 else
-  say "installing npm packages in end2end/ (Playwright, binaryen's wasm-opt)"
+  begin "installing npm packages in end2end/ (Playwright, binaryen's wasm-opt)"
   (cd end2end && npm ci --no-fund --no-audit)
+  took
 fi
 
 if $with_browser; then
@@ -73,16 +84,18 @@ if $with_browser; then
     say "Chromium: present"
   else
     # Playwright cannot download its own browser here; Debian's Chromium is used instead.
-    say "installing Debian's Chromium"
+    begin "installing Debian's Chromium"
     apt_install chromium
+    took
   fi
 fi
 if $with_bench; then
   if command -v wrk >/dev/null && [ -x /usr/sbin/nginx ]; then
     say "wrk and nginx: present"
   else
-    say "installing Debian's wrk and nginx (the benchmark's load tool and its outside anchor)"
+    begin "installing Debian's wrk and nginx (the benchmark's load tool and its outside anchor)"
     apt_install wrk nginx
+    took
   fi
 fi
 say "toolchain ready"

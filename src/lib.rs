@@ -7,6 +7,8 @@
 #[cfg(feature = "server")]
 pub mod audit;
 pub mod check;
+#[cfg(feature = "server")]
+pub mod clock;
 pub mod dataset;
 #[cfg(feature = "server")]
 pub mod digest;

@@ -33,7 +33,7 @@ impl Pepper {
         use rand::RngCore;
         let mut raw = [0u8; MIN_PEPPER_BYTES];
         rand::rng().fill_bytes(&mut raw);
-        raw.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(raw)
     }
 
     /// Reads a pepper file: its bytes less surrounding whitespace, since editors and `echo`

@@ -116,7 +116,7 @@ pub enum CheckView {
 }
 
 /// The form's facts. Public: the pattern and the published lists are no secret.
-#[server(endpoint = "check/form")]
+#[server(endpoint = "check/form", output = crate::codec::TextJson)]
 pub async fn load_check_form() -> Result<CheckForm, ServerFnError> {
     let source = expect_context::<CheckSource>();
     source.form().await.map_err(|error| {
@@ -126,7 +126,7 @@ pub async fn load_check_form() -> Result<CheckForm, ServerFnError> {
 }
 
 /// A fresh proof-of-work challenge, harder when many lookups arrive.
-#[server(endpoint = "check/challenge")]
+#[server(endpoint = "check/challenge", output = crate::codec::TextJson)]
 pub async fn new_challenge() -> Result<Challenge, ServerFnError> {
     let source = expect_context::<CheckSource>();
     source.challenge().await.map_err(|error| {
@@ -276,18 +276,5 @@ mod source {
         }
     }
 
-    /// The operator's customers are in Japan: a publication date is a date in JST.
-    pub fn japan_date(millis: i64) -> String {
-        breachcheck::audit::format_utc(millis + JST)[..10].to_owned()
-    }
-
-    /// A moment as a customer in Japan reads it: `YYYY-MM-DD HH:MM JST`.
-    pub fn japan_time(millis: i64) -> String {
-        format!(
-            "{} JST",
-            &breachcheck::audit::format_utc(millis + JST)[..16]
-        )
-    }
-
-    const JST: i64 = 9 * 3_600_000;
+    pub use breachcheck::clock::{japan_date, japan_time};
 }

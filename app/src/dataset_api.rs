@@ -126,7 +126,7 @@ pub(crate) mod convert {
             id: dataset.id.0,
             status: dataset.status.as_str().to_owned(),
             row_count: dataset.row_count,
-            created_at: breachcheck::audit::format_utc(dataset.created_at),
+            created_at: breachcheck::clock::japan_time_exact(dataset.created_at),
         }
     }
 
@@ -144,7 +144,7 @@ pub(crate) mod convert {
     }
 }
 
-#[server(endpoint = "staff/incidents")]
+#[server(endpoint = "staff/incidents", output = crate::codec::TextJson)]
 pub async fn list_incidents() -> Result<Vec<IncidentView>, ServerFnError> {
     use crate::staff_api::access;
     let me = access::caller()?;
@@ -156,7 +156,7 @@ pub async fn list_incidents() -> Result<Vec<IncidentView>, ServerFnError> {
     Ok(incidents.into_iter().map(convert::incident).collect())
 }
 
-#[server(endpoint = "staff/upload_form")]
+#[server(endpoint = "staff/upload_form", output = crate::codec::TextJson)]
 pub async fn load_upload_form() -> Result<UploadForm, ServerFnError> {
     let incidents = list_incidents().await?;
     let rules = expect_context::<DatasetRules>();
@@ -166,7 +166,7 @@ pub async fn load_upload_form() -> Result<UploadForm, ServerFnError> {
     })
 }
 
-#[server(endpoint = "staff/datasets")]
+#[server(endpoint = "staff/datasets", output = crate::codec::TextJson)]
 pub async fn list_datasets() -> Result<Vec<IncidentDatasets>, ServerFnError> {
     use crate::staff_api::access;
     use breachcheck::dataset::{incident, lifecycle};
@@ -186,7 +186,7 @@ pub async fn list_datasets() -> Result<Vec<IncidentDatasets>, ServerFnError> {
     Ok(listing)
 }
 
-#[server(endpoint = "staff/dataset")]
+#[server(endpoint = "staff/dataset", output = crate::codec::TextJson)]
 pub async fn load_dataset(id: i64) -> Result<DatasetDetail, ServerFnError> {
     use crate::staff_api::access;
     use breachcheck::dataset::{DatasetId, Status, incident, lifecycle};
@@ -242,7 +242,7 @@ pub async fn load_dataset(id: i64) -> Result<DatasetDetail, ServerFnError> {
     })
 }
 
-#[server(endpoint = "staff/import_progress")]
+#[server(endpoint = "staff/import_progress", output = crate::codec::TextJson)]
 pub async fn import_progress(job: i64) -> Result<ProgressView, ServerFnError> {
     use crate::staff_api::access;
     use breachcheck::import::job::{JobId, progress_of};

@@ -22,9 +22,16 @@ pub const STARTER_COOKIE: &str = "breachcheck_domain_starter";
 /// A `Set-Cookie` value for the domain check's cookies: the whole site, script cannot read
 /// it, sent on top-level navigation from elsewhere (the mailed link) but not on
 /// cross-site subrequests.
+#[cfg(feature = "ssr")]
 pub fn domain_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
+    use crate::cookies::{Cookie, SameSite, max_age};
+    Cookie::build((name, value))
+        .path("/")
+        .max_age(max_age(max_age_secs))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .to_string()
 }
 
 /// Where a challenge stands, as its page shows it.
@@ -219,18 +226,13 @@ pub mod source {
     /// A cookie of the request being handled.
     pub fn cookie_of_request(name: &str) -> Option<String> {
         let parts = use_context::<http::request::Parts>()?;
-        let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-        header
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.to_owned())
+        crate::cookies::request_cookie(&parts.headers, name).map(str::to_owned)
     }
 }
 
 /// Where the challenge `token` names stands (for its starting browser, a proven one
 /// comes with the grant).
-#[server(endpoint = "domain/challenge")]
+#[server(endpoint = "domain/challenge", output = crate::codec::TextJson)]
 pub async fn load_challenge(token: String) -> Result<ChallengeStatus, ServerFnError> {
     expect_context::<source::DomainSource>()
         .challenge(&token)
@@ -238,7 +240,7 @@ pub async fn load_challenge(token: String) -> Result<ChallengeStatus, ServerFnEr
 }
 
 /// The answer for the domain this browser proved control of, if it did within the hour.
-#[server(endpoint = "domain/result")]
+#[server(endpoint = "domain/result", output = crate::codec::TextJson)]
 pub async fn load_domain_result() -> Result<Option<CheckResult>, ServerFnError> {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.insert_header(

@@ -58,10 +58,14 @@ impl Locale {
     /// The language a request should be answered in: the remembered choice first, then the
     /// most preferred supported language of `Accept-Language`, else Japanese (the operator's
     /// customers are in Japan).
-    pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Self {
-        cookie_header
-            .and_then(cookie_locale)
-            .or_else(|| accept_language.and_then(from_accept_language))
+    #[cfg(feature = "ssr")]
+    pub fn negotiate(headers: &http::HeaderMap) -> Self {
+        crate::cookies::request_cookie(headers, LOCALE_COOKIE)
+            .and_then(Locale::from_code)
+            .or_else(|| {
+                let accept_language = headers.get(http::header::ACCEPT_LANGUAGE)?;
+                from_accept_language(accept_language.to_str().ok()?)
+            })
             .unwrap_or_default()
     }
 
@@ -73,15 +77,8 @@ impl Locale {
     }
 }
 
-fn cookie_locale(header: &str) -> Option<Locale> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| Locale::from_code(value))
-}
-
 /// Picks the supported language with the highest quality value; ties keep header order.
+#[cfg(feature = "ssr")]
 fn from_accept_language(header: &str) -> Option<Locale> {
     let mut best: Option<(Locale, f32)> = None;
     for entry in header.split(',') {
@@ -432,33 +429,44 @@ pub static EN: Strings = Strings {
     domain: &domain::EN,
 };
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Locale {
+        let mut headers = http::HeaderMap::new();
+        if let Some(cookie) = cookie {
+            headers.insert(http::header::COOKIE, cookie.parse().unwrap());
+        }
+        if let Some(accept_language) = accept_language {
+            headers.insert(
+                http::header::ACCEPT_LANGUAGE,
+                accept_language.parse().unwrap(),
+            );
+        }
+        Locale::negotiate(&headers)
+    }
 
     #[test]
     fn cookie_wins_over_accept_language() {
         let cookie = format!("other=1; {LOCALE_COOKIE}=en");
-        assert_eq!(Locale::negotiate(Some(&cookie), Some("ja")), Locale::En);
+        assert_eq!(negotiate(Some(&cookie), Some("ja")), Locale::En);
     }
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(Locale::negotiate(None, Some("en-US,en;q=0.9")), Locale::En);
-        assert_eq!(Locale::negotiate(None, Some("ja-JP")), Locale::Ja);
-        assert_eq!(
-            Locale::negotiate(None, Some("fr, en;q=0.5, ja;q=0.8")),
-            Locale::Ja
-        );
-        assert_eq!(Locale::negotiate(None, Some("de, en;q=0.1")), Locale::En);
-        assert_eq!(Locale::negotiate(None, Some("en;q=0, ja;q=0")), Locale::Ja);
+        assert_eq!(negotiate(None, Some("en-US,en;q=0.9")), Locale::En);
+        assert_eq!(negotiate(None, Some("ja-JP")), Locale::Ja);
+        assert_eq!(negotiate(None, Some("fr, en;q=0.5, ja;q=0.8")), Locale::Ja);
+        assert_eq!(negotiate(None, Some("de, en;q=0.1")), Locale::En);
+        assert_eq!(negotiate(None, Some("en;q=0, ja;q=0")), Locale::Ja);
     }
 
     #[test]
     fn unknown_or_missing_preferences_fall_back_to_japanese() {
-        assert_eq!(Locale::negotiate(None, None), Locale::Ja);
-        assert_eq!(Locale::negotiate(Some("x=y"), Some("fr")), Locale::Ja);
+        assert_eq!(negotiate(None, None), Locale::Ja);
+        assert_eq!(negotiate(Some("x=y"), Some("fr")), Locale::Ja);
         let bad_cookie = format!("{LOCALE_COOKIE}=xx");
-        assert_eq!(Locale::negotiate(Some(&bad_cookie), Some("en")), Locale::En);
+        assert_eq!(negotiate(Some(&bad_cookie), Some("en")), Locale::En);
     }
 }

@@ -2,11 +2,15 @@
 //! (`hydrate`). Pages never open a database connection; server functions call the core.
 
 pub mod check_api;
+pub mod codec;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod cookies;
 pub mod dataset_api;
 pub mod domain_api;
 pub mod i18n;
 pub mod notice_api;
+pub mod outcome;
 pub mod pages;
 pub mod site;
 pub mod staff_api;

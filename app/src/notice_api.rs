@@ -120,7 +120,7 @@ pub mod source {
 }
 
 /// The published notices, the first published first.
-#[server(endpoint = "notices")]
+#[server(endpoint = "notices", output = crate::codec::TextJson)]
 pub async fn list_notices() -> Result<Vec<NoticeListing>, ServerFnError> {
     let snapshot = source::snapshot().await?;
     let mut notices: Vec<_> = snapshot.notices.iter().collect();
@@ -129,7 +129,7 @@ pub async fn list_notices() -> Result<Vec<NoticeListing>, ServerFnError> {
 }
 
 /// A published notice; `None` (and status 404) for anything else.
-#[server(endpoint = "notice")]
+#[server(endpoint = "notice", output = crate::codec::TextJson)]
 pub async fn load_notice(slug: String) -> Result<Option<NoticeView>, ServerFnError> {
     let snapshot = source::snapshot().await?;
     let found = snapshot.by_slug(&slug).map(source::view);
@@ -176,7 +176,7 @@ mod editing {
     pub fn row(revision: &Revision, name: &impl Fn(i64) -> String) -> RevisionRow {
         RevisionRow {
             number: revision.number,
-            saved_at: breachcheck::audit::format_utc(revision.created_at),
+            saved_at: breachcheck::clock::japan_time_exact(revision.created_at),
             saved_by: name(revision.created_by),
         }
     }
@@ -193,7 +193,7 @@ mod editing {
     }
 }
 
-#[server(endpoint = "staff/notice")]
+#[server(endpoint = "staff/notice", output = crate::codec::TextJson)]
 pub async fn load_notice_editor(slug: String) -> Result<NoticeEditor, ServerFnError> {
     use crate::staff_api::access;
     use breachcheck::notice::store;
@@ -224,7 +224,7 @@ pub async fn load_notice_editor(slug: String) -> Result<NoticeEditor, ServerFnEr
     })
 }
 
-#[server(endpoint = "staff/notice_revision")]
+#[server(endpoint = "staff/notice_revision", output = crate::codec::TextJson)]
 pub async fn load_notice_revision(
     slug: String,
     number: i64,
@@ -248,7 +248,7 @@ pub async fn load_notice_revision(
 }
 
 /// The live preview: the text being typed, rendered and sanitised exactly as a save would.
-#[server(endpoint = "staff/notice_preview", input = Json)]
+#[server(endpoint = "staff/notice_preview", input = Json, output = crate::codec::TextJson)]
 pub async fn preview_notice(content: NoticeContent) -> Result<RenderedNotice, ServerFnError> {
     use crate::staff_api::access;
     let me = access::caller()?;

@@ -41,10 +41,8 @@ impl Boot {
 /// The language of the request being rendered: its cookie, else its Accept-Language.
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {
-    use http::header::{ACCEPT_LANGUAGE, COOKIE};
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
         return Locale::default();
     };
-    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    Locale::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
+    Locale::negotiate(&parts.headers)
 }

@@ -66,7 +66,7 @@ pub(crate) mod access {
     }
 }
 
-#[server(endpoint = "staff/list")]
+#[server(endpoint = "staff/list", output = crate::codec::TextJson)]
 pub async fn list_staff() -> Result<Vec<StaffSummary>, ServerFnError> {
     let me = access::caller()?;
     let admin = access::admin(&me)?;
@@ -76,7 +76,7 @@ pub async fn list_staff() -> Result<Vec<StaffSummary>, ServerFnError> {
         .map_err(access::internal)
 }
 
-#[server(endpoint = "staff/enrolment")]
+#[server(endpoint = "staff/enrolment", output = crate::codec::TextJson)]
 pub async fn staff_enrolment(id: i64) -> Result<Option<Enrolment>, ServerFnError> {
     use breachcheck::staff::admin::{self, AdminError};
     use breachcheck::staff::store::StaffError;
@@ -111,7 +111,7 @@ fn enrolment_of(
 
 /// The caller's own new authenticator secret while it waits for confirmation (any role:
 /// it is their account).
-#[server(endpoint = "staff/pending_totp")]
+#[server(endpoint = "staff/pending_totp", output = crate::codec::TextJson)]
 pub async fn pending_totp() -> Result<Option<Enrolment>, ServerFnError> {
     let me = access::caller()?;
     let db = expect_context::<breachcheck::storage::Database>();
@@ -124,12 +124,13 @@ pub async fn pending_totp() -> Result<Option<Enrolment>, ServerFnError> {
         .transpose()
 }
 
-#[server(endpoint = "staff/audit")]
+#[server(endpoint = "staff/audit", output = crate::codec::TextJson)]
 pub async fn list_audit(
     action: Option<String>,
     actor: Option<String>,
 ) -> Result<Vec<AuditRow>, ServerFnError> {
-    use breachcheck::audit::{Filter, format_utc};
+    use breachcheck::audit::Filter;
+    use breachcheck::clock::japan_time_exact;
     let me = access::caller()?;
     let admin = access::admin(&me)?;
     let db = expect_context::<breachcheck::storage::Database>();
@@ -147,7 +148,7 @@ pub async fn list_audit(
         .into_iter()
         .map(|entry| AuditRow {
             seq: entry.seq,
-            at: format_utc(entry.at),
+            at: japan_time_exact(entry.at),
             actor: entry.actor,
             action: entry.action,
             detail: entry.detail,

@@ -3,6 +3,7 @@
 //! Timeouts and body limits differ per group of routes: [`with_limits`].
 
 use crate::config::Config;
+use crate::plain::{Explained, Plain};
 use axum::{
     BoxError, Router,
     body::Body,
@@ -157,11 +158,7 @@ pub async fn read_body(
         Err(_) => return StatusCode::BAD_REQUEST.into_response(),
     };
     if holds_nul(&parts, &bytes) {
-        return explained(
-            StatusCode::BAD_REQUEST,
-            "入力に使えない文字（NUL, U+0000）が含まれています。 / \
-             The request holds a character no text here may contain (NUL, U+0000).\n",
-        );
+        return Plain::HoldsNul.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -208,22 +205,6 @@ fn json_has_nul(value: &serde_json::Value) -> bool {
     }
 }
 
-/// A plain-text answer that already says what happened in both languages:
-/// [`explain_bare_errors`] leaves it alone.
-fn explained(status: StatusCode, text: &'static str) -> axum::response::Response {
-    let mut response = (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        text,
-    )
-        .into_response();
-    response.extensions_mut().insert(Explained);
-    response
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Explained;
-
 /// Server functions answer every error with 500, their arguments' too: a body that is not
 /// a form, a missing field, `id=abc`. Those are the caller's mistakes: 400, in the server
 /// functions' own error format (so a hydrated page can still read it), saying so in both
@@ -254,10 +235,7 @@ pub async fn server_fn_arguments(response: Response<Body>) -> Response<Body> {
     parts.extensions.insert(Explained);
     Response::from_parts(
         parts,
-        Body::from(
-            "Args|リクエストの形式が正しくありません。 / \
-             The request is not in a form this site understands.",
-        ),
+        Body::from(format!("Args|{}", Plain::Malformed.text().trim_end())),
     )
 }
 
@@ -280,30 +258,16 @@ fn request_span(request: &Request<Body>) -> tracing::Span {
 async fn timed_out(error: BoxError) -> axum::response::Response {
     if error.is::<tower::timeout::error::Elapsed>() {
         tracing::warn!("request timed out");
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "10")],
-            "処理に時間がかかりすぎました。しばらくしてからもう一度お試しください。\n\
-             The server took too long to answer. Please try again in a moment.\n",
-        )
-            .into_response()
+        Plain::TookTooLong.into_response()
     } else {
         tracing::error!(%error, "unhandled middleware error");
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "エラーが発生しました。 / Something went wrong.\n",
-        )
-            .into_response()
+        Plain::ServerError.into_response()
     }
 }
 
 fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
     tracing::error!("a request handler panicked");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "エラーが発生しました。 / Something went wrong.\n",
-    )
-        .into_response()
+    Plain::ServerError.into_response()
 }
 
 /// Some layers answer with a status and an empty or technical body ("length limit
@@ -324,23 +288,8 @@ async fn explain_bare_errors(response: Response<Body>) -> Response<Body> {
     if is_html {
         return response;
     }
-    let text = match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            "送信されたデータが大きすぎます。 / The request is too large.\n"
-        }
-        StatusCode::METHOD_NOT_ALLOWED => {
-            "この操作はできません。 / This method is not allowed here.\n"
-        }
-        StatusCode::REQUEST_TIMEOUT => {
-            "時間内にリクエストを受け取れませんでした。 / The request took too long to arrive.\n"
-        }
-        // axum's own rejections of a malformed path, query or form (English, technical).
-        StatusCode::BAD_REQUEST
-        | StatusCode::UNSUPPORTED_MEDIA_TYPE
-        | StatusCode::UNPROCESSABLE_ENTITY => {
-            "リクエストの形式が正しくありません。 / The request is not in a form this site understands.\n"
-        }
-        _ => return response,
+    let Some(plain) = Plain::for_bare_status(response.status()) else {
+        return response;
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -348,7 +297,7 @@ async fn explain_bare_errors(response: Response<Body>) -> Response<Body> {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
-    Response::from_parts(parts, Body::from(text))
+    Response::from_parts(parts, Body::from(plain.text()))
 }
 
 #[cfg(test)]

@@ -126,8 +126,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
 }
 
 fn locale_of(headers: &HeaderMap) -> Locale {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    Locale::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+    Locale::negotiate(headers)
 }
 
 fn unavailable() -> Response {
@@ -166,7 +165,7 @@ async fn keepable(rendered: Response) -> Result<CachedPage, Response> {
         digest.update([0]);
     }
     let hash = digest.finalize();
-    let tag: String = hash[..12].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = hex::encode(&hash[..12]);
     // Weak: two responses carry different nonces, so they are equivalent, not identical.
     let etag = HeaderValue::from_str(&format!("W/\"{tag}\"")).expect("hex is a valid header");
     let gzip = gzip::GzipParts::new(&parts);

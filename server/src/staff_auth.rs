@@ -6,7 +6,9 @@
 //! (anonymous → redirect to sign-in).
 
 use crate::config::Environment;
+use crate::plain::Plain;
 use crate::routes::AppState;
+use app::cookies::{Cookie, SameSite, max_age, request_cookie};
 use axum::{
     body::Body,
     extract::{FromRequestParts, State},
@@ -46,24 +48,20 @@ impl StaffCookie {
         }
     }
 
-    fn set(&self, value: &str, max_age: Option<u64>) -> String {
-        let secure = if self.secure { "; Secure" } else { "" };
-        let max_age = max_age.map_or_else(String::new, |secs| format!("; Max-Age={secs}"));
-        format!(
-            "{}={value}; Path=/; HttpOnly; SameSite=Strict{max_age}{secure}",
-            self.name
-        )
+    fn set(&self, value: &str, max_age_secs: Option<u64>) -> String {
+        let mut cookie = Cookie::build((self.name, value))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .secure(self.secure);
+        if let Some(secs) = max_age_secs {
+            cookie = cookie.max_age(max_age(secs));
+        }
+        cookie.to_string()
     }
 
     fn read<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, value)| *name == self.name && !value.is_empty())
-            .map(|(_, value)| value)
+        request_cookie(headers, self.name).filter(|value| !value.is_empty())
     }
 }
 
@@ -98,7 +96,7 @@ impl SessionCookie {
 }
 
 /// The mark of a browser that signed in to an account before
-/// ([`breachcheck::staff::sign_in::SignIn::browser_mark`]): kept for 400 days (the most a
+/// ([`breachcheck::staff::sign_in::Authenticator::browser_mark`]): kept for 400 days (the most a
 /// browser keeps a cookie), kept after sign-out, so that its owner is not slowed down by
 /// someone else failing on their account.
 #[derive(Clone, Copy, Debug)]
@@ -139,11 +137,7 @@ pub async fn authenticate(
             Ok(None) => {}
             Err(error) => {
                 tracing::error!(%error, "session lookup failed");
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "エラーが発生しました。 / Something went wrong.\n",
-                )
-                    .into_response();
+                return Plain::ServerError.into_response();
             }
         }
     }
@@ -205,15 +199,19 @@ mod tests {
     fn cookies_carry_strict_attributes() {
         let token = SessionToken::from_cookie("abc");
         let production = SessionCookie::for_environment(Environment::Production).set(&token);
-        assert_eq!(
-            production,
-            "__Host-breachcheck=abc; Path=/; HttpOnly; SameSite=Strict; Secure"
-        );
+        let production = Cookie::parse(production).unwrap();
+        assert_eq!(production.name_value(), ("__Host-breachcheck", "abc"));
+        assert_eq!(production.path(), Some("/"));
+        assert_eq!(production.http_only(), Some(true));
+        assert_eq!(production.same_site(), Some(SameSite::Strict));
+        assert_eq!(production.secure(), Some(true));
+        assert_eq!(production.max_age(), None, "a browser-session cookie");
         let development = SessionCookie::for_environment(Environment::Development).set(&token);
-        assert!(
-            development.starts_with("breachcheck_session=abc; Path=/; HttpOnly; SameSite=Strict")
-        );
-        assert!(!development.contains("Secure"));
+        let development = Cookie::parse(development).unwrap();
+        assert_eq!(development.name_value(), ("breachcheck_session", "abc"));
+        assert_eq!(development.http_only(), Some(true));
+        assert_eq!(development.same_site(), Some(SameSite::Strict));
+        assert_eq!(development.secure(), None);
     }
 
     #[test]

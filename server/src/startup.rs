@@ -1,9 +1,9 @@
 //! Building and running the application. Tests build it on port 0 and read the port back.
 
 use crate::check::CheckService;
-use crate::domain::dns::DnsVerifier;
-use crate::domain::mail::Mailer;
-use crate::domain::service::DomainService;
+use crate::domain_control::dns::DnsVerifier;
+use crate::domain_control::mail::Mailer;
+use crate::domain_control::service::DomainService;
 use crate::{config::Config, middleware, routes};
 use axum::Router;
 use axum::serve::ListenerExt;
@@ -26,9 +26,9 @@ pub enum StartupError {
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
-    Dns(#[from] crate::domain::dns::ResolverError),
+    Dns(#[from] crate::domain_control::dns::ResolverError),
     #[error(transparent)]
-    Mail(#[from] crate::domain::mail::MailError),
+    Mail(#[from] crate::domain_control::mail::MailError),
     #[error("could not listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,

@@ -42,7 +42,7 @@ impl Token {
     /// A new random token (128 bits).
     pub fn generate() -> Self {
         let bytes: [u8; 16] = rand::rng().random();
-        Self(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        Self(hex::encode(bytes))
     }
 
     /// A token as a visitor sent it back: 32 lower-case hex digits, else `None`.
@@ -57,10 +57,7 @@ impl Token {
     }
 
     fn hash(&self) -> String {
-        Sha256::digest(self.0.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(Sha256::digest(self.0.as_bytes()))
     }
 }
 
@@ -188,7 +185,7 @@ fn encode(digests: &[(Profile, Digest)]) -> String {
         .iter()
         .map(|(profile, digest)| StoredDigest {
             profile: *profile,
-            digest: digest.0.iter().map(|b| format!("{b:02x}")).collect(),
+            digest: hex::encode(digest.0),
         })
         .collect();
     serde_json::to_string(&stored).expect("digests serialise")
@@ -200,15 +197,8 @@ fn decode(text: &str) -> Result<Vec<(Profile, Digest)>, StorageError> {
     stored
         .into_iter()
         .map(|entry| {
-            let hex = entry.digest.as_bytes();
             let mut bytes = [0u8; crate::digest::DIGEST_BYTES];
-            if hex.len() != bytes.len() * 2 {
-                return Err(corrupt());
-            }
-            for (i, byte) in bytes.iter_mut().enumerate() {
-                let pair = std::str::from_utf8(&hex[i * 2..i * 2 + 2]).map_err(|_| corrupt())?;
-                *byte = u8::from_str_radix(pair, 16).map_err(|_| corrupt())?;
-            }
+            hex::decode_to_slice(&entry.digest, &mut bytes).map_err(|_| corrupt())?;
             Ok((entry.profile, Digest(bytes)))
         })
         .collect()

@@ -289,11 +289,7 @@ impl SubjectKeys {
         for part in parts {
             mac.update(part);
         }
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(mac.finalize().into_bytes())
     }
 }
 

@@ -145,17 +145,7 @@ impl Lookup {
         query: &Query,
         lists: Vec<ActiveList>,
     ) -> Result<Answer, LookupError> {
-        let mut profiles: Vec<Profile> = Vec::new();
-        for profile in lists.iter().filter_map(|list| list.profile) {
-            if !profiles.contains(&profile) {
-                profiles.push(profile);
-            }
-        }
-        if profiles.is_empty() {
-            // Nothing published: hash anyway, so the cost and the audit subject do not
-            // depend on the state of the lists.
-            profiles.push(self.digester.profile());
-        }
+        let profiles = self.profiles_in_use(&lists);
         let contract = query.contract.as_str().to_owned();
         let both = query
             .phone
@@ -210,15 +200,7 @@ impl Lookup {
         domain: &Domain,
     ) -> Result<Vec<(Profile, Digest)>, LookupError> {
         let lists = active_lists(&self.db).await?;
-        let mut profiles: Vec<Profile> = Vec::new();
-        for profile in lists.iter().filter_map(|list| list.profile) {
-            if !profiles.contains(&profile) {
-                profiles.push(profile);
-            }
-        }
-        if profiles.is_empty() {
-            profiles.push(self.digester.profile());
-        }
+        let profiles = self.profiles_in_use(&lists);
         let mut digests = Vec::with_capacity(profiles.len());
         for profile in profiles {
             let digester = self.digester.with_profile(profile);
@@ -281,6 +263,22 @@ impl Lookup {
             lists,
             findings,
         })
+    }
+
+    /// The hashing profiles of `lists`, each once (usually one). With nothing published,
+    /// the deployment's own: a lookup hashes anyway, so its cost and its audit subject do not
+    /// depend on the state of the lists.
+    fn profiles_in_use(&self, lists: &[ActiveList]) -> Vec<Profile> {
+        let mut profiles: Vec<Profile> = Vec::new();
+        for profile in lists.iter().filter_map(|list| list.profile) {
+            if !profiles.contains(&profile) {
+                profiles.push(profile);
+            }
+        }
+        if profiles.is_empty() {
+            profiles.push(self.digester.profile());
+        }
+        profiles
     }
 
     fn reference(&self, asked: &[u8], lists: &[ActiveList]) -> String {

@@ -60,12 +60,8 @@ impl Solution {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn hash_of(salt: &str, number: u64) -> String {
-    hex(&Sha256::digest(format!("{salt}{number}").as_bytes()))
+    hex::encode(Sha256::digest(format!("{salt}{number}").as_bytes()))
 }
 
 /// Tries every number up to `maxnumber`; `None` if none matches (a forged challenge).
@@ -151,14 +147,14 @@ mod server_side {
             let mut rng = rand::rng();
             let random: [u8; 12] = rng.random();
             let expires = now_millis() / 1000 + i64::try_from(valid_for.as_secs()).unwrap_or(0);
-            let salt = format!("{}?expires={expires}", hex(&random));
+            let salt = format!("{}?expires={expires}", hex::encode(random));
             let number = rng.random_range(0..=maxnumber);
             let challenge = hash_of(&salt, number);
             let mut mac = self.mac();
             mac.update(challenge.as_bytes());
             Challenge {
                 algorithm: "SHA-256".to_owned(),
-                signature: hex(&mac.finalize().into_bytes()),
+                signature: hex::encode(mac.finalize().into_bytes()),
                 challenge,
                 maxnumber,
                 salt,
@@ -167,16 +163,8 @@ mod server_side {
 
         /// Checks a solution and spends it: the same solution is refused afterwards.
         pub async fn redeem(&self, db: &Database, solution: &Solution) -> Result<(), PowError> {
-            let expected = (0..solution.signature.len())
-                .step_by(2)
-                .map(|i| {
-                    solution
-                        .signature
-                        .get(i..i + 2)
-                        .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                })
-                .collect::<Option<Vec<u8>>>()
-                .ok_or(PowRejection::BadSignature)?;
+            let expected =
+                hex::decode(&solution.signature).map_err(|_| PowRejection::BadSignature)?;
             let mut mac = self.mac();
             mac.update(solution.challenge.as_bytes());
             mac.verify_slice(&expected)
@@ -243,7 +231,7 @@ mod tests {
             challenge.challenge
         );
         let forged = Challenge {
-            challenge: hex(&[0; 32]),
+            challenge: hex::encode([0; 32]),
             ..challenge
         };
         assert_eq!(solve(&forged), None);

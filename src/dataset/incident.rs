@@ -48,27 +48,9 @@ impl CalendarDate {
         if input.is_empty() {
             return Ok(None);
         }
-        let parts: Vec<&str> = input.split('-').collect();
-        let number = |s: &str, len: usize| {
-            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse::<u32>().ok())
-                .flatten()
-        };
-        let [y, m, d] = parts[..] else {
-            return Err(DatasetError::DateInvalid);
-        };
-        let (Some(y), Some(m), Some(d)) = (number(y, 4), number(m, 2), number(d, 2)) else {
-            return Err(DatasetError::DateInvalid);
-        };
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let days = match m {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return Err(DatasetError::DateInvalid),
-        };
-        if !(1..=days).contains(&d) {
+        let layout = time::macros::format_description!("[year]-[month]-[day]");
+        // Exactly `YYYY-MM-DD`: no sign, no wider year.
+        if input.len() != 10 || time::Date::parse(input, layout).is_err() {
             return Err(DatasetError::DateInvalid);
         }
         Ok(Some(Self(input.to_owned())))
@@ -264,6 +246,10 @@ mod tests {
             "2025-1-01",
             "25-01-01",
             "2025/01/01",
+            "2025-04-31",
+            "2025-00-10",
+            "+2025-01-01",
+            "２０２５-01-01",
         ] {
             assert!(
                 matches!(

@@ -49,10 +49,6 @@ const COLUMNS: &str = "id, incident_id, status, profile, has_phone, row_count, f
                        uploaded_by, approved_by, activated_by, created_at, approved_at, \
                        activated_at, retired_at";
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Dataset, DatasetError> {
     let status: String = row.try_get("status")?;
     Ok(Dataset {
@@ -66,7 +62,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Dataset, DatasetError> {
         row_count: row.try_get("row_count")?,
         fingerprint: row
             .try_get::<Option<Vec<u8>>, _>("fingerprint")?
-            .map(|f| hex(&f)),
+            .map(hex::encode),
         uploaded_by: row.try_get::<Option<i64>, _>("uploaded_by")?.map(StaffId),
         approved_by: row.try_get::<Option<i64>, _>("approved_by")?.map(StaffId),
         activated_by: row.try_get::<Option<i64>, _>("activated_by")?.map(StaffId),

@@ -10,8 +10,6 @@ pub mod category;
 pub mod incident;
 #[cfg(feature = "server")]
 pub mod lifecycle;
-#[cfg(feature = "server")]
-pub mod lookup;
 
 #[cfg(feature = "server")]
 pub use server_side::*;

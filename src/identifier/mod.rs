@@ -12,7 +12,6 @@ pub use domain::{Domain, DomainRejection, ROLE_LOCAL_PARTS};
 pub use phone::{Phone, PhoneRejection};
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 /// What an identifier is, as it enters a digest (`"<kind>:v1:" + canonical`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -61,5 +60,22 @@ fn is_dash(c: char) -> bool {
 
 /// NFKC (full-width letters and digits become ASCII), without surrounding white space.
 fn nfkc_trimmed(input: &str) -> String {
-    input.trim().nfkc().collect::<String>().trim().to_owned()
+    nfkc(input.trim()).trim().to_owned()
+}
+
+/// Unicode NFKC (full-width letters and digits to ASCII, compatibility forms folded). On the
+/// server, whose parse decides, `unicode-normalization` does it; in the browser the
+/// browser's own `String.prototype.normalize` does, so visitors do not download the Unicode
+/// tables (about 200 KB of the bundle before compression). A browser on an older Unicode
+/// version may differ for characters added since: its form then shows or skips a hint that
+/// the server's answer corrects.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn nfkc(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn nfkc(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFKC").into()
 }

@@ -1,9 +1,9 @@
 //! Which column of the file holds what, recognised from the header row by English or
 //! Japanese names, with the admin's own mapping for headers it does not know.
 
+use crate::identifier::nfkc;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use unicode_normalization::UnicodeNormalization;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,8 +40,8 @@ impl Column {
 
     /// The column a header names, if it is one of the known names.
     pub fn recognise(header: &str) -> Option<Self> {
-        let name: String = header
-            .nfkc()
+        let name: String = nfkc(header)
+            .chars()
             .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '・'))
             .flat_map(char::to_lowercase)
             .collect();
@@ -88,7 +88,8 @@ impl Column {
 /// text is never echoed back or stored, because it may be an identifier in the wrong place
 /// (a file without its header row, a column mapped to the wrong meaning).
 pub fn looks_like_data(text: &str) -> bool {
-    text.nfkc()
+    nfkc(text)
+        .chars()
         .any(|c| c.is_ascii_digit() || c == '@' || c == '.')
 }
 

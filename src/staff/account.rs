@@ -5,7 +5,7 @@
 //! the database): a stolen session must not become an unlimited password oracle.
 
 use super::policy::{NewPassword, PasswordRejection};
-use super::sign_in::{SignIn, SignedIn};
+use super::sign_in::{Authenticator, SignedIn};
 use super::store::{self, StaffError, StaffRecord};
 use super::throttle;
 use super::totp::TotpSecret;
@@ -59,7 +59,7 @@ fn entry(me: &SignedIn, action: &'static str, detail: serde_json::Value) -> NewE
 }
 
 /// Loads the caller's record, unless they are throttled.
-async fn load(me: &SignedIn, staff: &SignIn) -> Result<StaffRecord, AccountError> {
+async fn load(me: &SignedIn, staff: &Authenticator) -> Result<StaffRecord, AccountError> {
     if let Some(retry_after) =
         throttle::retry_after(&staff.db, &check_subject(me), &staff.throttle).await?
     {
@@ -71,7 +71,7 @@ async fn load(me: &SignedIn, staff: &SignIn) -> Result<StaffRecord, AccountError
 }
 
 /// Counts and audits a failed proof, then hands back `error`.
-async fn failed(me: &SignedIn, staff: &SignIn, error: AccountError) -> AccountError {
+async fn failed(me: &SignedIn, staff: &Authenticator, error: AccountError) -> AccountError {
     let what = match error {
         AccountError::WrongPassword => "password",
         _ => "code",
@@ -90,7 +90,7 @@ async fn failed(me: &SignedIn, staff: &SignIn, error: AccountError) -> AccountEr
 /// account ends, this one included: the caller signs in again with the new password.
 pub async fn change_password(
     me: &SignedIn,
-    staff: &SignIn,
+    staff: &Authenticator,
     current: String,
     new_password: &str,
 ) -> Result<(), AccountError> {
@@ -112,7 +112,7 @@ pub async fn change_password(
 /// secret keeps working until the new one is confirmed, so a failed scan locks nobody out.
 pub async fn begin_totp_reenrolment(
     me: &SignedIn,
-    staff: &SignIn,
+    staff: &Authenticator,
     current_code: &str,
     unix_seconds: u64,
 ) -> Result<(), AccountError> {
@@ -156,7 +156,7 @@ pub async fn pending_totp(
 /// Step two: a code from the new authenticator makes its secret the account's secret.
 pub async fn complete_totp_reenrolment(
     me: &SignedIn,
-    staff: &SignIn,
+    staff: &Authenticator,
     new_code: &str,
     unix_seconds: u64,
 ) -> Result<(), AccountError> {

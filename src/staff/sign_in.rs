@@ -3,7 +3,7 @@
 //! same argon2 work, and counts towards throttling ([`super::throttle`]): one account from one
 //! client is refused after the policy's failures, one client over all accounts after four
 //! times as many, and one account from everywhere is only slowed down, and not at all for a
-//! browser that signed in to it before (it holds the account's [`SignIn::browser_mark`]), so
+//! browser that signed in to it before (it holds the account's [`Authenticator::browser_mark`]), so
 //! that failing on purpose cannot lock a staff member out.
 
 use super::session::{self, Session, SessionPolicy, SessionToken, Stage};
@@ -76,7 +76,7 @@ impl SignedIn {
 }
 
 #[derive(Clone)]
-pub struct SignIn {
+pub struct Authenticator {
     pub db: Database,
     pub pool: HashingPool,
     pub sessions: SessionPolicy,
@@ -96,10 +96,6 @@ pub struct Attempt<'a> {
     pub browser_mark: Option<&'a str>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The three throttling subjects of one attempt on one account.
 struct Subjects {
     account: String,
@@ -108,7 +104,7 @@ struct Subjects {
     known_browser: bool,
 }
 
-impl SignIn {
+impl Authenticator {
     /// HMAC-SHA-256 under the pepper: what someone typed, or a client's address, is counted
     /// only under a keyed hash.
     fn keyed(&self, parts: &[&[u8]]) -> String {
@@ -118,7 +114,7 @@ impl SignIn {
         for part in parts {
             mac.update(part);
         }
-        hex(&mac.finalize().into_bytes())
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// The throttling and audit key for a typed email.

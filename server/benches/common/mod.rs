@@ -15,7 +15,7 @@ use breachcheck::import::job::{self, Importer, Uploader};
 use breachcheck::notice::{NoticeContent, NoticeText, store};
 use breachcheck::pepper::Pepper;
 use breachcheck::staff::policy::NewPassword;
-use breachcheck::staff::sign_in::{Attempt, SignIn, SignedIn};
+use breachcheck::staff::sign_in::{Attempt, Authenticator, SignedIn};
 use breachcheck::staff::store::NewStaff;
 use breachcheck::staff::throttle::ThrottlePolicy;
 use breachcheck::staff::totp::TotpSecret;
@@ -55,7 +55,7 @@ pub async fn admin(app: &Application, email: &str) -> SignedIn {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let sign_in = SignIn {
+    let sign_in = Authenticator {
         db: db.clone(),
         pool,
         sessions: Default::default(),

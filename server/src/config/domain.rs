@@ -2,7 +2,7 @@
 //! and how mail leaves.
 
 use super::{ConfigError, LookupSettings, Settings, limit};
-use crate::domain::mail::{MailSettings, SmtpSecurity, SmtpSettings};
+use crate::domain_control::mail::{MailSettings, SmtpSecurity, SmtpSettings};
 use breachcheck::check::limit::RateLimit;
 use secrecy::SecretString;
 use std::net::{IpAddr, SocketAddr};

@@ -254,7 +254,7 @@ fn the_domain_check_reads_its_limits_resolver_and_relay() {
     );
     assert_eq!(domains.public_url, "https://check.example.co.jp");
     match &domains.mail {
-        crate::domain::mail::MailSettings::Smtp(smtp) => {
+        crate::domain_control::mail::MailSettings::Smtp(smtp) => {
             assert_eq!(smtp.port, 465);
             assert!(smtp.password.is_some());
         }

@@ -9,8 +9,8 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use breachcheck::audit::format_rfc3339;
 use breachcheck::check::limit::{self, Scope, Verdict};
+use breachcheck::clock::rfc3339;
 use breachcheck::notice::store::PublishedNotice;
 use breachcheck::notice::{Action, RenderedFaq, TimelineEvent};
 use serde::Serialize;
@@ -58,9 +58,9 @@ fn summary(notice: &PublishedNotice) -> Summary {
             ja: text.ja.summary.clone(),
             en: text.en.summary.clone(),
         },
-        published_at: format_rfc3339(notice.first_published_at),
+        published_at: rfc3339(notice.first_published_at),
         updated_at: (notice.published_at > notice.first_published_at)
-            .then(|| format_rfc3339(notice.published_at)),
+            .then(|| rfc3339(notice.published_at)),
     }
 }
 

@@ -3,8 +3,10 @@
 //! a redirect saying what happened (post/redirect/get).
 
 use super::check::render_page;
-use super::{AppState, forbidden, see_other};
+use super::{AppState, Back, forbidden};
+use crate::plain::Plain;
 use crate::staff_auth::CurrentStaff;
+use app::outcome::{Done, ErrorCode};
 use app::pages::staff::outcome::Returned;
 use axum::http::request::Parts;
 use axum::{
@@ -29,26 +31,25 @@ fn as_admin(staff: &CurrentStaff) -> Option<Admin<'_>> {
     staff.0.as_admin()
 }
 
-/// The `?error=` code the pages turn into a translated sentence (see
-/// `app::pages::staff::outcome::data_error`).
-fn error_code(error: &DatasetError) -> &'static str {
+/// Why a change to an incident or a list was refused, as the page will say it.
+fn error_code(error: &DatasetError) -> ErrorCode {
     match error {
-        DatasetError::SlugInvalid => "slug_invalid",
-        DatasetError::SlugTaken => "slug_taken",
-        DatasetError::TitleInvalid => "title_invalid",
-        DatasetError::AdviceTooLong => "advice_long",
-        DatasetError::DateInvalid => "date_invalid",
-        DatasetError::DateOrder => "date_order",
-        DatasetError::Categories(_) => "categories_invalid",
-        DatasetError::IncidentNotFound => "incident_not_found",
-        DatasetError::NotFound => "dataset_not_found",
-        DatasetError::WrongStatus(_) => "wrong_status",
-        DatasetError::SameAdmin => "same_admin",
-        DatasetError::RejectedRowsNotAcknowledged => "rejected_not_acknowledged",
-        DatasetError::Busy(_) => "busy",
+        DatasetError::SlugInvalid => ErrorCode::SlugInvalid,
+        DatasetError::SlugTaken => ErrorCode::SlugTaken,
+        DatasetError::TitleInvalid => ErrorCode::TitleInvalid,
+        DatasetError::AdviceTooLong => ErrorCode::AdviceLong,
+        DatasetError::DateInvalid => ErrorCode::DateInvalid,
+        DatasetError::DateOrder => ErrorCode::DateOrder,
+        DatasetError::Categories(_) => ErrorCode::CategoriesInvalid,
+        DatasetError::IncidentNotFound => ErrorCode::IncidentNotFound,
+        DatasetError::NotFound => ErrorCode::DatasetNotFound,
+        DatasetError::WrongStatus(_) => ErrorCode::WrongStatus,
+        DatasetError::SameAdmin => ErrorCode::SameAdmin,
+        DatasetError::RejectedRowsNotAcknowledged => ErrorCode::RejectedNotAcknowledged,
+        DatasetError::Busy(_) => ErrorCode::Busy,
         DatasetError::Storage(error) => {
             tracing::error!(%error, "dataset change failed");
-            "failed"
+            ErrorCode::Failed
         }
     }
 }
@@ -103,15 +104,19 @@ pub async fn create_incident(
         Err(error) => Err(error),
     };
     match created {
-        Ok(_) => see_other("/staff/incidents?done=1".to_owned()),
+        Ok(_) => Back::to("/staff/incidents")
+            .done(Done::Made)
+            .into_response(),
         Err(DatasetError::Storage(error)) => {
             tracing::error!(%error, "could not register an incident");
-            see_other("/staff/incidents?error=failed".to_owned())
+            Back::to("/staff/incidents")
+                .error(ErrorCode::Failed)
+                .into_response()
         }
         Err(error) => {
             let returned = Returned {
                 fields,
-                error: error_code(&error).to_owned(),
+                error: error_code(&error),
             };
             let extra = move || provide_context(returned.clone());
             render_page(
@@ -189,42 +194,42 @@ async fn read_upload(mut form: Multipart, limit: usize) -> Result<Upload, Upload
 
 /// Where to send the admin back to when an upload cannot start: the form, with the
 /// reason, and for headers it could not place, each header so the form can ask about it.
-fn back_to_form(incident: Option<i64>, error: &ImportError) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
+fn back_to_form(incident: Option<i64>, error: &ImportError) -> Back {
+    let mut back = Back::to("/staff/datasets/new");
     if let Some(id) = incident {
-        query.append_pair("incident", &id.to_string());
+        back = back.with("incident", &id.to_string());
     }
     let code = match error {
         ImportError::Source(SourceError::UnknownEncoding {
             utf8_offset,
             shift_jis_offset,
         }) => {
-            query.append_pair("utf8", &utf8_offset.to_string());
-            query.append_pair("sjis", &shift_jis_offset.to_string());
-            "encoding"
+            back = back
+                .with("utf8", &utf8_offset.to_string())
+                .with("sjis", &shift_jis_offset.to_string());
+            ErrorCode::Encoding
         }
-        ImportError::Source(SourceError::Empty) => "file_empty",
-        ImportError::Source(SourceError::Io(_)) | ImportError::Csv(_) => "csv",
-        ImportError::Header(HeaderProblem::NoHeader) => "no_header",
+        ImportError::Source(SourceError::Empty) => ErrorCode::FileEmpty,
+        ImportError::Source(SourceError::Io(_)) | ImportError::Csv(_) => ErrorCode::Csv,
+        ImportError::Header(HeaderProblem::NoHeader) => ErrorCode::NoHeader,
         // A first row that looks like data is probably a customer, not a header: it is
         // not sent back (the URL would keep it in the browser's history).
         ImportError::Header(HeaderProblem::NoIdentifierColumn { headers })
             if headers.iter().any(|h| looks_like_data(h)) =>
         {
-            "header_is_data"
+            ErrorCode::HeaderIsData
         }
         ImportError::Header(HeaderProblem::NoIdentifierColumn { headers }) => {
             for header in headers.iter().filter(|h| !h.is_empty()) {
-                query.append_pair("header", header);
+                back = back.with("header", header);
             }
-            "no_identifier_column"
+            ErrorCode::NoIdentifierColumn
         }
-        ImportError::Header(HeaderProblem::Duplicate(_)) => "duplicate_column",
-        ImportError::Stopped => "failed",
+        ImportError::Header(HeaderProblem::Duplicate(_)) => ErrorCode::DuplicateColumn,
+        ImportError::Stopped => ErrorCode::Failed,
         ImportError::Dataset(error) => error_code(error),
     };
-    query.append_pair("error", code);
-    format!("/staff/datasets/new?{}", query.finish())
+    back.error(code)
 }
 
 pub async fn upload(
@@ -237,21 +242,25 @@ pub async fn upload(
         return forbidden();
     };
     let Ok(form) = form else {
-        return see_other("/staff/datasets/new?error=upload_form".to_owned());
+        return Back::to("/staff/datasets/new")
+            .error(ErrorCode::UploadForm)
+            .into_response();
     };
     let upload = match read_upload(form, state.datasets.upload_limit_bytes).await {
         Ok(upload) => upload,
         Err(refusal) => {
             let code = match refusal {
-                UploadRefusal::Form => "upload_form",
-                UploadRefusal::TooLarge => "file_too_large",
-                UploadRefusal::Missing => "file_missing",
+                UploadRefusal::Form => ErrorCode::UploadForm,
+                UploadRefusal::TooLarge => ErrorCode::FileTooLarge,
+                UploadRefusal::Missing => ErrorCode::FileMissing,
             };
-            return see_other(format!("/staff/datasets/new?error={code}"));
+            return Back::to("/staff/datasets/new").error(code).into_response();
         }
     };
     let Some(incident) = upload.incident else {
-        return see_other("/staff/datasets/new?error=incident_not_found".to_owned());
+        return Back::to("/staff/datasets/new")
+            .error(ErrorCode::IncidentNotFound)
+            .into_response();
     };
     let started = state
         .importer
@@ -263,8 +272,8 @@ pub async fn upload(
         )
         .await;
     match started {
-        Ok(started) => see_other(format!("/staff/imports/{}", started.job.0)),
-        Err(error) => see_other(back_to_form(Some(incident), &error)),
+        Ok(started) => Back::to(format!("/staff/imports/{}", started.job.0)).into_response(),
+        Err(error) => back_to_form(Some(incident), &error).into_response(),
     }
 }
 
@@ -308,11 +317,12 @@ pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
                 Step::RollBack => lifecycle::roll_back_to(&admin, db, id).await,
                 Step::Retire => lifecycle::retire(&admin, db, id).await,
             };
-            let query = match done {
-                Ok(()) => "done=1".to_owned(),
-                Err(error) => format!("error={}", error_code(&error)),
-            };
-            see_other(format!("/staff/datasets/{}?{query}", id.0))
+            let back = Back::to(format!("/staff/datasets/{}", id.0));
+            match done {
+                Ok(()) => back.done(Done::Made),
+                Err(error) => back.error(error_code(&error)),
+            }
+            .into_response()
         },
     )
 }
@@ -331,22 +341,14 @@ pub async fn rejected_csv(
     let report = match job::report_of(&state.database, DatasetId(id)).await {
         Ok(Some(report)) => report,
         Ok(None) => {
-            return (StatusCode::NOT_FOUND, "見つかりません。 / Not found.\n").into_response();
+            return Plain::NotFound.into_response();
         }
         Err(error) => {
             tracing::error!(%error, "could not read an import report");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "エラーが発生しました。 / Something went wrong.\n",
-            )
-                .into_response();
+            return Plain::ServerError.into_response();
         }
     };
-    let header_value = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let locale = app::i18n::Locale::negotiate(
-        header_value(header::COOKIE),
-        header_value(header::ACCEPT_LANGUAGE),
-    );
+    let locale = app::i18n::Locale::negotiate(&headers);
     let d = locale.strings().data;
     let csv = report.rejected_csv(
         [d.report_line, d.report_column, d.report_reason],

@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::check::render_page;
-use crate::domain::service::{Proven, Refusal, StartFields};
+use crate::domain_control::service::{Proven, Refusal, StartFields};
 use app::domain_api::{
     DOMAIN_NAME_COOKIE, DomainView, GRANT_COOKIE, STARTER_COOKIE, domain_cookie,
 };

@@ -11,7 +11,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use breachcheck::audit::format_rfc3339;
+use breachcheck::clock::rfc3339;
 use breachcheck::notice::store::PublishedNotice;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -23,7 +23,7 @@ pub struct FeedQuery {
 }
 
 fn time(millis: i64) -> FixedDateTime {
-    FixedDateTime::from_str(&format_rfc3339(millis)).expect("RFC 3339 from our own formatter")
+    FixedDateTime::from_str(&rfc3339(millis)).expect("RFC 3339 from our own formatter")
 }
 
 /// Feeds need absolute links; they are made from the address the reader asked for.

@@ -1,6 +1,7 @@
 //! The language switch without JavaScript: remember the choice, go back where you were.
 
 use crate::config::Environment;
+use app::cookies::{Cookie, SameSite, max_age};
 use app::i18n::{LOCALE_COOKIE, Locale};
 use axum::{
     extract::{Path, Query, State},
@@ -30,15 +31,12 @@ pub async fn switch(
         .next
         .filter(|next| is_local_path(next))
         .unwrap_or_else(|| "/".to_owned());
-    let secure = if environment.is_production() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        locale.code()
-    );
+    let cookie = Cookie::build((LOCALE_COOKIE, locale.code()))
+        .path("/")
+        .max_age(max_age(365 * 24 * 3600))
+        .same_site(SameSite::Lax)
+        .secure(environment.is_production())
+        .to_string();
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, next), (header::SET_COOKIE, cookie)],

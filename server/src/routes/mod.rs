@@ -1,6 +1,7 @@
 //! The router: Leptos pages and server functions, plus the few routes that are not pages.
 
 mod api;
+mod back;
 mod check;
 pub use check::ANSWER_BLOCK_BYTES;
 mod datasets;
@@ -15,7 +16,7 @@ mod staff_users;
 
 use crate::check::CheckService;
 use crate::config::{Config, DatasetSettings, Environment};
-use crate::domain::service::DomainService;
+use crate::domain_control::service::DomainService;
 use crate::middleware::with_limits;
 use crate::page_cache::{self, PageCache, Renderer};
 use crate::staff_auth::{self, BrowserMarkCookie, SessionCookie};
@@ -29,10 +30,11 @@ use axum::{
     handler::HandlerWithoutStateExt,
     routing::{MethodRouter, get, post},
 };
+pub use back::Back;
 use breachcheck::import::job::Importer;
 use breachcheck::notice::snapshot::PublishedNotices;
 use breachcheck::staff::policy::PasswordRejection;
-use breachcheck::staff::sign_in::SignIn;
+use breachcheck::staff::sign_in::Authenticator;
 use breachcheck::staff::throttle::ThrottlePolicy;
 use breachcheck::storage::Database;
 use leptos::prelude::{LeptosOptions, provide_context};
@@ -59,7 +61,7 @@ pub struct Services {
     pub leptos_options: LeptosOptions,
     pub database: Database,
     pub environment: Environment,
-    pub sign_in: SignIn,
+    pub sign_in: Authenticator,
     pub session_cookie: SessionCookie,
     pub browser_mark_cookie: BrowserMarkCookie,
     pub importer: Importer,
@@ -187,7 +189,7 @@ pub fn router(
         leptos_options: leptos_options.clone(),
         database: database.clone(),
         environment: config.environment,
-        sign_in: SignIn {
+        sign_in: Authenticator {
             db: database.clone(),
             // One pool for every argon2 computation of the process: sign-ins and imports
             // share the cores instead of each claiming all of them.
@@ -402,29 +404,16 @@ fn staff_forms() -> Router<AppState> {
 /// The answer to a staff member whose role does not allow a form post.
 fn forbidden() -> axum::response::Response {
     use axum::response::IntoResponse;
-    (
-        axum::http::StatusCode::FORBIDDEN,
-        "この操作は管理者のみ行えます。 / Only admins may do this.\n",
-    )
-        .into_response()
+    crate::plain::Plain::AdminsOnly.into_response()
 }
 
-/// Post/redirect/get: the redirect after a form post.
-fn see_other(location: String) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    (
-        axum::http::StatusCode::SEE_OTHER,
-        [(axum::http::header::LOCATION, location)],
-    )
-        .into_response()
-}
-
-/// The `?error=` code for a refused new password, shared by every form that sets one.
-fn password_error_code(rejection: &PasswordRejection) -> &'static str {
+/// Why a new password was refused, shared by every form that sets one.
+fn password_error(rejection: &PasswordRejection) -> app::outcome::ErrorCode {
+    use app::outcome::ErrorCode;
     match rejection {
-        PasswordRejection::TooShort => "password_short",
-        PasswordRejection::TooLong => "password_long",
-        PasswordRejection::Common => "password_common",
-        PasswordRejection::ContainsEmail => "password_email",
+        PasswordRejection::TooShort => ErrorCode::PasswordShort,
+        PasswordRejection::TooLong => ErrorCode::PasswordLong,
+        PasswordRejection::Common => ErrorCode::PasswordCommon,
+        PasswordRejection::ContainsEmail => ErrorCode::PasswordEmail,
     }
 }

@@ -3,34 +3,34 @@
 //! happened, and after a change to what the public sees, refreshes this replica's notices
 //! at once (other replicas notice within their refresh interval).
 
-use super::{AppState, forbidden, see_other};
+use super::{AppState, Back, forbidden};
 use crate::staff_auth::CurrentStaff;
+use app::outcome::{Done, ErrorCode};
 use axum::{
     Form,
     extract::{Path, State},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use breachcheck::dataset::incident::{self, Incident};
 use breachcheck::notice::store::{self, NoticeError};
 use breachcheck::notice::{ContentRejection, NoticeContent};
 use breachcheck::staff::admin::Admin;
 
-/// The `?error=` code the editor turns into a sentence (see
-/// `app::pages::staff::notice::error_text`).
-fn error_code(error: &NoticeError) -> &'static str {
+/// Why a change to a notice was refused, as the editor will say it.
+fn error_code(error: &NoticeError) -> ErrorCode {
     match error {
-        NoticeError::IncidentNotFound => "incident_not_found",
-        NoticeError::RevisionNotFound => "revision",
-        NoticeError::Content(ContentRejection::TitleTooLong) => "title_long",
-        NoticeError::Content(ContentRejection::SummaryTooLong) => "summary_long",
-        NoticeError::Content(ContentRejection::TooLong) => "too_long",
-        NoticeError::Content(ContentRejection::TimelineDate) => "timeline_date",
-        NoticeError::Incomplete(_) => "incomplete",
-        NoticeError::NotPublished => "not_published",
-        NoticeError::Changed => "changed",
+        NoticeError::IncidentNotFound => ErrorCode::IncidentNotFound,
+        NoticeError::RevisionNotFound => ErrorCode::Revision,
+        NoticeError::Content(ContentRejection::TitleTooLong) => ErrorCode::TitleLong,
+        NoticeError::Content(ContentRejection::SummaryTooLong) => ErrorCode::SummaryLong,
+        NoticeError::Content(ContentRejection::TooLong) => ErrorCode::TooLong,
+        NoticeError::Content(ContentRejection::TimelineDate) => ErrorCode::TimelineDate,
+        NoticeError::Incomplete(_) => ErrorCode::Incomplete,
+        NoticeError::NotPublished => ErrorCode::NotPublished,
+        NoticeError::Changed => ErrorCode::Changed,
         NoticeError::Storage(error) => {
             tracing::error!(%error, "a notice change failed");
-            "failed"
+            ErrorCode::Failed
         }
     }
 }
@@ -39,27 +39,35 @@ fn editor(slug: &str) -> String {
     format!("/staff/incidents/{slug}/notice")
 }
 
-fn outcome(slug: &str, result: Result<&'static str, NoticeError>) -> Response {
+fn outcome(slug: &str, result: Result<Done, NoticeError>) -> Response {
+    let back = Back::to(editor(slug));
     match result {
-        Ok(done) => see_other(format!("{}?done={done}", editor(slug))),
-        Err(error) => see_other(format!("{}?error={}", editor(slug), error_code(&error))),
+        Ok(done) => back.done(done),
+        Err(error) => back.error(error_code(&error)),
     }
+    .into_response()
 }
 
 /// Runs `change` for an admin on the incident the path names.
 async fn as_admin_on<F>(state: &AppState, staff: &CurrentStaff, slug: &str, change: F) -> Response
 where
-    F: AsyncFnOnce(&Admin<'_>, Incident) -> Result<&'static str, NoticeError>,
+    F: AsyncFnOnce(&Admin<'_>, Incident) -> Result<Done, NoticeError>,
 {
     let Some(admin) = staff.0.as_admin() else {
         return forbidden();
     };
     let found = match incident::find_by_slug(&state.database, slug).await {
         Ok(Some(found)) => found,
-        Ok(None) => return see_other("/staff/incidents?error=incident_not_found".to_owned()),
+        Ok(None) => {
+            return Back::to("/staff/incidents")
+                .error(ErrorCode::IncidentNotFound)
+                .into_response();
+        }
         Err(error) => {
             tracing::error!(%error, "could not read an incident");
-            return see_other(format!("{}?error=failed", editor(slug)));
+            return Back::to(editor(slug))
+                .error(ErrorCode::Failed)
+                .into_response();
         }
     };
     let slug = found.slug.clone();
@@ -75,7 +83,7 @@ pub async fn save(
     let content = NoticeContent::from_form(&fields);
     as_admin_on(&state, &staff, &slug, async |admin, found| {
         store::save(admin, &state.database, found.id, &content).await?;
-        Ok("saved")
+        Ok(Done::Saved)
     })
     .await
 }
@@ -96,7 +104,7 @@ pub async fn publish(
         let seen = form.revision.ok_or(NoticeError::Changed)?;
         store::publish_seen(admin, &state.database, found.id, seen).await?;
         state.notices.invalidate();
-        Ok("published")
+        Ok(Done::Published)
     })
     .await
 }
@@ -109,7 +117,7 @@ pub async fn unpublish(
     as_admin_on(&state, &staff, &slug, async |admin, found| {
         store::unpublish(admin, &state.database, found.id).await?;
         state.notices.invalidate();
-        Ok("unpublished")
+        Ok(Done::Unpublished)
     })
     .await
 }
@@ -121,7 +129,7 @@ pub async fn restore(
 ) -> Response {
     as_admin_on(&state, &staff, &slug, async |admin, found| {
         store::restore(admin, &state.database, found.id, number).await?;
-        Ok("restored")
+        Ok(Done::Restored)
     })
     .await
 }

@@ -1,7 +1,8 @@
 //! The form posts of `/staff/account`. Each acts on the caller's own account only.
 
-use super::{AppState, password_error_code};
+use super::{AppState, Back, password_error};
 use crate::staff_auth::CurrentStaff;
+use app::outcome::{Done, ErrorCode};
 use axum::{
     Form,
     extract::State,
@@ -27,31 +28,27 @@ pub struct CodeForm {
     code: String,
 }
 
-fn error_code(error: &AccountError) -> &'static str {
+fn error_code(error: &AccountError) -> ErrorCode {
     match error {
-        AccountError::WrongPassword => "wrong_password",
-        AccountError::WrongCode => "wrong_code",
-        AccountError::NothingPending => "nothing_pending",
-        AccountError::Throttled { .. } => "throttled",
-        AccountError::Password(rejection) => password_error_code(rejection),
-        AccountError::Busy(_) => "busy",
-        AccountError::Email(_) | AccountError::Staff(_) => "failed",
+        AccountError::WrongPassword => ErrorCode::WrongPassword,
+        AccountError::WrongCode => ErrorCode::WrongCode,
+        AccountError::NothingPending => ErrorCode::NothingPending,
+        AccountError::Throttled { .. } => ErrorCode::Throttled,
+        AccountError::Password(rejection) => password_error(rejection),
+        AccountError::Busy(_) => ErrorCode::Busy,
+        AccountError::Email(_) | AccountError::Staff(_) => ErrorCode::Failed,
     }
 }
 
-fn back_to_account(query: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/staff/account?{query}"))],
-    )
-        .into_response()
+fn back_to_account() -> Back {
+    Back::to("/staff/account")
 }
 
 fn failure(error: AccountError) -> Response {
     if matches!(error, AccountError::Staff(StaffError::Storage(_))) {
         tracing::error!(%error, "account change failed");
     }
-    let mut response = back_to_account(&format!("error={}", error_code(&error)));
+    let mut response = back_to_account().error(error_code(&error)).into_response();
     if let AccountError::Throttled { retry_after } = error
         && let Ok(value) = retry_after.as_secs().to_string().parse()
     {
@@ -96,7 +93,7 @@ pub async fn begin_totp(
     Form(form): Form<CodeForm>,
 ) -> Response {
     match account::begin_totp_reenrolment(&me, &state.sign_in, &form.code, unix_seconds()).await {
-        Ok(()) => back_to_account("totp=pending"),
+        Ok(()) => back_to_account().with("totp", "pending").into_response(),
         Err(error) => failure(error),
     }
 }
@@ -109,7 +106,7 @@ pub async fn confirm_totp(
 ) -> Response {
     match account::complete_totp_reenrolment(&me, &state.sign_in, &form.code, unix_seconds()).await
     {
-        Ok(()) => back_to_account("done=totp"),
+        Ok(()) => back_to_account().done(Done::Totp).into_response(),
         Err(error) => failure(error),
     }
 }

@@ -4,7 +4,9 @@
 
 use super::AppState;
 use crate::client_ip::{ClientAddress, rate_subject};
+use crate::plain::Plain;
 use crate::staff_auth::CurrentStaff;
+use app::outcome::ErrorCode;
 use axum::{
     Form,
     extract::State,
@@ -43,25 +45,25 @@ fn see_other(location: &str, cookies: &[String]) -> Response {
     response
 }
 
+fn with_error(page: &str, code: ErrorCode) -> String {
+    format!("{page}?error={}", code.as_str())
+}
+
 /// Where a failed step sends the browser back to, with why.
 fn failure(page: &str, error: SignInError) -> Response {
     match error {
-        SignInError::Rejected => see_other(&format!("{page}?error=rejected"), &[]),
+        SignInError::Rejected => see_other(&with_error(page, ErrorCode::Rejected), &[]),
         SignInError::Throttled { retry_after } => {
-            let mut response = see_other("/staff/login?error=throttled", &[]);
+            let mut response = see_other(&with_error("/staff/login", ErrorCode::Throttled), &[]);
             if let Ok(value) = retry_after.as_secs().to_string().parse() {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
             response
         }
-        SignInError::Busy(_) => see_other(&format!("{page}?error=busy"), &[]),
+        SignInError::Busy(_) => see_other(&with_error(page, ErrorCode::Busy), &[]),
         SignInError::Storage(error) => {
             tracing::error!(%error, "sign-in failed on storage");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "エラーが発生しました。 / Something went wrong.\n",
-            )
-                .into_response()
+            Plain::ServerError.into_response()
         }
     }
 }
@@ -102,7 +104,7 @@ pub async fn code_step(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let Some(pending) = state.session_cookie.read(&headers) else {
-        return see_other("/staff/login?error=rejected", &[]);
+        return see_other(&with_error("/staff/login", ErrorCode::Rejected), &[]);
     };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

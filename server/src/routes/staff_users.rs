@@ -2,8 +2,9 @@
 //! admin rights from it (else 403), then answers with a redirect back to the page saying
 //! what happened (post/redirect/get).
 
-use super::{AppState, forbidden, password_error_code, see_other};
+use super::{AppState, Back, forbidden, password_error};
 use crate::staff_auth::CurrentStaff;
+use app::outcome::{Done, ErrorCode};
 use axum::{
     Form,
     extract::{Path, State},
@@ -39,33 +40,35 @@ pub struct PasswordForm {
     password: String,
 }
 
-fn back(query: &str) -> Response {
-    see_other(format!("/staff/users?{query}"))
+fn back() -> Back {
+    Back::to("/staff/users")
 }
 
-/// The `?error=` code the page turns into a translated sentence.
-fn error_code(error: &AdminError) -> &'static str {
+/// Why a change to a staff account was refused, as the page will say it.
+fn error_code(error: &AdminError) -> ErrorCode {
     match error {
-        AdminError::Email(EmailRejection::Malformed | EmailRejection::TooLong) => "email_invalid",
-        AdminError::Name(_) => "name_invalid",
-        AdminError::Password(rejection) => password_error_code(rejection),
-        AdminError::DisableSelf => "disable_self",
-        AdminError::Staff(StaffError::EmailTaken) => "email_taken",
-        AdminError::Staff(StaffError::NotFound) => "not_found",
-        AdminError::Staff(StaffError::LastAdmin) => "last_admin",
-        AdminError::Busy(_) => "busy",
-        AdminError::Staff(StaffError::Storage(_)) => "failed",
+        AdminError::Email(EmailRejection::Malformed | EmailRejection::TooLong) => {
+            ErrorCode::EmailInvalid
+        }
+        AdminError::Name(_) => ErrorCode::NameInvalid,
+        AdminError::Password(rejection) => password_error(rejection),
+        AdminError::DisableSelf => ErrorCode::DisableSelf,
+        AdminError::Staff(StaffError::EmailTaken) => ErrorCode::EmailTaken,
+        AdminError::Staff(StaffError::NotFound) => ErrorCode::NotFound,
+        AdminError::Staff(StaffError::LastAdmin) => ErrorCode::LastAdmin,
+        AdminError::Busy(_) => ErrorCode::Busy,
+        AdminError::Staff(StaffError::Storage(_)) => ErrorCode::Failed,
     }
 }
 
 fn outcome(result: Result<(), AdminError>) -> Response {
     match result {
-        Ok(()) => back("done=1"),
+        Ok(()) => back().done(Done::Made).into_response(),
         Err(error) => {
             if matches!(error, AdminError::Staff(StaffError::Storage(_))) {
                 tracing::error!(%error, "staff change failed");
             }
-            back(&format!("error={}", error_code(&error)))
+            back().error(error_code(&error)).into_response()
         }
     }
 }
@@ -88,7 +91,7 @@ pub async fn add(
 ) -> Response {
     as_admin(&staff, async |admin| {
         let Some(role) = Role::parse(&form.role) else {
-            return back("error=role_invalid");
+            return back().error(ErrorCode::RoleInvalid).into_response();
         };
         let db = &state.database;
         let pool = &state.sign_in.pool;
@@ -144,7 +147,7 @@ pub async fn change_role(
 ) -> Response {
     as_admin(&staff, async |admin| {
         let Some(role) = Role::parse(&form.role) else {
-            return back("error=role_invalid");
+            return back().error(ErrorCode::RoleInvalid).into_response();
         };
         outcome(admin::set_role(admin, &state.database, StaffId(id), role).await)
     })

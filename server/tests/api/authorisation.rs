@@ -3,7 +3,7 @@
 //! the application itself, and a route with no expectation here fails the test, so nothing
 //! new can be added without deciding who may call it.
 
-use crate::datasets::{import, importer, new_incident};
+use crate::helpers::lists::{import, importer, new_incident};
 use crate::helpers::{TestApp, create_staff, signed_in, spawn_app, staff_proof, unix_now};
 use breachcheck::digest::Profile;
 use breachcheck::staff::Role;

@@ -2,8 +2,8 @@
 //! ends: a phone column keeps the rows without a phone, line numbers are the file's own
 //! whatever its line endings, and no cell's content is kept or echoed.
 
-use crate::dataset_pages::page;
-use crate::datasets::{import, importer, new_incident};
+use crate::helpers::lists::{import, importer, new_incident};
+use crate::helpers::pages::page;
 use crate::helpers::{
     TestApp, create_staff, signed_in, spawn_app, spawn_app_with, staff_proof, unix_now,
 };
@@ -29,7 +29,7 @@ AA100004,,\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_list_keeps_the_customers_who_have_no_phone() {
-    let app = spawn_app_with(crate::public_check::generous).await;
+    let app = spawn_app_with(crate::helpers::check::generous).await;
     let uploader = staff_proof(&app, "up@example.com", Role::Admin).await;
     let approver = staff_proof(&app, "ok@example.com", Role::Admin).await;
     let incident = new_incident(&app, &uploader, "order-system").await;
@@ -99,13 +99,13 @@ async fn a_phone_list_keeps_the_customers_who_have_no_phone() {
 
     // The public check cannot confirm a customer without a phone: it answers with the page
     // a stranger gets, whose words are true for both.
-    let listed = crate::public_check::check(
+    let listed = crate::helpers::check::check(
         &app,
         &[("contract", "AA100002"), ("phone", "03-1111-0002")],
         None,
     )
     .await;
-    let stranger = crate::public_check::check(
+    let stranger = crate::helpers::check::check(
         &app,
         &[("contract", "ZZ999999"), ("phone", "03-1111-0002")],
         None,
@@ -124,7 +124,7 @@ async fn a_phone_list_keeps_the_customers_who_have_no_phone() {
         assert!(listed.body.contains(said), "{said}");
     }
     assert!(!listed.body.contains("not in the list"));
-    let confirmed = crate::public_check::check(
+    let confirmed = crate::helpers::check::check(
         &app,
         &[("contract", "AA100001"), ("phone", "03-1111-0001")],
         None,

@@ -1,70 +1,15 @@
 //! Incidents, imports and the dataset lifecycle at the core level, on both back ends.
 
-use crate::helpers::{TEST_PEPPER, TestApp, spawn_app, staff_proof};
-use breachcheck::dataset::category::{Categories, Category, Standard};
-use breachcheck::dataset::incident::{self, CalendarDate, IncidentId, NewIncident, Slug};
+use crate::helpers::lists::{findings_for, import, importer, new_incident};
+use crate::helpers::{TEST_PEPPER, spawn_app, staff_proof};
 use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
-use breachcheck::dataset::{DatasetError, DatasetId, Status, lookup};
-use breachcheck::digest::{Digester, Profile};
-use breachcheck::hashing_pool::HashingPool;
-use breachcheck::identifier::{ContractPattern, Kind};
+use breachcheck::dataset::{DatasetError, DatasetId, Status};
+use breachcheck::digest::Profile;
 use breachcheck::import::columns::Mapping;
-use breachcheck::import::job::{self, ImportError, Importer, Uploader};
-use breachcheck::import::report::ImportReport;
+use breachcheck::import::job::{self, ImportError, Uploader};
 use breachcheck::import::row::RowReason;
 use breachcheck::import::source::{SourceError, TextEncoding};
-use breachcheck::pepper::Pepper;
 use breachcheck::staff::Role;
-use breachcheck::staff::sign_in::SignedIn;
-
-pub async fn importer(app: &TestApp, profile: Profile) -> Importer {
-    let pepper = Pepper::parse(TEST_PEPPER.as_bytes().to_vec()).unwrap();
-    Importer {
-        db: app.database.clone(),
-        pool: HashingPool::new(2, 64),
-        digester: Digester::for_deployment(&app.database, profile, pepper)
-            .await
-            .unwrap(),
-        pattern: ContractPattern::default(),
-    }
-}
-
-pub async fn new_incident(app: &TestApp, admin: &SignedIn, slug: &str) -> IncidentId {
-    let incident = NewIncident {
-        slug: Slug::parse(slug).unwrap(),
-        title_ja: "受注システムへの不正アクセス".into(),
-        title_en: "Unauthorised access to the order system".into(),
-        occurred_from: CalendarDate::parse_optional("2025-02-05").unwrap(),
-        occurred_to: None,
-        advice_ja: "不審な電話やメールにご注意ください。".into(),
-        advice_en: "Be wary of calls and mails that claim to come from us.".into(),
-        announced_on: CalendarDate::parse_optional("2025-02-20").unwrap(),
-        categories: Categories::new(vec![
-            Category::standard(Standard::ContractName),
-            Category::standard(Standard::Phone),
-            Category::standard(Standard::Email),
-        ])
-        .unwrap(),
-    };
-    incident::create(&admin.as_admin().unwrap(), &app.database, incident)
-        .await
-        .unwrap()
-}
-
-/// Imports `bytes` and waits for the job.
-pub async fn import(
-    importer: &Importer,
-    admin: &SignedIn,
-    incident: IncidentId,
-    bytes: Vec<u8>,
-) -> (DatasetId, ImportReport) {
-    let uploader = Uploader::admin(&admin.as_admin().unwrap());
-    let (started, outcome) = importer
-        .run(uploader, incident, Mapping::new(), job::in_memory(bytes))
-        .await
-        .expect("the file is accepted");
-    (started.dataset, outcome.expect("the import completes"))
-}
 
 const LIST: &str = "契約番号,会社名,電話番号,漏えい項目\n\
 AB-1234-56,株式会社テスト,03-1234-5678,電話番号\n\
@@ -202,13 +147,10 @@ async fn a_second_admin_approves_and_activation_makes_the_list_answer() {
     let importer = importer(&app, Profile::ARGON2ID).await;
     let file = "契約番号\nAB123456\nCD987654\n";
     let (first, _) = import(&importer, &uploader, incident, file.as_bytes().to_vec()).await;
-    let (db, digester) = (&app.database, &importer.digester);
-    let hits = |canonical: &'static str| lookup::find(db, digester, Kind::Contract, canonical);
+    let db = &app.database;
+    let hits = |canonical: &'static str| findings_for(&importer, canonical);
 
-    assert!(
-        hits("AB123456").await.unwrap().is_empty(),
-        "a draft answers nothing"
-    );
+    assert!(hits("AB123456").await.is_empty(), "a draft answers nothing");
     let (me, other) = (uploader.as_admin().unwrap(), approver.as_admin().unwrap());
     assert!(matches!(
         lifecycle::activate(&me, db, first).await,
@@ -235,16 +177,16 @@ async fn a_second_admin_approves_and_activation_makes_the_list_answer() {
     .await
     .unwrap();
     assert!(
-        hits("AB123456").await.unwrap().is_empty(),
+        hits("AB123456").await.is_empty(),
         "approved is not yet active"
     );
     lifecycle::activate(&me, db, first).await.unwrap();
-    let found = hits("AB123456").await.unwrap();
+    let found = hits("AB123456").await;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].dataset, first);
     assert_eq!(found[0].incident, incident);
     assert_eq!(found[0].categories, 0b111, "the incident's categories");
-    assert!(hits("ZZ999999").await.unwrap().is_empty());
+    assert!(hits("ZZ999999").await.is_empty());
 
     // A new version replaces the list in one step; rolling back restores the old one.
     let (second, _) = import(
@@ -264,14 +206,14 @@ async fn a_second_admin_approves_and_activation_makes_the_list_answer() {
     .await
     .unwrap();
     lifecycle::activate(&other, db, second).await.unwrap();
-    assert!(hits("AB123456").await.unwrap().is_empty());
-    assert_eq!(hits("ZZ999999").await.unwrap().len(), 1);
+    assert!(hits("AB123456").await.is_empty());
+    assert_eq!(hits("ZZ999999").await.len(), 1);
     let status = |id| async move { lifecycle::find(db, id).await.unwrap().unwrap().status };
     assert_eq!(status(first).await, Status::Retired);
     lifecycle::roll_back_to(&me, db, first).await.unwrap();
     assert_eq!(status(first).await, Status::Active);
     assert_eq!(status(second).await, Status::Retired);
-    assert_eq!(hits("AB123456").await.unwrap().len(), 1);
+    assert_eq!(hits("AB123456").await.len(), 1);
 
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action LIKE 'dataset.%' ORDER BY seq",
@@ -486,14 +428,7 @@ async fn a_server_killed_mid_import_leaves_no_half_imported_list() {
         .unwrap()
         .unwrap();
     assert_eq!(untouched.status, Status::Active);
-    let hits = lookup::find(
-        &app.database,
-        &importer.digester,
-        Kind::Contract,
-        "AB123456",
-    )
-    .await
-    .unwrap();
+    let hits = findings_for(&importer, "AB123456").await;
     assert_eq!(hits.len(), 1, "the active list still answers");
 }
 

@@ -2,9 +2,10 @@
 //! SMTP listener started here: proof by TXT record, proof by a mailed link (single use,
 //! expiring), nothing said before proof, the domain gone from the database after, limits.
 
-use crate::domain_dns::TestDns;
+use crate::helpers::check::generous;
+use crate::helpers::dns::TestDns;
+use crate::helpers::lists::publish;
 use crate::helpers::{TestApp, spawn_app_with};
-use crate::public_check::{generous, publish};
 use breachcheck::check::domain;
 use breachcheck::digest::Profile;
 use reqwest::StatusCode;

@@ -1,8 +1,9 @@
 //! `/metrics` for the operators: on its own listener only, counting what announcement day
 //! needs to see, and never naming a visitor or what they typed.
 
+use crate::helpers::check::check;
+use crate::helpers::lists::publish;
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::public_check::{check, publish};
 use breachcheck::digest::Profile;
 use reqwest::StatusCode;
 

@@ -1,7 +1,7 @@
 //! The public JSON API and the Atom feed on both back ends: published notices only, 404
 //! otherwise, and a per-address limit.
 
-use crate::datasets::new_incident;
+use crate::helpers::lists::new_incident;
 use crate::helpers::{TestApp, spawn_app_with, staff_proof};
 use breachcheck::dataset::incident::IncidentId;
 use breachcheck::notice::store;

@@ -2,7 +2,7 @@
 //! ends: sanitised rendering, the publishing rules, revisions restored, and the page cache
 //! (ETag, 304, an update showing within the refresh interval).
 
-use crate::dataset_pages::{create_incident_form, location, page};
+use crate::helpers::pages::{create_incident_form, location, page};
 use crate::helpers::{TestApp, create_staff, signed_in, spawn_app_with, staff_proof, unix_now};
 use breachcheck::dataset::incident;
 use breachcheck::notice::store;
@@ -487,7 +487,8 @@ async fn notice_pages_are_cached_with_an_etag_and_refreshed_after_an_update() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answer_of_the_check_links_to_the_published_notice() {
-    use crate::public_check::{check, generous, publish};
+    use crate::helpers::check::{check, generous};
+    use crate::helpers::lists::publish;
     let app = spawn_app_with(|s| {
         generous(s);
         s.lookup_floor_ms = Some(50);

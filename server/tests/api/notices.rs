@@ -1,7 +1,7 @@
 //! Notices at the core level, on both back ends: revisions saved, listed and restored;
 //! publishing rules; what the public may read; every step audited.
 
-use crate::datasets::new_incident;
+use crate::helpers::lists::new_incident;
 use crate::helpers::{spawn_app, staff_proof};
 use breachcheck::audit::{self, Filter};
 use breachcheck::notice::store::{self, NoticeError};

@@ -3,9 +3,9 @@
 //! and helpdesk), and neither its log nor (on SQLite) its database file holds any contract
 //! number or phone number of the file.
 
-use crate::dataset_pages::{create_incident_form, finished, location, upload};
+use crate::helpers::pages::{create_incident_form, finished, location, upload};
+use crate::helpers::process::{clean_command, free_port};
 use crate::helpers::{TEST_PEPPER, create_staff, signed_in, spawn_app, unix_now};
-use crate::process::{clean_command, free_port};
 use breachcheck::staff::Role;
 use std::net::TcpStream;
 use std::process::Stdio;

@@ -3,28 +3,10 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_breachcheck");
-
-/// The binary with none of the caller's breachcheck settings leaking in.
-pub(crate) fn clean_command(dir: &Path) -> Command {
-    let mut command = Command::new(BINARY);
-    command.current_dir(dir).env("NO_COLOR", "1");
-    for (name, _) in std::env::vars() {
-        if name.starts_with("BREACHCHECK_") || name == "DATABASE_URL" || name == "RUST_LOG" {
-            command.env_remove(name);
-        }
-    }
-    command
-}
-
-pub(crate) fn free_port() -> u16 {
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    probe.local_addr().unwrap().port()
-}
+use crate::helpers::process::{clean_command, free_port};
 
 /// Starts `serve` on `port` and waits until it accepts connections.
 fn start(mut command: Command, port: u16) -> Child {

@@ -6,7 +6,7 @@ use breachcheck::pepper::Pepper;
 use breachcheck::staff::password;
 use breachcheck::staff::policy::NewPassword;
 use breachcheck::staff::session::{SessionPolicy, SessionToken};
-use breachcheck::staff::sign_in::{Attempt, SignIn, SignInError, SignedIn};
+use breachcheck::staff::sign_in::{Attempt, Authenticator, SignInError, SignedIn};
 use breachcheck::staff::store::{self, NewStaff};
 use breachcheck::staff::throttle::{self, ThrottlePolicy};
 use breachcheck::staff::totp::{STEP_SECONDS, TotpSecret};
@@ -27,7 +27,7 @@ fn from(client: &str) -> Attempt<'_> {
 
 struct Fixture {
     app: TestApp,
-    sign_in: SignIn,
+    sign_in: Authenticator,
     staff_id: StaffId,
     totp: TotpSecret,
 }
@@ -61,7 +61,7 @@ async fn fixture_with(sessions: SessionPolicy) -> Fixture {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let sign_in = SignIn {
+    let sign_in = Authenticator {
         db: app.database.clone(),
         pool,
         sessions,

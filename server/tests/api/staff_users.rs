@@ -290,10 +290,7 @@ async fn admins_read_and_filter_the_audit_log() {
     // Nor an unkeyed hash of it, which anyone could confirm a guessed address against.
     let unkeyed: String = {
         use sha2::{Digest, Sha256};
-        Sha256::digest(b"nobody@example.com")
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(Sha256::digest(b"nobody@example.com"))
     };
     let details: Vec<String> = sqlx::query_scalar("SELECT detail FROM audit_log")
         .fetch_all(app.database.pool())

@@ -2,8 +2,9 @@
 //! break-out strings in every field of the incident form and the notice editor, then every
 //! page and format that shows them, read with an HTML5 parser as a browser reads them.
 
+use crate::helpers::check::{check, generous};
+use crate::helpers::lists::publish_for;
 use crate::helpers::{TestApp, create_staff, signed_in, spawn_app_with, unix_now};
-use crate::public_check::{check, generous, publish_for};
 use breachcheck::dataset::incident;
 use breachcheck::digest::Profile;
 use breachcheck::notice::store;

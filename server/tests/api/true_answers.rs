@@ -2,8 +2,9 @@
 //! answer is padded to the largest the published lists can give, whatever the longest
 //! texts the forms accept, and refused forms keep what was typed.
 
+use crate::helpers::check::{check, generous};
+use crate::helpers::lists::{publish, publish_for};
 use crate::helpers::{create_staff, signed_in, spawn_app_with, staff_proof, unix_now};
-use crate::public_check::{check, generous, publish, publish_for};
 use breachcheck::dataset::category::{
     Categories, Category, MAX_CATEGORIES, MAX_LABEL_CHARS, Standard,
 };

@@ -1,9 +1,9 @@
 //! `/staff/account`: what every staff member may change about their own account.
 
-use super::users::error_message;
 use crate::components::CodeInput;
 use crate::components::PageTitle;
 use crate::head_text;
+use crate::outcome::{Done, ErrorCode};
 use crate::staff_api::pending_totp;
 use crate::use_strings;
 use leptos::prelude::*;
@@ -14,7 +14,12 @@ pub fn StaffAccountPage() -> impl IntoView {
     let s = use_strings();
     let query = use_query_map();
     let error = move || query.read().get("error");
-    let totp_done = move || query.read().get("done").as_deref() == Some("totp");
+    let totp_done = move || {
+        query
+            .read()
+            .get("done")
+            .is_some_and(|code| Done::parse(&code) == Some(Done::Totp))
+    };
 
     view! {
         <PageTitle text=head_text(|s| s.account_title.to_owned())/>
@@ -24,7 +29,7 @@ pub fn StaffAccountPage() -> impl IntoView {
                 .map(|code| {
                     view! {
                         <p class="notice notice--error" role="alert">
-                            {move || error_message(s(), &code)}
+                            {move || ErrorCode::text_of(s(), &code)}
                         </p>
                     }
                 })

@@ -58,14 +58,16 @@ fn NewIncidentForm() -> impl IntoView {
     let s = use_strings();
     let locale = use_locale();
     // After a refusal the server renders this page with what was sent.
-    let returned = use_returned().unwrap_or_default();
-    let value = |name: &str| returned.value(name);
+    let returned = use_returned();
+    let value = |name: &str| returned.as_ref().map(|r| r.value(name)).unwrap_or_default();
     let boxes = Standard::ALL
         .into_iter()
         .map(|standard| {
             let id = format!("category-{}", standard.key());
             let for_id = id.clone();
-            let checked = returned.has("category", standard.key());
+            let checked = returned
+                .as_ref()
+                .is_some_and(|r| r.has("category", standard.key()));
             let label = move || match locale.get() {
                 crate::i18n::Locale::Ja => standard.label_ja(),
                 crate::i18n::Locale::En => standard.label_en(),

@@ -9,6 +9,7 @@ use crate::components::{PageTitle, TextArea};
 use crate::i18n::Strings;
 use crate::i18n::data::fill;
 use crate::notice_api::{NoticeEditor, NoticeView, load_notice_editor};
+use crate::outcome::Done;
 use crate::{head_text, use_strings};
 use breachcheck::notice::{Action, FaqEntry, Missing, NoticeContent, TimelineEvent};
 use leptos::prelude::*;
@@ -26,29 +27,12 @@ pub fn missing_text(s: &'static Strings, missing: Missing) -> &'static str {
     }
 }
 
-/// The sentence for a `?error=` code of the notice routes (see `server::routes::notices`).
-fn error_text(s: &'static Strings, code: &str) -> &'static str {
-    let n = s.notice;
-    match code {
-        "title_long" => n.error_title_long,
-        "summary_long" => n.error_summary_long,
-        "too_long" => n.error_too_long,
-        "timeline_date" => n.error_timeline_date,
-        "incomplete" => n.error_incomplete,
-        "not_published" => n.error_not_published,
-        "revision" => n.error_revision,
-        "changed" => n.error_changed,
-        "incident_not_found" => s.data.error_incident_not_found,
-        _ => s.error_generic,
-    }
-}
-
-fn done_text(s: &'static Strings, code: &str) -> &'static str {
-    match code {
-        "published" => s.notice.published_done,
-        "unpublished" => s.notice.unpublished_done,
-        "restored" => s.notice.restored,
-        _ => s.notice.saved,
+fn done_text(s: &'static Strings, done: Done) -> &'static str {
+    match done {
+        Done::Published => s.notice.published_done,
+        Done::Unpublished => s.notice.unpublished_done,
+        Done::Restored => s.notice.restored,
+        Done::Saved | Done::Made | Done::Totp => s.notice.saved,
     }
 }
 
@@ -442,7 +426,7 @@ pub fn StaffNoticePage() -> impl IntoView {
         <p>
             <a href="/staff/incidents">{move || s().data.incidents_title}</a>
         </p>
-        <PostOutcome error=error_text done=done_text/>
+        <PostOutcome done=done_text/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{page}</Suspense>
     }
 }

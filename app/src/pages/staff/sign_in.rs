@@ -4,17 +4,14 @@
 use crate::components::CodeInput;
 use crate::components::PageTitle;
 use crate::head_text;
+use crate::outcome::ErrorCode;
 use crate::{i18n::Strings, use_strings};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// What the last attempt said, from the redirect's query string.
 fn outcome_message(s: &'static Strings, error: Option<String>) -> Option<&'static str> {
-    match error.as_deref()? {
-        "throttled" => Some(s.staff_throttled),
-        "busy" => Some(s.staff_busy),
-        _ => Some(s.staff_rejected),
-    }
+    error.map(|code| ErrorCode::text_of(s, &code))
 }
 
 #[component]

@@ -12,29 +12,6 @@ use crate::use_strings;
 use breachcheck::staff::{Role, StaffSummary};
 use leptos::prelude::*;
 
-/// The sentence for an `?error=` code set by the server's handlers.
-pub fn error_message(s: &'static Strings, code: &str) -> &'static str {
-    match code {
-        "email_invalid" => s.error_email_invalid,
-        "email_taken" => s.error_email_taken,
-        "name_invalid" => s.error_name_invalid,
-        "role_invalid" => s.error_role_invalid,
-        "password_short" => s.error_password_short,
-        "password_long" => s.error_password_long,
-        "password_common" => s.error_password_common,
-        "password_email" => s.error_password_email,
-        "not_found" => s.error_not_found,
-        "last_admin" => s.error_last_admin,
-        "disable_self" => s.error_disable_self,
-        "wrong_password" => s.error_wrong_password,
-        "wrong_code" => s.error_wrong_code,
-        "nothing_pending" => s.error_nothing_pending,
-        "throttled" => s.staff_throttled,
-        "busy" => s.staff_busy,
-        _ => s.error_generic,
-    }
-}
-
 fn role_name(s: &'static Strings, role: Role) -> &'static str {
     match role {
         Role::Admin => s.staff_role_admin,
@@ -185,7 +162,7 @@ pub fn StaffUsersPage() -> impl IntoView {
     view! {
         <PageTitle text=head_text(|s| s.users_title.to_owned())/>
         <h1>{move || s().users_title}</h1>
-        <PostOutcome error=error_message done=|s, _| s.users_done/>
+        <PostOutcome done=|s, _| s.users_done/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
     }
 }

@@ -1,3 +1,13 @@
+//! What the test files share: the application on port 0 with a database of its own, staff
+//! accounts and sign-in, forms posted as a browser posts them. Test files import from here,
+//! never from each other.
+
+pub mod check;
+pub mod dns;
+pub mod lists;
+pub mod pages;
+pub mod process;
+
 use breachcheck::storage::Database;
 use server::{Application, Config, Environment, Settings};
 use sqlx::Connection;
@@ -361,10 +371,10 @@ pub async fn staff_proof(
 ) -> breachcheck::staff::sign_in::SignedIn {
     use breachcheck::hashing_pool::HashingPool;
     use breachcheck::pepper::Pepper;
-    use breachcheck::staff::sign_in::SignIn;
+    use breachcheck::staff::sign_in::Authenticator;
     use breachcheck::staff::throttle::ThrottlePolicy;
     let (_, totp) = create_staff(app, email, role).await;
-    let sign_in = SignIn {
+    let sign_in = Authenticator {
         db: app.database.clone(),
         pool: HashingPool::new(1, 4),
         sessions: Default::default(),

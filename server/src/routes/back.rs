@@ -1,0 +1,83 @@
+//! Post/redirect/get: a staff form post answers `303 See Other` back to a page, saying what
+//! it came to in the query string (`?done=` or `?error=`, with the codes of
+//! [`app::outcome`]) for the page to read back. Every form route answers this way.
+
+use app::outcome::{Done, ErrorCode};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Where a form sends the browser back to, and what it says there.
+#[must_use = "a Back is the form's answer: return it"]
+pub struct Back {
+    page: String,
+    query: url::form_urlencoded::Serializer<'static, String>,
+}
+
+impl Back {
+    /// Back to `page`, a path of this site without a query string.
+    pub fn to(page: impl Into<String>) -> Self {
+        Self {
+            page: page.into(),
+            query: url::form_urlencoded::Serializer::new(String::new()),
+        }
+    }
+
+    /// The change was made.
+    pub fn done(self, done: Done) -> Self {
+        self.with("done", done.as_str())
+    }
+
+    /// The change was refused, for `code`.
+    pub fn error(self, code: ErrorCode) -> Self {
+        self.with("error", code.as_str())
+    }
+
+    /// One more query pair (encoded here) the page reads.
+    pub fn with(mut self, key: &str, value: &str) -> Self {
+        self.query.append_pair(key, value);
+        self
+    }
+}
+
+impl IntoResponse for Back {
+    fn into_response(mut self) -> Response {
+        let query = self.query.finish();
+        let location = if query.is_empty() {
+            self.page
+        } else {
+            format!("{}?{query}", self.page)
+        };
+        (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(back: Back) -> String {
+        let response = back.into_response();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn the_outcome_and_extra_pairs_go_in_the_query_encoded() {
+        assert_eq!(location(Back::to("/staff/users")), "/staff/users");
+        assert_eq!(
+            location(Back::to("/staff/users").done(Done::Made)),
+            "/staff/users?done=1"
+        );
+        assert_eq!(
+            location(
+                Back::to("/staff/datasets/new")
+                    .with("header", "契約 #1&x")
+                    .error(ErrorCode::NoIdentifierColumn)
+            ),
+            "/staff/datasets/new?header=%E5%A5%91%E7%B4%84+%231%26x&error=no_identifier_column"
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! Times as people and programs read them, formatted with the `time` crate. A time is kept
+//! as Unix milliseconds (UTC). A person reads it in Japan Standard Time with the zone
+//! written, on every page, because the operator's customers and staff are in Japan; the
+//! public API and the feed give RFC 3339 in UTC.
+
+use time::format_description::BorrowedFormatItem;
+use time::macros::{format_description, offset};
+use time::{OffsetDateTime, UtcOffset};
+
+const JST: UtcOffset = offset!(+9);
+
+const RFC3339_SECONDS: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+const DATE: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
+const MINUTE: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute] JST");
+const SECOND: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second] JST");
+
+fn at(millis: i64, zone: UtcOffset) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .to_offset(zone)
+}
+
+fn format(millis: i64, zone: UtcOffset, layout: &[BorrowedFormatItem<'_>]) -> String {
+    // Formatting fails only for a year beyond four digits, which a stored time never has.
+    at(millis, zone).format(layout).unwrap_or_default()
+}
+
+/// `2026-11-22T04:05:06Z`: RFC 3339 in UTC, whole seconds.
+pub fn rfc3339(millis: i64) -> String {
+    format(millis, UtcOffset::UTC, RFC3339_SECONDS)
+}
+
+/// The calendar date in Japan: `2026-11-22`.
+pub fn japan_date(millis: i64) -> String {
+    format(millis, JST, DATE)
+}
+
+/// A moment as a customer in Japan reads it: `2026-11-22 13:05 JST`.
+pub fn japan_time(millis: i64) -> String {
+    format(millis, JST, MINUTE)
+}
+
+/// A moment to the second, for staff records (the audit log, revisions, uploads):
+/// `2026-11-22 13:05:06 JST`.
+pub fn japan_time_exact(millis: i64) -> String {
+    format(millis, JST, SECOND)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_instants() {
+        let t = 1_795_320_306_789; // 2026-11-22 04:05:06.789 UTC
+        assert_eq!(rfc3339(t), "2026-11-22T04:05:06Z");
+        assert_eq!(japan_date(t), "2026-11-22");
+        assert_eq!(japan_time(t), "2026-11-22 13:05 JST");
+        assert_eq!(japan_time_exact(t), "2026-11-22 13:05:06 JST");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn the_japanese_date_turns_at_midnight_in_japan() {
+        let before = 1_795_359_599_000; // 2026-11-22 14:59:59 UTC = 23:59:59 JST
+        assert_eq!(japan_date(before), "2026-11-22");
+        assert_eq!(japan_date(before + 1_000), "2026-11-23");
+    }
+}
