@@ -39,11 +39,46 @@ impl fmt::Display for Actor {
     }
 }
 
+crate::codes! {
+    /// What an entry records, spelt in the log as `area.event`.
+    Action {
+        StaffSignInFailed => "staff.sign_in_failed",
+        StaffSignedIn => "staff.signed_in",
+        StaffSignedOut => "staff.signed_out",
+        StaffAccountCheckFailed => "staff.account_check_failed",
+        StaffPasswordChanged => "staff.password_changed",
+        StaffTotpReenrolmentStarted => "staff.totp_reenrolment_started",
+        StaffTotpReenrolled => "staff.totp_reenrolled",
+        StaffCreated => "staff.created",
+        StaffDisabled => "staff.disabled",
+        StaffEnabled => "staff.enabled",
+        StaffRoleChanged => "staff.role_changed",
+        StaffPasswordReset => "staff.password_reset",
+        StaffEnrolmentViewed => "staff.enrolment_viewed",
+        IncidentCreated => "incident.created",
+        DatasetImportStarted => "dataset.import_started",
+        DatasetImported => "dataset.imported",
+        DatasetImportFailed => "dataset.import_failed",
+        DatasetApproved => "dataset.approved",
+        DatasetActivated => "dataset.activated",
+        DatasetRolledBack => "dataset.rolled_back",
+        DatasetRetired => "dataset.retired",
+        NoticeRevised => "notice.revised",
+        NoticeRestored => "notice.restored",
+        NoticePublished => "notice.published",
+        NoticeUpdated => "notice.updated",
+        NoticeUnpublished => "notice.unpublished",
+        LookupHelpdesk => "lookup.helpdesk",
+        DomainMailSent => "domain.mail_sent",
+        DomainVerified => "domain.verified",
+    }
+}
+
 /// What to record. `subject` is a digest, never a plaintext identifier.
 #[derive(Debug)]
 pub struct NewEntry {
     pub actor: Actor,
-    pub action: &'static str,
+    pub action: Action,
     pub subject: Option<Vec<u8>>,
     pub detail: serde_json::Value,
 }
@@ -164,7 +199,7 @@ pub async fn append_in(tx: &mut WriteTx, entry: NewEntry) -> Result<i64, Storage
         seq,
         at,
         &actor,
-        entry.action,
+        entry.action.as_str(),
         entry.subject.as_deref(),
         &detail,
         &prev_hash,
@@ -176,7 +211,7 @@ pub async fn append_in(tx: &mut WriteTx, entry: NewEntry) -> Result<i64, Storage
     .bind(seq)
     .bind(at)
     .bind(actor)
-    .bind(entry.action)
+    .bind(entry.action.as_str())
     .bind(entry.subject)
     .bind(detail)
     .bind(prev_hash)
@@ -242,6 +277,23 @@ pub async fn verify(db: &Database) -> Result<Verification, StorageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_action_is_spelt_once_as_area_dot_event_and_reads_back() {
+        let mut spelt: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        for (action, text) in Action::ALL.iter().zip(&spelt) {
+            assert_eq!(Action::parse(text), Some(*action));
+            let (area, event) = text.split_once('.').expect("area.event");
+            assert!(!area.is_empty() && !event.is_empty(), "{text}");
+        }
+        spelt.sort_unstable();
+        spelt.dedup();
+        assert_eq!(
+            spelt.len(),
+            Action::ALL.len(),
+            "two actions share a spelling"
+        );
+    }
 
     #[test]
     fn every_field_changes_the_hash() {

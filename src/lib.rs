@@ -9,6 +9,7 @@ pub mod audit;
 pub mod check;
 #[cfg(feature = "server")]
 pub mod clock;
+pub mod codes;
 pub mod dataset;
 #[cfg(feature = "server")]
 pub mod digest;

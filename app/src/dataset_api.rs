@@ -1,6 +1,7 @@
 //! Server functions of the incident and affected-list pages (admins only). They read;
 //! every change is a form post handled by the server's routes.
 
+use breachcheck::import::JobStatus;
 use breachcheck::import::report::ImportReport;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -70,8 +71,7 @@ pub struct DatasetDetail {
 pub struct ProgressView {
     pub job: i64,
     pub dataset: i64,
-    /// `running`, `done` or `failed`.
-    pub status: String,
+    pub status: JobStatus,
     pub total_rows: i64,
     pub done_rows: i64,
     pub rows_per_second: Option<u64>,
@@ -81,8 +81,8 @@ pub struct ProgressView {
 
 impl ProgressView {
     pub fn percent(&self) -> u64 {
-        match self.status.as_str() {
-            "done" => 100,
+        match self.status {
+            JobStatus::Done => 100,
             _ if self.total_rows <= 0 => 0,
             _ => (self.done_rows.max(0) as u64 * 100 / self.total_rows as u64).min(100),
         }

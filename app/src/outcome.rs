@@ -5,42 +5,7 @@
 //! the page does not know cannot be written.
 
 use crate::i18n::Strings;
-
-/// Declares a code enum with its URL spelling, both ways.
-macro_rules! codes {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vmeta])* $variant,)+ }
-
-        impl $name {
-            pub const ALL: &[$name] = &[$($name::$variant,)+];
-
-            /// The code as it stands in the URL.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code,)+ }
-            }
-
-            /// The code a URL carries, if it is one of ours.
-            pub fn parse(code: &str) -> Option<Self> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Self::parse(&code).ok_or_else(|| serde::de::Error::custom("unknown code"))
-            }
-        }
-    };
-}
+use breachcheck::codes;
 
 codes! {
     /// Why a staff form was refused.

@@ -6,6 +6,7 @@ use crate::client_ip::rate_subject;
 use crate::config::LookupSettings;
 use app::check_api::{Asked, CheckProblem, CheckResult, CheckView, Entered};
 use axum::http::StatusCode;
+use breachcheck::audit::Action;
 use breachcheck::audit::{self, Actor, NewEntry};
 use breachcheck::check::Factor;
 use breachcheck::check::limit::{self, GLOBAL_SUBJECT, RateLimit, Scope, SubjectKeys, Verdict};
@@ -383,7 +384,7 @@ impl CheckService {
         };
         let entry = NewEntry {
             actor: Actor::Staff(staff.staff_id().0),
-            action: "lookup.helpdesk",
+            action: Action::LookupHelpdesk,
             subject: Some(answer.subject.0.to_vec()),
             detail: json!({
                 "ticket": ticket.0,

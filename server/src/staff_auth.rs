@@ -16,6 +16,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use breachcheck::staff::admin::Admin;
 use breachcheck::staff::session::SessionToken;
 use breachcheck::staff::sign_in::SignedIn;
 
@@ -175,6 +176,32 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentStaff {
             .cloned()
             .map(CurrentStaff)
             .ok_or_else(unauthorized)
+    }
+}
+
+/// A signed-in admin. Anyone else is refused here (401 signed out, 403 helpdesk), before
+/// the handler runs or its form is read: a handler that takes this cannot be reached
+/// without the role, and a helpdesk account learns nothing about the form it sent.
+pub struct CurrentAdmin(SignedIn);
+
+impl CurrentAdmin {
+    /// The proof the core's admin functions ask for.
+    pub fn admin(&self) -> Admin<'_> {
+        self.0
+            .as_admin()
+            .expect("only an admin's sign-in becomes a CurrentAdmin")
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentAdmin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let CurrentStaff(staff) = CurrentStaff::from_request_parts(parts, state).await?;
+        if staff.as_admin().is_none() {
+            return Err(Plain::AdminsOnly.into_response());
+        }
+        Ok(CurrentAdmin(staff))
     }
 }
 

@@ -5,8 +5,8 @@
 //! same hashing and the same queries, so time says nothing the page does not.
 
 use super::Factor;
-use crate::dataset::DatasetId;
 use crate::dataset::incident::IncidentId;
+use crate::dataset::{DatasetId, Status};
 use crate::digest::{Digest, Digester, Profile};
 use crate::hashing_pool::{Busy, HashingPool};
 use crate::identifier::{ContractNumber, Domain, Kind, Phone, contract_with_phone};
@@ -83,8 +83,9 @@ impl From<sqlx::Error> for LookupError {
 pub async fn active_lists(db: &Database) -> Result<Vec<ActiveList>, StorageError> {
     let rows = sqlx::query(
         "SELECT id, incident_id, has_phone, activated_at, profile FROM datasets \
-         WHERE status = 'active' ORDER BY activated_at, id",
+         WHERE status = $1 ORDER BY activated_at, id",
     )
+    .bind(Status::Active.as_str())
     .fetch_all(db.pool())
     .await?;
     rows.iter()
@@ -165,12 +166,12 @@ impl Lookup {
             digests.push(self.pool.run(job).await?);
         }
 
-        let mut hits: Vec<(DatasetId, String, i64)> = Vec::new();
+        let mut hits: Vec<(DatasetId, Kind, i64)> = Vec::new();
         for (alone, with_phone) in &digests {
             let rows = sqlx::query(
                 "SELECT a.dataset_id, a.kind, a.categories FROM affected a \
                  JOIN datasets d ON d.id = a.dataset_id \
-                 WHERE d.status = 'active' AND ((a.kind = $1 AND a.digest = $2) \
+                 WHERE d.status = $5 AND ((a.kind = $1 AND a.digest = $2) \
                  OR (a.kind = $3 AND a.digest = $4))",
             )
             .bind(Kind::Contract.as_str())
@@ -178,10 +179,13 @@ impl Lookup {
             .bind(Kind::ContractPhone.as_str())
             // No phone: a value no digest has, so the query is the same either way.
             .bind(with_phone.map_or_else(Vec::new, |digest| digest.0.to_vec()))
+            .bind(Status::Active.as_str())
             .fetch_all(self.db.pool())
             .await?;
             for row in rows {
-                hits.push((DatasetId(row.try_get(0)?), row.try_get(1)?, row.try_get(2)?));
+                let kind = Kind::parse(&row.try_get::<String, _>(1)?)
+                    .ok_or(StorageError::Corrupt("a digest of an unknown kind"))?;
+                hits.push((DatasetId(row.try_get(0)?), kind, row.try_get(2)?));
             }
         }
         let findings = findings(&lists, &hits, query.phone.is_some());
@@ -227,10 +231,11 @@ impl Lookup {
             let rows = sqlx::query(
                 "SELECT a.dataset_id, a.categories, a.rows_listed FROM affected a \
                  JOIN datasets d ON d.id = a.dataset_id \
-                 WHERE d.status = 'active' AND a.kind = $1 AND a.digest = $2",
+                 WHERE d.status = $3 AND a.kind = $1 AND a.digest = $2",
             )
             .bind(Kind::Domain.as_str())
             .bind(digest.0.to_vec())
+            .bind(Status::Active.as_str())
             .fetch_all(self.db.pool())
             .await?;
             for row in rows {
@@ -296,12 +301,12 @@ impl Lookup {
 /// contract+phone row as well as the contract row.
 fn findings(
     lists: &[ActiveList],
-    hits: &[(DatasetId, String, i64)],
+    hits: &[(DatasetId, Kind, i64)],
     phone_given: bool,
 ) -> Vec<Finding> {
     let hit = |dataset: DatasetId, kind: Kind| {
         hits.iter()
-            .find(|(id, k, _)| *id == dataset && k == kind.as_str())
+            .find(|(id, k, _)| *id == dataset && *k == kind)
             .map(|(_, _, categories)| *categories)
     };
     lists
@@ -358,9 +363,9 @@ mod tests {
     #[test]
     fn a_list_with_a_factor_needs_both_rows() {
         let lists = [list(1, false), list(2, true)];
-        let contract = |id| (DatasetId(id), "contract".to_owned(), 3);
-        let both = |id| (DatasetId(id), "contract+phone".to_owned(), 3);
-        let factors = |hits: &[(DatasetId, String, i64)], phone| {
+        let contract = |id| (DatasetId(id), Kind::Contract, 3);
+        let both = |id| (DatasetId(id), Kind::ContractPhone, 3);
+        let factors = |hits: &[(DatasetId, Kind, i64)], phone| {
             findings(&lists, hits, phone)
                 .into_iter()
                 .map(|f| (f.dataset.0, f.factor))

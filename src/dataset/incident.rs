@@ -2,6 +2,7 @@
 
 use super::DatasetError;
 use super::category::Categories;
+use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
 use crate::staff::admin::Admin;
 use crate::storage::Database;
@@ -157,7 +158,7 @@ pub async fn create(
     })?;
     let entry = NewEntry {
         actor: Actor::Staff(admin.staff_id().0),
-        action: "incident.created",
+        action: Action::IncidentCreated,
         subject: None,
         detail: json!({ "incident_id": id, "slug": incident.slug.as_str() }),
     };

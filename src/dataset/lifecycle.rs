@@ -4,6 +4,7 @@
 
 use super::incident::IncidentId;
 use super::{DatasetError, DatasetId, Status};
+use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
 use crate::staff::StaffId;
 use crate::staff::admin::Admin;
@@ -101,7 +102,7 @@ async fn locked(tx: &mut WriteTx, id: DatasetId) -> Result<Dataset, DatasetError
     from_row(&row)
 }
 
-fn entry(admin: &Admin<'_>, action: &'static str, dataset: &Dataset) -> NewEntry {
+fn entry(admin: &Admin<'_>, action: Action, dataset: &Dataset) -> NewEntry {
     NewEntry {
         actor: Actor::Staff(admin.staff_id().0),
         action,
@@ -158,15 +159,17 @@ pub async fn approve(
         return Err(DatasetError::RejectedRowsNotAcknowledged);
     }
     sqlx::query(
-        "UPDATE datasets SET status = 'approved', approved_by = $1, approved_at = $2 \
-         WHERE id = $3 AND status = 'draft'",
+        "UPDATE datasets SET status = $1, approved_by = $2, approved_at = $3 \
+         WHERE id = $4 AND status = $5",
     )
+    .bind(Status::Approved.as_str())
     .bind(admin.staff_id().0)
     .bind(crate::now_millis())
     .bind(id.0)
+    .bind(Status::Draft.as_str())
     .execute(&mut *tx)
     .await?;
-    let mut entry = entry(admin, "dataset.approved", &dataset);
+    let mut entry = entry(admin, Action::DatasetApproved, &dataset);
     entry.detail["rejected_rows"] = json!(rejected);
     entry.detail["rejected_rows_acknowledged"] = json!(rejected > 0);
     audit::commit_with(tx, entry).await?;
@@ -180,7 +183,7 @@ async fn make_active(
     db: &Database,
     id: DatasetId,
     from: Status,
-    action: &'static str,
+    action: Action,
 ) -> Result<(), DatasetError> {
     let now = crate::now_millis();
     let mut tx = db.begin_write().await?;
@@ -189,17 +192,20 @@ async fn make_active(
         return Err(DatasetError::WrongStatus(dataset.status));
     }
     sqlx::query(
-        "UPDATE datasets SET status = 'retired', retired_at = $1 \
-         WHERE incident_id = $2 AND status = 'active'",
+        "UPDATE datasets SET status = $1, retired_at = $2 \
+         WHERE incident_id = $3 AND status = $4",
     )
+    .bind(Status::Retired.as_str())
     .bind(now)
     .bind(dataset.incident_id.0)
+    .bind(Status::Active.as_str())
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE datasets SET status = 'active', activated_by = $1, activated_at = $2, \
-         retired_at = NULL WHERE id = $3",
+        "UPDATE datasets SET status = $1, activated_by = $2, activated_at = $3, \
+         retired_at = NULL WHERE id = $4",
     )
+    .bind(Status::Active.as_str())
     .bind(admin.staff_id().0)
     .bind(now)
     .bind(id.0)
@@ -211,7 +217,7 @@ async fn make_active(
 
 /// Approved → active; the incident's previous active list retires in the same step.
 pub async fn activate(admin: &Admin<'_>, db: &Database, id: DatasetId) -> Result<(), DatasetError> {
-    make_active(admin, db, id, Status::Approved, "dataset.activated").await
+    make_active(admin, db, id, Status::Approved, Action::DatasetActivated).await
 }
 
 /// Retired → active again (a rollback); whatever was active retires.
@@ -220,7 +226,7 @@ pub async fn roll_back_to(
     db: &Database,
     id: DatasetId,
 ) -> Result<(), DatasetError> {
-    make_active(admin, db, id, Status::Retired, "dataset.rolled_back").await
+    make_active(admin, db, id, Status::Retired, Action::DatasetRolledBack).await
 }
 
 /// Active → retired, leaving the incident with no active list.
@@ -230,11 +236,12 @@ pub async fn retire(admin: &Admin<'_>, db: &Database, id: DatasetId) -> Result<(
     if dataset.status != Status::Active {
         return Err(DatasetError::WrongStatus(dataset.status));
     }
-    sqlx::query("UPDATE datasets SET status = 'retired', retired_at = $1 WHERE id = $2")
+    sqlx::query("UPDATE datasets SET status = $1, retired_at = $2 WHERE id = $3")
+        .bind(Status::Retired.as_str())
         .bind(crate::now_millis())
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
-    audit::commit_with(tx, entry(admin, "dataset.retired", &dataset)).await?;
+    audit::commit_with(tx, entry(admin, Action::DatasetRetired, &dataset)).await?;
     Ok(())
 }

@@ -23,40 +23,15 @@ mod server_side {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub struct DatasetId(pub i64);
 
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Status {
-        Importing,
-        Draft,
-        Approved,
-        Active,
-        Retired,
-        Failed,
-    }
-
-    impl Status {
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Status::Importing => "importing",
-                Status::Draft => "draft",
-                Status::Approved => "approved",
-                Status::Active => "active",
-                Status::Retired => "retired",
-                Status::Failed => "failed",
-            }
-        }
-
-        pub fn parse(s: &str) -> Option<Self> {
-            [
-                Status::Importing,
-                Status::Draft,
-                Status::Approved,
-                Status::Active,
-                Status::Retired,
-                Status::Failed,
-            ]
-            .into_iter()
-            .find(|status| status.as_str() == s)
+    crate::codes! {
+        /// Where a dataset stands, spelt as `datasets.status` holds it.
+        Status {
+            Importing => "importing",
+            Draft => "draft",
+            Approved => "approved",
+            Active => "active",
+            Retired => "retired",
+            Failed => "failed",
         }
     }
 

@@ -8,13 +8,14 @@
 //! replica runs at start-up and then periodically, and its draft digests are removed: a
 //! half-imported list never reaches `draft`, let alone `active`.
 
+use super::JobStatus;
 use super::columns::{ColumnMap, Mapping};
 use super::report::ImportReport;
 use super::row::{Entries, RowOutcome, parse_row};
 use super::source::{self, Sniffed, SourceError};
-use crate::audit::{self, Actor, NewEntry};
+use crate::audit::{self, Action, Actor, NewEntry};
 use crate::dataset::incident::{self, Incident, IncidentId};
-use crate::dataset::{DatasetError, DatasetId};
+use crate::dataset::{DatasetError, DatasetId, Status};
 use crate::digest::{Digest, Digester};
 use crate::hashing_pool::{Busy, HashingPool};
 use crate::identifier::{ContractPattern, Kind};
@@ -258,9 +259,10 @@ impl Importer {
         let mut tx = self.db.begin_write().await?;
         let dataset: i64 = sqlx::query_scalar(
             "INSERT INTO datasets (incident_id, status, profile, has_phone, uploaded_by, \
-             created_at) VALUES ($1, 'importing', $2, $3, $4, $5) RETURNING id",
+             created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(incident.id.0)
+        .bind(Status::Importing.as_str())
         .bind(profile.to_record())
         .bind(i64::from(columns.has_phone()))
         .bind(match uploader {
@@ -272,15 +274,16 @@ impl Importer {
         .await?;
         let job: i64 = sqlx::query_scalar(
             "INSERT INTO import_jobs (dataset_id, status, started_at, updated_at) \
-             VALUES ($1, 'running', $2, $2) RETURNING id",
+             VALUES ($1, $2, $3, $3) RETURNING id",
         )
         .bind(dataset)
+        .bind(JobStatus::Running.as_str())
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
         let entry = NewEntry {
             actor: uploader.actor(),
-            action: "dataset.import_started",
+            action: Action::DatasetImportStarted,
             subject: None,
             detail: json!({
                 "dataset_id": dataset,
@@ -513,12 +516,13 @@ async fn store(
 async fn progress(db: &Database, job: JobId, done: i64, total: i64) -> Result<(), ImportError> {
     let updated = sqlx::query(
         "UPDATE import_jobs SET done_rows = $1, total_rows = $2, updated_at = $3 \
-         WHERE id = $4 AND status = 'running'",
+         WHERE id = $4 AND status = $5",
     )
     .bind(done)
     .bind(total)
     .bind(crate::now_millis())
     .bind(job.0)
+    .bind(JobStatus::Running.as_str())
     .execute(db.pool())
     .await?;
     if updated.rows_affected() == 0 {
@@ -569,29 +573,33 @@ async fn complete(
     let now = crate::now_millis();
     let mut tx = db.begin_write().await?;
     let finished = sqlx::query(
-        "UPDATE import_jobs SET status = 'done', finished_at = $1, updated_at = $1 \
-         WHERE id = $2 AND status = 'running'",
+        "UPDATE import_jobs SET status = $1, finished_at = $2, updated_at = $2 \
+         WHERE id = $3 AND status = $4",
     )
+    .bind(JobStatus::Done.as_str())
     .bind(now)
     .bind(started.job.0)
+    .bind(JobStatus::Running.as_str())
     .execute(&mut *tx)
     .await?;
     if finished.rows_affected() == 0 {
         return Err(ImportError::Stopped);
     }
     sqlx::query(
-        "UPDATE datasets SET status = 'draft', row_count = $1, fingerprint = $2, report = $3 \
-         WHERE id = $4 AND status = 'importing'",
+        "UPDATE datasets SET status = $1, row_count = $2, fingerprint = $3, report = $4 \
+         WHERE id = $5 AND status = $6",
     )
+    .bind(Status::Draft.as_str())
     .bind(distinct as i64)
     .bind(fingerprint.to_vec())
     .bind(serde_json::to_string(report).expect("a report serialises"))
     .bind(started.dataset.0)
+    .bind(Status::Importing.as_str())
     .execute(&mut *tx)
     .await?;
     let entry = NewEntry {
         actor: Actor::System,
-        action: "dataset.imported",
+        action: Action::DatasetImported,
         subject: None,
         detail: json!({
             "dataset_id": started.dataset.0,
@@ -615,9 +623,10 @@ async fn fail(
     let now = crate::now_millis();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "UPDATE import_jobs SET status = 'failed', error = $1, finished_at = $2, updated_at = $2 \
-         WHERE id = $3",
+        "UPDATE import_jobs SET status = $1, error = $2, finished_at = $3, updated_at = $3 \
+         WHERE id = $4",
     )
+    .bind(JobStatus::Failed.as_str())
     .bind(reason)
     .bind(now)
     .bind(started.job.0)
@@ -627,13 +636,15 @@ async fn fail(
         .bind(started.dataset.0)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE datasets SET status = 'failed' WHERE id = $1 AND status = 'importing'")
+    sqlx::query("UPDATE datasets SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(Status::Failed.as_str())
         .bind(started.dataset.0)
+        .bind(Status::Importing.as_str())
         .execute(&mut *tx)
         .await?;
     let entry = NewEntry {
         actor,
-        action: "dataset.import_failed",
+        action: Action::DatasetImportFailed,
         subject: None,
         detail: json!({ "dataset_id": started.dataset.0, "job_id": started.job.0, "error": reason }),
     };
@@ -646,8 +657,9 @@ async fn fail(
 pub async fn fail_stale(db: &Database, stale_after: Duration) -> Result<u64, StorageError> {
     let cutoff = crate::now_millis() - stale_after.as_millis() as i64;
     let stale: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, dataset_id FROM import_jobs WHERE status = 'running' AND updated_at < $1",
+        "SELECT id, dataset_id FROM import_jobs WHERE status = $1 AND updated_at < $2",
     )
+    .bind(JobStatus::Running.as_str())
     .bind(cutoff)
     .fetch_all(db.pool())
     .await?;
@@ -672,7 +684,7 @@ pub async fn fail_stale(db: &Database, stale_after: Duration) -> Result<u64, Sto
 pub struct Progress {
     pub job: JobId,
     pub dataset: DatasetId,
-    pub status: String,
+    pub status: JobStatus,
     pub total_rows: i64,
     pub done_rows: i64,
     pub started_at: i64,
@@ -693,7 +705,8 @@ pub async fn progress_of(db: &Database, job: JobId) -> Result<Option<Progress>, 
     Ok(Some(Progress {
         job: JobId(row.try_get(0)?),
         dataset: DatasetId(row.try_get(1)?),
-        status: row.try_get(2)?,
+        status: JobStatus::parse(&row.try_get::<String, _>(2)?)
+            .ok_or(StorageError::Corrupt("an import job has an unknown status"))?,
         total_rows: row.try_get(3)?,
         done_rows: row.try_get(4)?,
         started_at: row.try_get(5)?,

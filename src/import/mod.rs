@@ -12,6 +12,15 @@ pub mod row;
 #[cfg(feature = "server")]
 pub mod source;
 
+crate::codes! {
+    /// Where an import job stands, spelt as `import_jobs.status` holds it.
+    JobStatus {
+        Running => "running",
+        Done => "done",
+        Failed => "failed",
+    }
+}
+
 /// The text encoding an uploaded list was found to be in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,6 +3,7 @@
 
 use super::markdown::render;
 use super::{ContentRejection, Missing, NoticeContent, RenderedFaq, RenderedNotice, RenderedText};
+use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
 use crate::dataset::category::Categories;
 use crate::dataset::incident::IncidentId;
@@ -99,7 +100,7 @@ fn corrupt(_: serde_json::Error) -> NoticeError {
     NoticeError::Storage(StorageError::Corrupt("a notice revision is not valid JSON"))
 }
 
-fn entry(admin: &Admin<'_>, action: &'static str, incident: IncidentId, number: i64) -> NewEntry {
+fn entry(admin: &Admin<'_>, action: Action, incident: IncidentId, number: i64) -> NewEntry {
     NewEntry {
         actor: Actor::Staff(admin.staff_id().0),
         action,
@@ -122,7 +123,7 @@ pub async fn save(
     incident: IncidentId,
     content: &NoticeContent,
 ) -> Result<i64, NoticeError> {
-    save_as(admin, db, incident, content, "notice.revised").await
+    save_as(admin, db, incident, content, Action::NoticeRevised).await
 }
 
 async fn save_as(
@@ -130,7 +131,7 @@ async fn save_as(
     db: &Database,
     incident: IncidentId,
     content: &NoticeContent,
-    action: &'static str,
+    action: Action,
 ) -> Result<i64, NoticeError> {
     content.check()?;
     let rendered = RenderedNotice::of(content);
@@ -184,7 +185,7 @@ pub async fn restore(
     let old = revision(db, incident, number)
         .await?
         .ok_or(NoticeError::RevisionNotFound)?;
-    save_as(admin, db, incident, &old.content, "notice.restored").await
+    save_as(admin, db, incident, &old.content, Action::NoticeRestored).await
 }
 
 pub async fn state(db: &Database, incident: IncidentId) -> Result<NoticeState, NoticeError> {
@@ -303,9 +304,9 @@ async fn publish_checked(
     }
     bump_version(&mut tx).await?;
     let action = if current.published_revision.is_some() {
-        "notice.updated"
+        Action::NoticeUpdated
     } else {
-        "notice.published"
+        Action::NoticePublished
     };
     audit::commit_with(tx, entry(admin, action, incident, latest.number)).await?;
     Ok(latest.number)
@@ -334,7 +335,11 @@ pub async fn unpublish(
     .execute(&mut *tx)
     .await?;
     bump_version(&mut tx).await?;
-    audit::commit_with(tx, entry(admin, "notice.unpublished", incident, number)).await?;
+    audit::commit_with(
+        tx,
+        entry(admin, Action::NoticeUnpublished, incident, number),
+    )
+    .await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use super::store::{self, StaffError, StaffRecord};
 use super::throttle;
 use super::totp::TotpSecret;
 use super::{EmailRejection, StaffEmail, password};
+use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
 use crate::hashing_pool::Busy;
 use crate::storage::{Database, StorageError};
@@ -49,7 +50,7 @@ fn check_subject(me: &SignedIn) -> String {
     format!("staff-check:{}", me.staff_id().0)
 }
 
-fn entry(me: &SignedIn, action: &'static str, detail: serde_json::Value) -> NewEntry {
+fn entry(me: &SignedIn, action: Action, detail: serde_json::Value) -> NewEntry {
     NewEntry {
         actor: Actor::Staff(me.staff_id().0),
         action,
@@ -79,7 +80,7 @@ async fn failed(me: &SignedIn, staff: &Authenticator, error: AccountError) -> Ac
     if let Err(e) = throttle::record_failure(&staff.db, &check_subject(me), &staff.throttle).await {
         return e.into();
     }
-    let record = entry(me, "staff.account_check_failed", json!({ "what": what }));
+    let record = entry(me, Action::StaffAccountCheckFailed, json!({ "what": what }));
     match audit::append(&staff.db, record).await {
         Ok(_) => error,
         Err(e) => e.into(),
@@ -103,7 +104,7 @@ pub async fn change_password(
     throttle::clear(&staff.db, &check_subject(me)).await?;
     let mut tx = staff.db.begin_write().await?;
     store::set_password(&mut tx, record.id, &hash).await?;
-    audit::commit_with(tx, entry(me, "staff.password_changed", json!({}))).await?;
+    audit::commit_with(tx, entry(me, Action::StaffPasswordChanged, json!({}))).await?;
     Ok(())
 }
 
@@ -133,7 +134,11 @@ pub async fn begin_totp_reenrolment(
         drop(tx);
         return Err(failed(me, staff, AccountError::WrongCode).await);
     }
-    audit::commit_with(tx, entry(me, "staff.totp_reenrolment_started", json!({}))).await?;
+    audit::commit_with(
+        tx,
+        entry(me, Action::StaffTotpReenrolmentStarted, json!({})),
+    )
+    .await?;
     throttle::clear(&staff.db, &check_subject(me)).await?;
     Ok(())
 }
@@ -173,7 +178,7 @@ pub async fn complete_totp_reenrolment(
     if !store::complete_totp_reenrolment(&mut tx, record.id, step).await? {
         return Err(AccountError::NothingPending);
     }
-    audit::commit_with(tx, entry(me, "staff.totp_reenrolled", json!({}))).await?;
+    audit::commit_with(tx, entry(me, Action::StaffTotpReenrolled, json!({}))).await?;
     throttle::clear(&staff.db, &check_subject(me)).await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use super::sign_in::SignedIn;
 use super::store::{self, NewStaff, StaffError};
 use super::totp::TotpSecret;
 use super::{DisplayName, EmailRejection, NameRejection, Role, StaffEmail, StaffId, StaffSummary};
+use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
 use crate::hashing_pool::{Busy, HashingPool};
 use crate::storage::{Database, StorageError, WriteTx};
@@ -50,7 +51,7 @@ impl From<StorageError> for AdminError {
     }
 }
 
-fn entry(admin: &Admin<'_>, action: &'static str, detail: serde_json::Value) -> NewEntry {
+fn entry(admin: &Admin<'_>, action: Action, detail: serde_json::Value) -> NewEntry {
     NewEntry {
         actor: Actor::Staff(admin.staff_id().0),
         action,
@@ -63,7 +64,7 @@ fn entry(admin: &Admin<'_>, action: &'static str, detail: serde_json::Value) -> 
 async fn record(
     tx: WriteTx,
     admin: &Admin<'_>,
-    action: &'static str,
+    action: Action,
     detail: serde_json::Value,
 ) -> Result<(), AdminError> {
     audit::commit_with(tx, entry(admin, action, detail)).await?;
@@ -104,7 +105,7 @@ pub async fn add(
     record(
         tx,
         admin,
-        "staff.created",
+        Action::StaffCreated,
         json!({ "staff_id": id.0, "role": role.as_str() }),
     )
     .await?;
@@ -123,9 +124,9 @@ pub async fn set_disabled(
     let mut tx = db.begin_write().await?;
     store::set_disabled(&mut tx, target, disabled).await?;
     let action = if disabled {
-        "staff.disabled"
+        Action::StaffDisabled
     } else {
-        "staff.enabled"
+        Action::StaffEnabled
     };
     record(tx, admin, action, json!({ "staff_id": target.0 })).await
 }
@@ -139,7 +140,7 @@ pub async fn set_role(
     let mut tx = db.begin_write().await?;
     store::set_role(&mut tx, target, role).await?;
     let detail = json!({ "staff_id": target.0, "role": role.as_str() });
-    record(tx, admin, "staff.role_changed", detail).await
+    record(tx, admin, Action::StaffRoleChanged, detail).await
 }
 
 /// Sets a new password for another account (its sessions end).
@@ -159,7 +160,7 @@ pub async fn reset_password(
     record(
         tx,
         admin,
-        "staff.password_reset",
+        Action::StaffPasswordReset,
         json!({ "staff_id": target.0 }),
     )
     .await
@@ -180,7 +181,7 @@ pub async fn enrolment(
         db,
         entry(
             admin,
-            "staff.enrolment_viewed",
+            Action::StaffEnrolmentViewed,
             json!({ "staff_id": target.0 }),
         ),
     )

@@ -10,6 +10,7 @@ use super::session::{self, Session, SessionPolicy, SessionToken, Stage};
 use super::store::{self, StaffRecord};
 use super::throttle::{self, ThrottlePolicy};
 use super::{Role, StaffEmail, StaffId, password};
+use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
 use crate::hashing_pool::{Busy, HashingPool};
 use crate::pepper::Pepper;
@@ -196,7 +197,7 @@ impl Authenticator {
         }
         let entry = NewEntry {
             actor: Actor::Public,
-            action: "staff.sign_in_failed",
+            action: Action::StaffSignInFailed,
             subject: None,
             detail: json!({ "stage": stage, "account": email_digest }),
         };
@@ -281,7 +282,7 @@ impl Authenticator {
             &self.db,
             NewEntry {
                 actor: Actor::Staff(staff.id.0),
-                action: "staff.signed_in",
+                action: Action::StaffSignedIn,
                 subject: None,
                 detail: json!({}),
             },
@@ -323,7 +324,7 @@ impl Authenticator {
             &self.db,
             NewEntry {
                 actor: Actor::Staff(signed_in.staff_id.0),
-                action: "staff.signed_out",
+                action: Action::StaffSignedOut,
                 subject: None,
                 detail: json!({}),
             },

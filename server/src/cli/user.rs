@@ -3,6 +3,7 @@
 
 use crate::Config;
 use anyhow::{Context, bail};
+use breachcheck::audit::Action;
 use breachcheck::audit::{self, Actor, NewEntry};
 use breachcheck::hashing_pool::HashingPool;
 use breachcheck::staff::password;
@@ -99,7 +100,7 @@ pub async fn run(command: UserCommand, config: &Config, db: &Database) -> anyhow
             )
             .await?;
             let detail = json!({ "staff_id": id.0, "role": role.as_str() });
-            record(tx, "staff.created", detail).await?;
+            record(tx, Action::StaffCreated, detail).await?;
             let uri = totp_secret.enrolment_uri(&config.site.name, email.as_str());
             println!("Created {} (id {id}) as {}.", email.as_str(), role.as_str());
             println!("Scan this code with an authenticator app, or enter the URI by hand:\n");
@@ -110,14 +111,14 @@ pub async fn run(command: UserCommand, config: &Config, db: &Database) -> anyhow
             let staff = existing(db, &email).await?;
             let mut tx = db.begin_write().await?;
             store::set_disabled(&mut tx, staff.id, true).await?;
-            record(tx, "staff.disabled", json!({ "staff_id": staff.id.0 })).await?;
+            record(tx, Action::StaffDisabled, json!({ "staff_id": staff.id.0 })).await?;
             println!("Disabled {}; its sessions have ended.", staff.email);
         }
         UserCommand::Enable { email } => {
             let staff = existing(db, &email).await?;
             let mut tx = db.begin_write().await?;
             store::set_disabled(&mut tx, staff.id, false).await?;
-            record(tx, "staff.enabled", json!({ "staff_id": staff.id.0 })).await?;
+            record(tx, Action::StaffEnabled, json!({ "staff_id": staff.id.0 })).await?;
             println!("Enabled {}.", staff.email);
         }
         UserCommand::ResetPassword { email, password } => {
@@ -129,7 +130,7 @@ pub async fn run(command: UserCommand, config: &Config, db: &Database) -> anyhow
             store::set_password(&mut tx, staff.id, &hash).await?;
             record(
                 tx,
-                "staff.password_reset",
+                Action::StaffPasswordReset,
                 json!({ "staff_id": staff.id.0 }),
             )
             .await?;
@@ -150,11 +151,7 @@ async fn existing(db: &Database, email: &str) -> anyhow::Result<StaffRecord> {
 }
 
 /// Commits the change in `tx` together with its audit entry.
-async fn record(
-    tx: WriteTx,
-    action: &'static str,
-    detail: serde_json::Value,
-) -> anyhow::Result<()> {
+async fn record(tx: WriteTx, action: Action, detail: serde_json::Value) -> anyhow::Result<()> {
     let entry = NewEntry {
         actor: Actor::System,
         action,

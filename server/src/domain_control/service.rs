@@ -8,6 +8,7 @@ use super::mail::{Mailer, ROLES};
 use crate::client_ip::rate_subject;
 use crate::config::DomainSettings;
 use app::domain_api::{DnsFinding, DomainProblem, DomainView};
+use breachcheck::audit::Action;
 use breachcheck::audit::{self, Actor, NewEntry};
 use breachcheck::check::domain::{self, Challenge, ChallengeError, Proof, Token};
 use breachcheck::check::limit::{self, RateLimit, Scope, SubjectKeys, Verdict};
@@ -242,7 +243,7 @@ impl DomainService {
             tracing::error!(kind = error.kind(), "a confirmation mail could not be sent");
             return Err(Refusal::busy());
         }
-        self.audit("domain.mail_sent", &challenge, json!({ "role": role }))
+        self.audit(Action::DomainMailSent, &challenge, json!({ "role": role }))
             .await
     }
 
@@ -290,7 +291,7 @@ impl DomainService {
             Proof::Dns => "dns",
             Proof::Email => "email",
         };
-        self.audit("domain.verified", challenge, json!({ "proof": how }))
+        self.audit(Action::DomainVerified, challenge, json!({ "proof": how }))
             .await?;
         self.ended.store(true, Ordering::SeqCst);
         // The domain is gone from the database; its mail goes from the outbox too.
@@ -308,7 +309,7 @@ impl DomainService {
 
     async fn audit(
         &self,
-        action: &'static str,
+        action: Action,
         challenge: &Challenge,
         detail: serde_json::Value,
     ) -> Result<(), Refusal> {

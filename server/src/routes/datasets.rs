@@ -3,9 +3,9 @@
 //! a redirect saying what happened (post/redirect/get).
 
 use super::check::render_page;
-use super::{AppState, Back, forbidden};
+use super::{AppState, Back};
 use crate::plain::Plain;
-use crate::staff_auth::CurrentStaff;
+use crate::staff_auth::CurrentAdmin;
 use app::outcome::{Done, ErrorCode};
 use app::pages::staff::outcome::Returned;
 use axum::http::request::Parts;
@@ -24,12 +24,7 @@ use breachcheck::dataset::{DatasetError, DatasetId, lifecycle};
 use breachcheck::import::columns::{Column, HeaderProblem, Mapping, looks_like_data};
 use breachcheck::import::job::{self, ImportError, Uploader};
 use breachcheck::import::source::SourceError;
-use breachcheck::staff::admin::Admin;
 use leptos::prelude::provide_context;
-
-fn as_admin(staff: &CurrentStaff) -> Option<Admin<'_>> {
-    staff.0.as_admin()
-}
 
 /// Why a change to an incident or a list was refused, as the page will say it.
 fn error_code(error: &DatasetError) -> ErrorCode {
@@ -92,13 +87,11 @@ fn new_incident(fields: &[(String, String)]) -> Result<NewIncident, DatasetError
 /// typed (a redirect would lose two long pieces of advice to one mistyped short name).
 pub async fn create_incident(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     parts: Parts,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some(admin) = as_admin(&staff) else {
-        return forbidden();
-    };
+    let admin = staff.admin();
     let created = match new_incident(&fields) {
         Ok(new) => incident::create(&admin, &state.database, new).await,
         Err(error) => Err(error),
@@ -234,13 +227,11 @@ fn back_to_form(incident: Option<i64>, error: &ImportError) -> Back {
 
 pub async fn upload(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     // Rights first: a helpdesk account learns nothing about the form it sent.
-    let Some(admin) = as_admin(&staff) else {
-        return forbidden();
-    };
+    let admin = staff.admin();
     let Ok(form) = form else {
         return Back::to("/staff/datasets/new")
             .error(ErrorCode::UploadForm)
@@ -297,12 +288,10 @@ pub struct StepFields {
 pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
     axum::routing::post(
         move |State(state): State<AppState>,
-              staff: CurrentStaff,
+              staff: CurrentAdmin,
               Path(id): Path<i64>,
               fields: Result<Form<StepFields>, axum::extract::rejection::FormRejection>| async move {
-            let Some(admin) = as_admin(&staff) else {
-                return forbidden();
-            };
+            let admin = staff.admin();
             let fields = fields.map(|Form(fields)| fields).unwrap_or_default();
             let acknowledged = match fields.acknowledge_rejected.as_deref() {
                 Some("yes") => lifecycle::Acknowledged::RejectedRows,
@@ -331,13 +320,10 @@ pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
 /// names lines, columns and reasons; never a cell's content.
 pub async fn rejected_csv(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    _admin: CurrentAdmin,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    if as_admin(&staff).is_none() {
-        return forbidden();
-    }
     let report = match job::report_of(&state.database, DatasetId(id)).await {
         Ok(Some(report)) => report,
         Ok(None) => {

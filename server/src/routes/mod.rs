@@ -401,12 +401,6 @@ fn staff_forms() -> Router<AppState> {
         })
 }
 
-/// The answer to a staff member whose role does not allow a form post.
-fn forbidden() -> axum::response::Response {
-    use axum::response::IntoResponse;
-    crate::plain::Plain::AdminsOnly.into_response()
-}
-
 /// Why a new password was refused, shared by every form that sets one.
 fn password_error(rejection: &PasswordRejection) -> app::outcome::ErrorCode {
     use app::outcome::ErrorCode;

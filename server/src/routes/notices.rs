@@ -3,8 +3,8 @@
 //! happened, and after a change to what the public sees, refreshes this replica's notices
 //! at once (other replicas notice within their refresh interval).
 
-use super::{AppState, Back, forbidden};
-use crate::staff_auth::CurrentStaff;
+use super::{AppState, Back};
+use crate::staff_auth::CurrentAdmin;
 use app::outcome::{Done, ErrorCode};
 use axum::{
     Form,
@@ -48,14 +48,12 @@ fn outcome(slug: &str, result: Result<Done, NoticeError>) -> Response {
     .into_response()
 }
 
-/// Runs `change` for an admin on the incident the path names.
-async fn as_admin_on<F>(state: &AppState, staff: &CurrentStaff, slug: &str, change: F) -> Response
+/// Runs `change` on the incident the path names.
+async fn as_admin_on<F>(state: &AppState, staff: &CurrentAdmin, slug: &str, change: F) -> Response
 where
     F: AsyncFnOnce(&Admin<'_>, Incident) -> Result<Done, NoticeError>,
 {
-    let Some(admin) = staff.0.as_admin() else {
-        return forbidden();
-    };
+    let admin = staff.admin();
     let found = match incident::find_by_slug(&state.database, slug).await {
         Ok(Some(found)) => found,
         Ok(None) => {
@@ -76,7 +74,7 @@ where
 
 pub async fn save(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Path(slug): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -96,7 +94,7 @@ pub struct PublishForm {
 
 pub async fn publish(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Path(slug): Path<String>,
     Form(form): Form<PublishForm>,
 ) -> Response {
@@ -111,7 +109,7 @@ pub async fn publish(
 
 pub async fn unpublish(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Path(slug): Path<String>,
 ) -> Response {
     as_admin_on(&state, &staff, &slug, async |admin, found| {
@@ -124,7 +122,7 @@ pub async fn unpublish(
 
 pub async fn restore(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Path((slug, number)): Path<(String, i64)>,
 ) -> Response {
     as_admin_on(&state, &staff, &slug, async |admin, found| {

@@ -2,8 +2,8 @@
 //! admin rights from it (else 403), then answers with a redirect back to the page saying
 //! what happened (post/redirect/get).
 
-use super::{AppState, Back, forbidden, password_error};
-use crate::staff_auth::CurrentStaff;
+use super::{AppState, Back, password_error};
+use crate::staff_auth::CurrentAdmin;
 use app::outcome::{Done, ErrorCode};
 use axum::{
     Form,
@@ -73,20 +73,17 @@ fn outcome(result: Result<(), AdminError>) -> Response {
     }
 }
 
-/// Runs `change` with the caller's admin proof, or answers 403.
-async fn as_admin<F>(staff: &CurrentStaff, change: F) -> Response
+/// Runs `change` with the caller's admin proof.
+async fn as_admin<F>(staff: &CurrentAdmin, change: F) -> Response
 where
     F: AsyncFnOnce(&Admin<'_>) -> Response,
 {
-    match staff.0.as_admin() {
-        Some(admin) => change(&admin).await,
-        None => forbidden(),
-    }
+    change(&staff.admin()).await
 }
 
 pub async fn add(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Form(form): Form<AddForm>,
 ) -> Response {
     as_admin(&staff, async |admin| {
@@ -119,7 +116,7 @@ pub async fn add(
 
 pub async fn disable(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Path(id): Path<i64>,
 ) -> Response {
     as_admin(&staff, async |admin| {
@@ -130,7 +127,7 @@ pub async fn disable(
 
 pub async fn enable(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Path(id): Path<i64>,
 ) -> Response {
     as_admin(&staff, async |admin| {
@@ -141,7 +138,7 @@ pub async fn enable(
 
 pub async fn change_role(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
 ) -> Response {
@@ -156,7 +153,7 @@ pub async fn change_role(
 
 pub async fn reset_password(
     State(state): State<AppState>,
-    staff: CurrentStaff,
+    staff: CurrentAdmin,
     Path(id): Path<i64>,
     Form(form): Form<PasswordForm>,
 ) -> Response {

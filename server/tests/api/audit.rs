@@ -2,12 +2,12 @@
 //! included, and `breachcheck audit verify` names the first altered entry.
 
 use crate::helpers::{TEST_PEPPER, TestApp, spawn_app};
-use breachcheck::audit::{self, Actor, Break, NewEntry, Verification};
+use breachcheck::audit::{self, Action, Actor, Break, NewEntry, Verification};
 use breachcheck::storage::Database;
 use serde_json::json;
 use std::process::Command;
 
-async fn record(app: &TestApp, action: &'static str, n: i64) -> i64 {
+async fn record(app: &TestApp, action: Action, n: i64) -> i64 {
     audit::append(
         &app.database,
         NewEntry {
@@ -44,7 +44,7 @@ async fn the_chain_verifies_after_a_sequence_of_actions() {
         Verification::Intact { entries: 0 }
     );
     for n in 1..=5 {
-        assert_eq!(record(&app, "probe", n).await, n);
+        assert_eq!(record(&app, Action::LookupHelpdesk, n).await, n);
     }
     assert_eq!(
         audit::verify(&app.database).await.unwrap(),
@@ -71,7 +71,7 @@ async fn concurrent_appends_from_two_replicas_never_fork_the_chain() {
                 &db,
                 NewEntry {
                     actor: Actor::System,
-                    action: "probe",
+                    action: Action::LookupHelpdesk,
                     subject: None,
                     detail: json!({ "n": n }),
                 },
@@ -97,7 +97,7 @@ async fn concurrent_appends_from_two_replicas_never_fork_the_chain() {
 async fn an_edited_detail_is_named_by_audit_verify() {
     let app = spawn_app().await;
     for n in 1..=4 {
-        record(&app, "probe", n).await;
+        record(&app, Action::LookupHelpdesk, n).await;
     }
     sqlx::query("UPDATE audit_log SET detail = $1 WHERE seq = $2")
         .bind("{\"n\":99}")
@@ -121,7 +121,7 @@ async fn an_edited_detail_is_named_by_audit_verify() {
 async fn a_removed_entry_is_detected() {
     let app = spawn_app().await;
     for n in 1..=4 {
-        record(&app, "probe", n).await;
+        record(&app, Action::LookupHelpdesk, n).await;
     }
     sqlx::query("DELETE FROM audit_log WHERE seq = $1")
         .bind(2_i64)

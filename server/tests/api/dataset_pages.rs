@@ -8,6 +8,7 @@ use crate::helpers::{TestApp, create_staff, signed_in, spawn_app, spawn_app_with
 use breachcheck::dataset::incident::{self, IncidentId};
 use breachcheck::dataset::{DatasetId, Status, lifecycle};
 use breachcheck::digest::Profile;
+use breachcheck::import::JobStatus;
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
 
@@ -55,7 +56,7 @@ async fn an_admin_uploads_a_list_reads_the_report_and_a_second_admin_publishes_i
         .expect("the upload answers with the job's progress page")
         .to_owned();
     let done = finished(&app, &first, &job).await;
-    assert_eq!(done.status, "done", "{done:?}");
+    assert_eq!(done.status, JobStatus::Done, "{done:?}");
     assert_eq!((done.done_rows, done.total_rows), (3, 3));
     assert_eq!(done.percent(), 100);
     let (status, progress) = page(&app, &first, &progress_page).await;

@@ -102,24 +102,15 @@ async fn domain_app(customise: impl FnOnce(&mut Settings)) -> DomainApp {
     DomainApp { app, dns, mail }
 }
 
-async fn post(
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> reqwest::Response {
-    app.post_form(path, form, cookie).await
-}
-
 /// Starts a challenge for `domain`; its token.
 async fn start(app: &TestApp, domain: &str) -> String {
-    let response = post(
-        app,
-        "/check/domain",
-        &[("domain", domain)],
-        Some("breachcheck_lang=en"),
-    )
-    .await;
+    let response = app
+        .post_form(
+            "/check/domain",
+            &[("domain", domain)],
+            Some("breachcheck_lang=en"),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     location
@@ -176,7 +167,9 @@ async fn a_txt_record_proves_control_and_shows_the_answer() {
     assert!(!html.contains("data-outcome"), "nothing said before proof");
 
     let verify = format!("/check/domain/c/{token}/dns");
-    let missing = post(&app, &verify, &[], Some("breachcheck_lang=en")).await;
+    let missing = app
+        .post_form(&verify, &[], Some("breachcheck_lang=en"))
+        .await;
     assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         missing
@@ -191,14 +184,18 @@ async fn a_txt_record_proves_control_and_shows_the_answer() {
         "breachcheck-verification=00000000000000000000000000000000",
     )
     .await;
-    let wrong = post(&app, &verify, &[], Some("breachcheck_lang=en")).await;
+    let wrong = app
+        .post_form(&verify, &[], Some("breachcheck_lang=en"))
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = wrong.text().await.unwrap();
     assert!(text.contains("its value does not match"), "{text}");
     assert!(text.contains("breachcheck-verification=00000000000000000000000000000000"));
 
     dns.add_txt(&name, &value).await;
-    let verified = post(&app, &verify, &[], Some("breachcheck_lang=en")).await;
+    let verified = app
+        .post_form(&verify, &[], Some("breachcheck_lang=en"))
+        .await;
     let cookie = grant_cookie(&verified);
     let (status, html) = page(&app, "/check/domain/result", &cookie).await;
     assert_eq!(status, StatusCode::OK);
@@ -302,16 +299,14 @@ async fn a_mailed_link_proves_control_once_and_not_after_it_expires() {
     let token = start(&app, &format!("taro@{LISTED}")).await;
     let mail_path = format!("/check/domain/c/{token}/mail");
     // Only the offered role addresses.
-    let typed = post(
-        &app,
-        &mail_path,
-        &[("role", "taro")],
-        Some("breachcheck_lang=en"),
-    )
-    .await;
+    let typed = app
+        .post_form(&mail_path, &[("role", "taro")], Some("breachcheck_lang=en"))
+        .await;
     assert_eq!(typed.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let sent = post(&app, &mail_path, &[("role", "security")], None).await;
+    let sent = app
+        .post_form(&mail_path, &[("role", "security")], None)
+        .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         sent.headers()["location"],
@@ -347,25 +342,25 @@ async fn a_mailed_link_proves_control_once_and_not_after_it_expires() {
         assert!(!html.contains("data-outcome"));
     }
     // The person presses the button, in another browser: that person received the mail.
-    let opened = post(&app, &path, &[], None).await;
+    let opened = app.post_form(&path, &[], None).await;
     assert_eq!(opened.status(), StatusCode::SEE_OTHER);
     assert_eq!(opened.headers()["location"], "/check/domain/result");
     let cookie = grant_cookie(&opened);
     let (_, html) = page(&app, "/check/domain/result", &cookie).await;
     assert!(html.contains(r#"data-outcome="affected""#));
-    let again = post(&app, &path, &[], None).await;
+    let again = app.post_form(&path, &[], None).await;
     assert_eq!(again.status(), StatusCode::GONE, "a link works once");
     assert_eq!(domains_in_database(&app).await, vec![None]);
 
     // A second challenge's link, expired before it is used.
     let token = start(&app, UNLISTED).await;
-    let sent = post(
-        &app,
-        &format!("/check/domain/c/{token}/mail"),
-        &[("role", "admin")],
-        None,
-    )
-    .await;
+    let sent = app
+        .post_form(
+            &format!("/check/domain/c/{token}/mail"),
+            &[("role", "admin")],
+            None,
+        )
+        .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let message = mail.recv().await.unwrap();
     let link = link_in(&message, &app);
@@ -374,7 +369,7 @@ async fn a_mailed_link_proves_control_once_and_not_after_it_expires() {
         .await
         .unwrap();
     let path = link.trim_start_matches(&app.address).to_owned();
-    let expired = post(&app, &path, &[], Some("breachcheck_lang=en")).await;
+    let expired = app.post_form(&path, &[], Some("breachcheck_lang=en")).await;
     assert_eq!(expired.status(), StatusCode::GONE);
     assert!(
         expired
@@ -399,13 +394,13 @@ fn cookies_set(response: &reqwest::Response) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tab_where_the_check_began_shows_the_answer_once_proven() {
     let DomainApp { app, mut mail, .. } = domain_app(|_| {}).await;
-    let started = post(
-        &app,
-        "/check/domain",
-        &[("domain", LISTED)],
-        Some("breachcheck_lang=en"),
-    )
-    .await;
+    let started = app
+        .post_form(
+            "/check/domain",
+            &[("domain", LISTED)],
+            Some("breachcheck_lang=en"),
+        )
+        .await;
     assert_eq!(started.status(), StatusCode::SEE_OTHER);
     let challenge = started.headers()["location"].to_str().unwrap().to_owned();
     let token = challenge.rsplit('/').next().unwrap().to_owned();
@@ -415,20 +410,20 @@ async fn the_tab_where_the_check_began_shows_the_answer_once_proven() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("_breachcheck-challenge."), "still open");
 
-    let sent = post(
-        &app,
-        &format!("{challenge}/mail"),
-        &[("role", "admin")],
-        Some(&starter),
-    )
-    .await;
+    let sent = app
+        .post_form(
+            &format!("{challenge}/mail"),
+            &[("role", "admin")],
+            Some(&starter),
+        )
+        .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let message = mail.recv().await.unwrap();
     let path = link_in(&message, &app)
         .trim_start_matches(&app.address)
         .to_owned();
     // Another device, with no cookie of the starting browser, proves control.
-    let proven = post(&app, &path, &[], None).await;
+    let proven = app.post_form(&path, &[], None).await;
     grant_cookie(&proven);
 
     // A browser that did not start the check learns nothing here.
@@ -437,12 +432,8 @@ async fn the_tab_where_the_check_began_shows_the_answer_once_proven() {
     assert!(!html.contains("data-outcome"));
     // The starting browser's polling is answered "proven", with its grant.
     let polled = app
-        .client
-        .post(app.url("/api/domain/challenge"))
-        .header("origin", &app.address)
+        .form("/api/domain/challenge", &[("token", token.as_str())])
         .header("cookie", &starter)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("token={token}"))
         .send()
         .await
         .unwrap();
@@ -480,13 +471,13 @@ async fn the_fourth_mail_to_a_domain_in_a_day_is_refused_whoever_asks() {
     for i in 0..4 {
         // Each from a fresh challenge: the limit is the domain's, not the challenge's.
         let token = start(&app, LISTED).await;
-        let response = post(
-            &app,
-            &format!("/check/domain/c/{token}/mail"),
-            &[("role", "postmaster")],
-            Some("breachcheck_lang=en"),
-        )
-        .await;
+        let response = app
+            .post_form(
+                &format!("/check/domain/c/{token}/mail"),
+                &[("role", "postmaster")],
+                Some("breachcheck_lang=en"),
+            )
+            .await;
         if i < 3 {
             assert_eq!(response.status(), StatusCode::SEE_OTHER, "mail {i}");
             mail.recv().await.unwrap();
@@ -503,13 +494,13 @@ async fn before_proof_a_listed_and_an_unlisted_domain_look_the_same() {
     let DomainApp { app, .. } = domain_app(|_| {}).await;
     let mut pages = Vec::new();
     for domain in [LISTED, UNLISTED] {
-        let response = post(
-            &app,
-            "/check/domain",
-            &[("domain", domain)],
-            Some("breachcheck_lang=en"),
-        )
-        .await;
+        let response = app
+            .post_form(
+                "/check/domain",
+                &[("domain", domain)],
+                Some("breachcheck_lang=en"),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let token = start(&app, domain).await;
         let (status, html) = page(&app, &format!("/check/domain/c/{token}"), "").await;
@@ -561,13 +552,13 @@ async fn a_domain_leaves_no_trace_once_its_challenge_ends() {
     let token = start(&app, LISTED).await;
     let other = start(&app, UNLISTED).await;
     for token in [&token, &other] {
-        let sent = post(
-            &app,
-            &format!("/check/domain/c/{token}/mail"),
-            &[("role", "admin")],
-            None,
-        )
-        .await;
+        let sent = app
+            .post_form(
+                &format!("/check/domain/c/{token}/mail"),
+                &[("role", "admin")],
+                None,
+            )
+            .await;
         assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     }
     assert_eq!(mails().len(), 2, "one mail per challenge in the outbox");
@@ -575,7 +566,9 @@ async fn a_domain_leaves_no_trace_once_its_challenge_ends() {
     let name = format!("_breachcheck-challenge.{LISTED}");
     dns.add_txt(&name, &format!("breachcheck-verification={token}"))
         .await;
-    let verified = post(&app, &format!("/check/domain/c/{token}/dns"), &[], None).await;
+    let verified = app
+        .post_form(&format!("/check/domain/c/{token}/dns"), &[], None)
+        .await;
     grant_cookie(&verified);
     let left = mails();
     assert_eq!(
@@ -615,30 +608,30 @@ async fn challenges_and_dns_checks_are_limited() {
     .await;
     let token = start(&app, LISTED).await;
     start(&app, UNLISTED).await;
-    let third = post(
-        &app,
-        "/check/domain",
-        &[("domain", LISTED)],
-        Some("breachcheck_lang=en"),
-    )
-    .await;
+    let third = app
+        .post_form(
+            "/check/domain",
+            &[("domain", LISTED)],
+            Some("breachcheck_lang=en"),
+        )
+        .await;
     assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(third.headers().contains_key("retry-after"));
     assert!(third.text().await.unwrap().contains("Too many"));
 
     let verify = format!("/check/domain/c/{token}/dns");
-    let first = post(&app, &verify, &[], None).await;
+    let first = app.post_form(&verify, &[], None).await;
     assert_eq!(first.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let second = post(&app, &verify, &[], None).await;
+    let second = app.post_form(&verify, &[], None).await;
     assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS);
 
-    let refused = post(
-        &app,
-        "/check/domain",
-        &[("domain", "co.jp")],
-        Some("breachcheck_lang=en"),
-    )
-    .await;
+    let refused = app
+        .post_form(
+            "/check/domain",
+            &[("domain", "co.jp")],
+            Some("breachcheck_lang=en"),
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -652,15 +645,17 @@ async fn the_helpdesk_looks_a_domain_up_with_a_ticket_and_no_proof() {
         "{}; breachcheck_lang=en",
         signed_in(&app, "desk@example.com", &totp, unix_now()).await
     );
-    let no_ticket = post(&app, "/staff/lookup", &[("domain", LISTED)], Some(&cookie)).await;
+    let no_ticket = app
+        .post_form("/staff/lookup", &[("domain", LISTED)], Some(&cookie))
+        .await;
     assert_eq!(no_ticket.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let bad = post(
-        &app,
-        "/staff/lookup",
-        &[("ticket", "INC-7"), ("domain", "co.jp")],
-        Some(&cookie),
-    )
-    .await;
+    let bad = app
+        .post_form(
+            "/staff/lookup",
+            &[("ticket", "INC-7"), ("domain", "co.jp")],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         bad.text()
@@ -669,23 +664,23 @@ async fn the_helpdesk_looks_a_domain_up_with_a_ticket_and_no_proof() {
             .contains("not a shared suffix like co.jp")
     );
 
-    let answer = post(
-        &app,
-        "/staff/lookup",
-        &[("ticket", "INC-7"), ("domain", &format!("hanako@{LISTED}"))],
-        Some(&cookie),
-    )
-    .await;
+    let answer = app
+        .post_form(
+            "/staff/lookup",
+            &[("ticket", "INC-7"), ("domain", &format!("hanako@{LISTED}"))],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(answer.status(), StatusCode::OK);
     let body = answer.text().await.unwrap();
     assert!(body.contains(r#"data-outcome="affected""#), "{body}");
-    let unlisted = post(
-        &app,
-        "/staff/lookup",
-        &[("ticket", "INC-8"), ("domain", UNLISTED)],
-        Some(&cookie),
-    )
-    .await;
+    let unlisted = app
+        .post_form(
+            "/staff/lookup",
+            &[("ticket", "INC-8"), ("domain", UNLISTED)],
+            Some(&cookie),
+        )
+        .await;
     assert!(
         unlisted
             .text()

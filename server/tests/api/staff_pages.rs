@@ -244,16 +244,7 @@ async fn post_via_proxy(
     client: &str,
     cookie: Option<&str>,
 ) -> reqwest::Response {
-    let body: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let mut request = app
-        .client
-        .post(app.url(path))
-        .header("origin", &app.address)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-forwarded-for", client)
-        .body(body);
+    let mut request = app.form(path, form).header("x-forwarded-for", client);
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }

@@ -6,21 +6,22 @@ use crate::components::PageTitle;
 use crate::dataset_api::{ProgressView, import_progress};
 use crate::head_text;
 use crate::use_strings;
+use breachcheck::import::JobStatus;
 use leptos::prelude::*;
 
 #[component]
 fn ProgressFigures(progress: ProgressView) -> impl IntoView {
     let s = use_strings();
     let percent = progress.percent();
-    let status = progress.status.clone();
-    let checking = status == "running" && progress.total_rows == 0;
+    let status = progress.status;
+    let checking = status == JobStatus::Running && progress.total_rows == 0;
     let figure = |value: Option<u64>| value.map_or_else(|| "—".to_owned(), |v| v.to_string());
     let (rate, left) = (
         figure(progress.rows_per_second),
         figure(progress.seconds_left),
     );
-    let outcome = match status.as_str() {
-        "done" => view! {
+    let outcome = match status {
+        JobStatus::Done => view! {
             <p class="notice" role="status">{move || s().data.progress_done}</p>
             <p>
                 <a href=format!(
@@ -30,14 +31,14 @@ fn ProgressFigures(progress: ProgressView) -> impl IntoView {
             </p>
         }
         .into_any(),
-        "failed" => view! {
+        JobStatus::Failed => view! {
             <p class="notice notice--error" role="alert">{move || s().data.progress_failed}</p>
             <p>
                 <code>{progress.error.clone().unwrap_or_default()}</code>
             </p>
         }
         .into_any(),
-        _ => view! {
+        JobStatus::Running => view! {
             <p>
                 <a href="">{move || s().data.progress_refresh}</a>
             </p>
@@ -47,7 +48,7 @@ fn ProgressFigures(progress: ProgressView) -> impl IntoView {
     view! {
         {checking.then(|| view! { <p>{move || s().data.progress_checking}</p> })}
         <progress max="100" value=percent aria-labelledby="import-percent"></progress>
-        <p id="import-percent" class="progress-percent" data-status=status>
+        <p id="import-percent" class="progress-percent" data-status=status.as_str()>
             {format!("{percent}%")}
         </p>
         <dl class="facts">
@@ -74,7 +75,7 @@ pub fn StaffImportPage() -> impl IntoView {
             progress
                 .get_untracked()
                 .and_then(Result::ok)
-                .is_some_and(|p| p.status == "running")
+                .is_some_and(|p| p.status == JobStatus::Running)
         };
         if let Ok(handle) = set_interval_with_handle(
             move || {

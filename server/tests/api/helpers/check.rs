@@ -72,16 +72,9 @@ impl Answer {
 
 /// Posts the public form in English from `forwarded_for` (an `X-Forwarded-For` value).
 pub async fn check(app: &TestApp, form: &[(&str, &str)], forwarded_for: Option<&str>) -> Answer {
-    let body: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
     let mut request = app
-        .client
-        .post(app.url("/check"))
-        .header("origin", &app.address)
-        .header("cookie", "breachcheck_lang=en")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body);
+        .form("/check", form)
+        .header("cookie", "breachcheck_lang=en");
     if let Some(address) = forwarded_for {
         request = request.header("x-forwarded-for", address);
     }
@@ -104,14 +97,7 @@ pub async fn check(app: &TestApp, form: &[(&str, &str)], forwarded_for: Option<&
 
 /// A challenge from the page's server function, solved as the hydrated page does.
 pub async fn solved_challenge(app: &TestApp) -> Solution {
-    let response = app
-        .client
-        .post(app.url("/api/check/challenge"))
-        .header("origin", &app.address)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .send()
-        .await
-        .unwrap();
+    let response = app.form("/api/check/challenge", &[]).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let challenge: Challenge = serde_json::from_str(&response.text().await.unwrap()).unwrap();
     pow::solve(&challenge).expect("the server's challenge is solvable")

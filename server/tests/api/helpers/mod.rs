@@ -269,39 +269,32 @@ pub fn unix_now() -> u64 {
 }
 
 impl TestApp {
-    /// Posts a form as this site's own pages would (same Origin), with an optional cookie.
+    /// A form post as this site's own pages send one (same Origin, URL-encoded fields), for
+    /// the caller to add headers to: the one way tests post a form.
+    pub fn form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        self.client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    }
+
+    /// Posts a form (see [`TestApp::form`]) with an optional cookie.
     pub async fn post_form(
         &self,
         path: &str,
         form: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> reqwest::Response {
-        let body: String = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let mut request = self
-            .client
-            .post(self.url(path))
-            .header("origin", &self.address)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body);
+        let mut request = self.form(path, form);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
         request.send().await.expect("request")
     }
-}
-
-fn form_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The `name=value` part of a response's Set-Cookie, for sending back.

@@ -3,6 +3,7 @@
 
 use super::TestApp;
 use app::dataset_api::ProgressView;
+use breachcheck::import::JobStatus;
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 
@@ -75,18 +76,14 @@ pub async fn finished(app: &TestApp, cookie: &str, job: &str) -> ProgressView {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let response = app
-            .client
-            .post(app.url("/api/staff/import_progress"))
-            .header("origin", &app.address)
+            .form("/api/staff/import_progress", &[("job", job)])
             .header("cookie", cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("job={job}"))
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let progress: ProgressView = serde_json::from_str(&response.text().await.unwrap()).unwrap();
-        if progress.status != "running" {
+        if progress.status != JobStatus::Running {
             return progress;
         }
         assert!(Instant::now() < deadline, "the import did not finish");
