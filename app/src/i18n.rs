@@ -243,7 +243,7 @@ pub static JA: Strings = Strings {
     staff_signed_in_as: "サインイン中:",
     staff_role_admin: "管理者",
     staff_role_helpdesk: "ヘルプデスク",
-    staff_home_helpdesk: "お客さまからのお問い合わせ対応のためのページです。照会機能は今後のリリースで追加されます。",
+    staff_home_helpdesk: "お客さまからのお問い合わせ対応のためのページです。",
     staff_home_admin: "管理者として、スタッフアカウントの管理と監査ログの確認ができます。",
     staff_sign_out: "サインアウト",
     staff_forbidden_title: "権限がありません",
@@ -341,7 +341,7 @@ pub static EN: Strings = Strings {
     staff_password: "Password",
     staff_continue: "Continue",
     staff_code_title: "Enter your code",
-    staff_code_intro: "Enter the six-digit code shown in your authenticator app.",
+    staff_code_intro: "Enter the 6-digit code shown in your authenticator app.",
     staff_code: "Code",
     staff_sign_in: "Sign in",
     staff_start_again: "Start again",
@@ -353,7 +353,7 @@ pub static EN: Strings = Strings {
     staff_signed_in_as: "Signed in as",
     staff_role_admin: "Admin",
     staff_role_helpdesk: "Helpdesk",
-    staff_home_helpdesk: "This is the area for answering customers. Lookups arrive in a coming release.",
+    staff_home_helpdesk: "This is the area for answering customers.",
     staff_home_admin: "As an admin you manage staff accounts and read the audit log here.",
     staff_sign_out: "Sign out",
     staff_forbidden_title: "Not allowed",
@@ -445,6 +445,40 @@ mod tests {
             );
         }
         Locale::negotiate(&headers)
+    }
+
+    /// Numbers a person reads are the limits the code enforces: each string that states
+    /// one says the value of its constant, in both languages.
+    #[test]
+    fn numbers_in_strings_are_the_limits_in_force() {
+        use crate::staff_api::AUDIT_SHOWN;
+        use breachcheck::staff::DisplayName;
+        use breachcheck::staff::account::REENROLMENT_WINDOW;
+        use breachcheck::staff::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+        use breachcheck::staff::throttle::ThrottlePolicy;
+        use breachcheck::staff::totp::DIGITS;
+        let throttle_minutes = ThrottlePolicy::default().window.as_secs() / 60;
+        for locale in [Locale::Ja, Locale::En] {
+            let s = locale.strings();
+            let says = |text: &str, number: u64| {
+                assert!(
+                    text.contains(&number.to_string()),
+                    "{text:?} should say {number}"
+                );
+            };
+            let min = MIN_PASSWORD_CHARS as u64;
+            says(s.error_password_short, min);
+            says(s.users_initial_password, min);
+            says(s.account_new_password, min);
+            says(s.error_password_long, MAX_PASSWORD_CHARS as u64);
+            says(s.error_name_invalid, DisplayName::MAX_CHARS as u64);
+            says(s.staff_throttled, throttle_minutes);
+            says(s.audit_newest, AUDIT_SHOWN as u64);
+            says(s.staff_code_intro, DIGITS as u64);
+            says(s.account_current_code, DIGITS as u64);
+            says(s.account_new_code, DIGITS as u64);
+            says(s.account_totp_scan, REENROLMENT_WINDOW.as_secs() / 60);
+        }
     }
 
     #[test]

@@ -5,6 +5,9 @@ use breachcheck::staff::StaffSummary;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// How many audit entries the page shows at most (the newest).
+pub const AUDIT_SHOWN: i64 = 200;
+
 /// What an admin hands a new staff member: the authenticator enrolment.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Enrolment {
@@ -139,7 +142,7 @@ pub async fn list_audit(
             .map(|a| a.trim().to_owned())
             .filter(|a| !a.is_empty()),
         actor: actor.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()),
-        limit: 200,
+        limit: AUDIT_SHOWN,
     };
     let entries = breachcheck::staff::admin::audit_entries(&admin, &db, &filter)
         .await

@@ -123,12 +123,15 @@ pub enum NameRejection {
 }
 
 impl DisplayName {
+    /// The longest name, in characters.
+    pub const MAX_CHARS: usize = 100;
+
     pub fn parse(input: &str) -> Result<Self, NameRejection> {
         let name = input.trim();
         if name.is_empty() {
             return Err(NameRejection::Empty);
         }
-        if name.chars().count() > 100 {
+        if name.chars().count() > Self::MAX_CHARS {
             return Err(NameRejection::TooLong);
         }
         if name.chars().any(char::is_control) {

@@ -7,7 +7,7 @@ use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Builder, Totp};
 
 pub const STEP_SECONDS: u64 = 30;
-const DIGITS: usize = 6;
+pub const DIGITS: usize = 6;
 /// 160 bits, as RFC 4226 recommends.
 pub const SECRET_BYTES: usize = 20;
 

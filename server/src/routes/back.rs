@@ -1,9 +1,10 @@
 //! Post/redirect/get: a staff form post answers `303 See Other` back to a page, saying what
 //! it came to in the query string (`?done=` or `?error=`, with the codes of
-//! [`app::outcome`]) for the page to read back. Every form route answers this way.
+//! [`app::outcome`]) for the page to read back, with any cookies the post set. Every form
+//! route answers this way.
 
 use app::outcome::{Done, ErrorCode};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// Where a form sends the browser back to, and what it says there.
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 pub struct Back {
     page: String,
     query: url::form_urlencoded::Serializer<'static, String>,
+    cookies: Vec<String>,
 }
 
 impl Back {
@@ -19,6 +21,7 @@ impl Back {
         Self {
             page: page.into(),
             query: url::form_urlencoded::Serializer::new(String::new()),
+            cookies: Vec::new(),
         }
     }
 
@@ -30,6 +33,12 @@ impl Back {
     /// The change was refused, for `code`.
     pub fn error(self, code: ErrorCode) -> Self {
         self.with("error", code.as_str())
+    }
+
+    /// A `Set-Cookie` value to send with the redirect.
+    pub fn set_cookie(mut self, value: String) -> Self {
+        self.cookies.push(value);
+        self
     }
 
     /// One more query pair (encoded here) the page reads.
@@ -47,7 +56,14 @@ impl IntoResponse for Back {
         } else {
             format!("{}?{query}", self.page)
         };
-        (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+        let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+        for cookie in self.cookies {
+            // Our cookies are built by the `cookie` crate from checked values.
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        response
     }
 }
 
@@ -79,5 +95,19 @@ mod tests {
             ),
             "/staff/datasets/new?header=%E5%A5%91%E7%B4%84+%231%26x&error=no_identifier_column"
         );
+    }
+
+    #[test]
+    fn every_cookie_goes_with_the_redirect() {
+        let response = Back::to("/staff")
+            .set_cookie("a=1; Path=/".to_owned())
+            .set_cookie("b=2; Path=/".to_owned())
+            .into_response();
+        let set: Vec<_> = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .collect();
+        assert_eq!(set, ["a=1; Path=/", "b=2; Path=/"]);
     }
 }

@@ -4,6 +4,7 @@
 //! Proof of control ends in a cookie that lets this browser see the answer for an hour.
 
 use super::AppState;
+use super::Back;
 use super::check::render_page;
 use crate::domain_control::service::{Proven, Refusal, StartFields};
 use app::domain_api::{
@@ -12,20 +13,12 @@ use app::domain_api::{
 use axum::{
     Form,
     extract::{ConnectInfo, FromRequest, Path, Request, State},
-    http::{HeaderValue, StatusCode, header, request::Parts},
+    http::{StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use breachcheck::check::domain::Token;
 use leptos::prelude::provide_context;
 use std::net::SocketAddr;
-
-fn see_other(location: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, location.to_owned())],
-    )
-        .into_response()
-}
 
 /// The app's page at the request's own address (the one the browser shows, so that the
 /// page hydrates as rendered), showing `refusal`.
@@ -47,31 +40,23 @@ async fn refused(state: &AppState, parts: Parts, refusal: Refusal) -> Response {
 /// and the domain's name for the answer to show (checked against the grant when read).
 fn granted(state: &AppState, proven: &Proven) -> Response {
     let max_age = state.domains.settings.grant_ttl.as_secs();
-    let response = see_other("/check/domain/result");
     with_cookies(
         state,
-        response,
+        Back::to("/check/domain/result"),
         &[
             (GRANT_COOKIE, proven.grant.as_str(), max_age),
             (DOMAIN_NAME_COOKIE, proven.domain.as_str(), max_age),
         ],
     )
+    .into_response()
 }
 
-/// `response` with the domain check's cookies (name, value, lifetime in seconds).
-fn with_cookies(
-    state: &AppState,
-    mut response: Response,
-    cookies: &[(&str, &str, u64)],
-) -> Response {
+/// `back` with the domain check's cookies (name, value, lifetime in seconds).
+fn with_cookies(state: &AppState, back: Back, cookies: &[(&str, &str, u64)]) -> Back {
     let secure = state.environment.is_production();
-    for (name, value, max_age) in cookies {
-        let cookie = domain_cookie(name, value, *max_age, secure);
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    response
+    cookies.iter().fold(back, |back, (name, value, max_age)| {
+        back.set_cookie(domain_cookie(name, value, *max_age, secure))
+    })
 }
 
 /// The browser's starter cookie, or a new one: the same browser keeps one value for every
@@ -115,12 +100,13 @@ pub async fn start(
             let ttl = state.domains.settings.challenge_ttl.as_secs();
             with_cookies(
                 &state,
-                see_other(&challenge_path(started.token.as_str())),
+                Back::to(challenge_path(started.token.as_str())),
                 &[
                     (STARTER_COOKIE, starter.as_str(), ttl),
                     (DOMAIN_NAME_COOKIE, started.domain.as_str(), ttl),
                 ],
             )
+            .into_response()
         }
         Err(refusal) => refused(&state, parts, refusal).await,
     }
@@ -172,11 +158,9 @@ pub async fn send_mail(
         Err(refusal) => Err(refusal),
     };
     match outcome {
-        Ok(()) => see_other(&format!(
-            "{}?sent={}",
-            challenge_path(&token),
-            fields.role.trim()
-        )),
+        Ok(()) => Back::to(challenge_path(&token))
+            .with("sent", fields.role.trim())
+            .into_response(),
         Err(refusal) => refused(&state, parts, refusal).await,
     }
 }

@@ -3,6 +3,7 @@
 //! nothing about which part was wrong.
 
 use super::AppState;
+use super::Back;
 use crate::client_ip::{ClientAddress, rate_subject};
 use crate::plain::Plain;
 use crate::staff_auth::CurrentStaff;
@@ -10,7 +11,7 @@ use app::outcome::ErrorCode;
 use axum::{
     Form,
     extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, header},
     response::{IntoResponse, Response},
 };
 use breachcheck::staff::sign_in::{Attempt, SignInError};
@@ -31,36 +32,20 @@ pub struct CodeForm {
     code: String,
 }
 
-fn see_other(location: &str, cookies: &[String]) -> Response {
-    let mut response = (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, location.to_owned())],
-    )
-        .into_response();
-    for cookie in cookies {
-        if let Ok(value) = HeaderValue::from_str(cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    response
-}
-
-fn with_error(page: &str, code: ErrorCode) -> String {
-    format!("{page}?error={}", code.as_str())
-}
-
 /// Where a failed step sends the browser back to, with why.
 fn failure(page: &str, error: SignInError) -> Response {
     match error {
-        SignInError::Rejected => see_other(&with_error(page, ErrorCode::Rejected), &[]),
+        SignInError::Rejected => Back::to(page).error(ErrorCode::Rejected).into_response(),
         SignInError::Throttled { retry_after } => {
-            let mut response = see_other(&with_error("/staff/login", ErrorCode::Throttled), &[]);
+            let mut response = Back::to("/staff/login")
+                .error(ErrorCode::Throttled)
+                .into_response();
             if let Ok(value) = retry_after.as_secs().to_string().parse() {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
             response
         }
-        SignInError::Busy(_) => see_other(&with_error(page, ErrorCode::Busy), &[]),
+        SignInError::Busy(_) => Back::to(page).error(ErrorCode::Busy).into_response(),
         SignInError::Storage(error) => {
             tracing::error!(%error, "sign-in failed on storage");
             Plain::ServerError.into_response()
@@ -92,7 +77,9 @@ pub async fn password_step(
         )
         .await
     {
-        Ok(pending) => see_other("/staff/login/code", &[state.session_cookie.set(&pending)]),
+        Ok(pending) => Back::to("/staff/login/code")
+            .set_cookie(state.session_cookie.set(&pending))
+            .into_response(),
         Err(error) => failure("/staff/login", error),
     }
 }
@@ -104,7 +91,9 @@ pub async fn code_step(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let Some(pending) = state.session_cookie.read(&headers) else {
-        return see_other(&with_error("/staff/login", ErrorCode::Rejected), &[]);
+        return Back::to("/staff/login")
+            .error(ErrorCode::Rejected)
+            .into_response();
     };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -120,15 +109,14 @@ pub async fn code_step(
         )
         .await
     {
-        Ok(signed_in) => see_other(
-            "/staff",
-            &[
-                state.session_cookie.set(signed_in.token()),
+        Ok(signed_in) => Back::to("/staff")
+            .set_cookie(state.session_cookie.set(signed_in.token()))
+            .set_cookie(
                 state
                     .browser_mark_cookie
                     .set(&state.sign_in.browser_mark(&signed_in)),
-            ],
-        ),
+            )
+            .into_response(),
         Err(error) => failure("/staff/login/code", error),
     }
 }
@@ -140,5 +128,8 @@ pub async fn sign_out(
     if let Err(error) = state.sign_in.sign_out(&staff).await {
         return failure("/staff", error);
     }
-    see_other("/staff/login?signed_out=1", &[state.session_cookie.clear()])
+    Back::to("/staff/login")
+        .with("signed_out", "1")
+        .set_cookie(state.session_cookie.clear())
+        .into_response()
 }
