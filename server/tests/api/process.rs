@@ -149,3 +149,87 @@ fn production_logs_json_lines_that_carry_the_request_id() {
     );
     assert!(!log.contains(pepper), "the pepper never reaches the log");
 }
+
+/// Posts `body` as one request and returns the status code.
+fn http_post(port: u16, path: &str, content_type: &str, body: &[u8], chunked: bool) -> u16 {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let length = if chunked {
+        "Transfer-Encoding: chunked".to_owned()
+    } else {
+        format!("Content-Length: {}", body.len())
+    };
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\
+         Content-Type: {content_type}\r\n{length}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    if chunked {
+        for chunk in body.chunks(4096) {
+            // The server may answer 413 and close before the whole body is sent.
+            if write!(stream, "{:x}\r\n", chunk.len()).is_err()
+                || stream.write_all(chunk).is_err()
+                || stream.write_all(b"\r\n").is_err()
+            {
+                break;
+            }
+        }
+        let _ = stream.write_all(b"0\r\n\r\n");
+    } else {
+        stream.write_all(body).unwrap();
+    }
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {response}"))
+}
+
+/// Whatever a visitor sends, an ERROR line in the log means something on our side failed:
+/// malformed requests to every public endpoint must not write one (an operator alerting on
+/// ERROR would otherwise be paged by anyone with curl).
+#[test]
+fn malformed_requests_write_no_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = start(clean_command(dir.path()), port);
+    const FORM: &str = "application/x-www-form-urlencoded";
+    let big = vec![b'a'; 64 * 1024];
+    let cases: [(&str, &str, &[u8], bool); 12] = [
+        ("/api/notice", FORM, b"", false),
+        (
+            "/api/notice",
+            "application/json",
+            b"{\"slug\": [1, 2]}",
+            false,
+        ),
+        ("/api/notice", FORM, b"slug=a%00b", false),
+        ("/api/notices", "application/json", b"{not json", false),
+        ("/api/check/form", "text/plain", b"\x00\x01binary", false),
+        ("/api/domain/challenge", FORM, b"token=%ZZ&&==", false),
+        ("/api/domain/result", FORM, b"x=1", false),
+        ("/check", FORM, b"contract=AB%00CD", false),
+        ("/check", "application/json", b"{\"contract\": 1}", false),
+        ("/check", FORM, &big, true),
+        ("/check/domain", FORM, b"domain=%ZZ", false),
+        ("/staff/login", FORM, b"email=&password=", false),
+    ];
+    for (path, content_type, body, chunked) in cases {
+        let status = http_post(port, path, content_type, body, chunked);
+        assert!(
+            (200..500).contains(&status),
+            "{path} with {content_type}: {status}"
+        );
+    }
+    let output = terminate(child);
+    let log = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = log.lines().filter(|line| line.contains("ERROR")).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(
+        log.contains("shutdown requested"),
+        "the log was read: {log}"
+    );
+}
