@@ -123,8 +123,10 @@ async fn main() {
         lookup_limit_noscript: unlimited.clone(),
         lookup_limit_identifier: unlimited.clone(),
         lookup_limit_global: unlimited,
-        // Every connection may be in progress: the hashing pool's own queue decides.
+        // Every connection may be in progress, whoever it comes from (the load comes from
+        // one address): the hashing pool's own queue decides.
         lookup_concurrency: Some(1024),
+        lookup_concurrency_per_client: Some(1024),
         ..Settings::default()
     };
     let app = Application::build(Config::from_settings(settings).unwrap())
