@@ -22,6 +22,10 @@ pub enum Plain {
     HoldsNul,
     /// The answer took too long to make: try again shortly (`Retry-After`).
     TookTooLong,
+    /// Too many requests of this kind in progress: try again shortly (`Retry-After`).
+    Busy,
+    /// A staff route asked without a session.
+    SignInRequired,
 }
 
 /// The mark of an answer that already says what happened in both languages.
@@ -38,7 +42,8 @@ impl Plain {
             Plain::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Plain::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Plain::Malformed | Plain::HoldsNul => StatusCode::BAD_REQUEST,
-            Plain::TookTooLong => StatusCode::SERVICE_UNAVAILABLE,
+            Plain::TookTooLong | Plain::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Plain::SignInRequired => StatusCode::UNAUTHORIZED,
         }
     }
 
@@ -65,6 +70,11 @@ impl Plain {
                 "処理に時間がかかりすぎました。しばらくしてからもう一度お試しください。\n\
                  The server took too long to answer. Please try again in a moment.\n"
             }
+            Plain::Busy => {
+                "ただいま混み合っています。しばらくしてからもう一度お試しください。\n\
+                 The site is busy. Please try again in a moment.\n"
+            }
+            Plain::SignInRequired => "サインインが必要です。 / Please sign in.\n",
         }
     }
 
@@ -91,12 +101,61 @@ impl IntoResponse for Plain {
             self.text(),
         )
             .into_response();
-        if self == Plain::TookTooLong {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+        let headers = response.headers_mut();
+        match self {
+            Plain::TookTooLong => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+            }
+            // A shed request is retried soon, and the answer is not kept anywhere.
+            Plain::Busy => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+            _ => {}
         }
         response.extensions_mut().insert(Explained);
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_answer_has_its_status_headers_and_both_languages() {
+        let busy = Plain::Busy.into_response();
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "5");
+        assert_eq!(busy.headers()[header::CACHE_CONTROL], "no-store");
+        assert!(busy.extensions().get::<Explained>().is_some());
+        let signed_out = Plain::SignInRequired.into_response();
+        assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            signed_out.headers()[header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
+        let all = [
+            Plain::ServerError,
+            Plain::NotFound,
+            Plain::AdminsOnly,
+            Plain::TooLarge,
+            Plain::MethodNotAllowed,
+            Plain::RequestTimeout,
+            Plain::Malformed,
+            Plain::HoldsNul,
+            Plain::TookTooLong,
+            Plain::Busy,
+            Plain::SignInRequired,
+        ];
+        for plain in all {
+            let text = plain.text();
+            // Japanese (kana) and English (Latin letters) both present.
+            assert!(
+                text.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+                "{plain:?}"
+            );
+            assert!(text.chars().any(|c| c.is_ascii_alphabetic()), "{plain:?}");
+        }
     }
 }

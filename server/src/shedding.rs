@@ -17,10 +17,11 @@
 //! request dropped half-way (client gone, timeout) gives it back.
 
 use crate::client_ip::{TrustedProxies, rate_subject};
+use crate::plain::Plain;
 use axum::{
     body::Body,
     extract::{ConnectInfo, State},
-    http::{Method, Request, StatusCode, header},
+    http::{Method, Request},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -50,9 +51,6 @@ pub struct Shedding {
     clients: ClientPlaces,
     trusted_proxies: TrustedProxies,
 }
-
-/// How long a shed client is asked to wait.
-const RETRY_AFTER_SECS: &str = "5";
 
 impl Shedding {
     pub fn new(concurrency: Concurrency, trusted_proxies: TrustedProxies) -> Self {
@@ -151,16 +149,7 @@ pub async fn shed(
 fn shed_answer(path: &str, group: &'static str) -> Response {
     tracing::debug!(%path, group, "shed: too many requests in progress");
     metrics::counter!("breachcheck_shed_total", "group" => group).increment(1);
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [
-            (header::RETRY_AFTER, RETRY_AFTER_SECS),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        "ただいま混み合っています。しばらくしてからもう一度お試しください。\n\
-         The site is busy. Please try again in a moment.\n",
-    )
-        .into_response()
+    Plain::Busy.into_response()
 }
 
 /// Places per client: how many requests of each client are in progress.

@@ -12,7 +12,7 @@ use app::cookies::{Cookie, SameSite, max_age, request_cookie};
 use axum::{
     body::Body,
     extract::{FromRequestParts, State},
-    http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header, request::Parts},
+    http::{HeaderMap, HeaderValue, Method, Request, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -206,11 +206,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentAdmin {
 }
 
 fn unauthorized() -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        "サインインが必要です。 / Please sign in.\n",
-    )
-        .into_response()
+    Plain::SignInRequired.into_response()
 }
 
 /// Paths under `/staff` that anyone may open: the sign-in steps.
