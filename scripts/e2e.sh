@@ -6,9 +6,9 @@ if [ ! -x target/release/breachcheck ] || ! compgen -G 'target/site/pkg/breachch
   echo "no release build: run 'cargo leptos build --release --precompress' first (make test does)" >&2
   exit 1
 fi
-# The browser's bundle, brotli-compressed, may not grow past its budget. The goal is 300 KB;
-# this is today's size (395 KB) with 4% to spare: lower it as the bundle shrinks.
-BUNDLE_BUDGET_BYTES=410000
+# The browser's bundle, brotli-compressed, may not grow past its budget of 300 KB (today
+# about 200 KB: only the pages' islands are in it, see app/src/lib.rs).
+BUNDLE_BUDGET_BYTES=300000
 bundle=$(compgen -G 'target/site/pkg/breachcheck.*.wasm.br' | head -n 1 || true)
 if [ -z "$bundle" ]; then
   echo "no brotli copy of the bundle: build with 'cargo leptos build --release --precompress'" >&2

@@ -103,9 +103,9 @@ pub fn set_page_status(status: u16) {
     let _ = status;
 }
 
-/// The server's decision for this request, the same in the browser as on the server.
+/// The server's decision for this request.
 pub fn use_domain_view() -> Option<DomainView> {
-    SharedValue::new(use_context::<DomainView>).into_inner()
+    use_context::<DomainView>()
 }
 
 #[cfg(feature = "ssr")]

@@ -1,5 +1,13 @@
-//! The breachcheck Leptos app: rendered on the server (`ssr`), hydrated in the browser
-//! (`hydrate`). Pages never open a database connection; server functions call the core.
+//! The breachcheck Leptos app: rendered on the server (`ssr`); in the browser (`hydrate`)
+//! only its islands come alive. Pages never open a database connection; server functions
+//! call the core.
+//!
+//! Islands: every page is complete HTML that works without JavaScript, and most of it never
+//! changes in the browser. Only the parts marked `#[island]` (the check and domain forms,
+//! the copy buttons, the domain page's wait for proof, the notice editor's live preview)
+//! hydrate, so only they and what they call are compiled into the wasm bundle. An island
+//! takes everything it needs as serialisable props: it has no router and no context from
+//! the page around it (see [`provide_locale`]).
 
 pub mod check_api;
 pub mod codec;
@@ -40,10 +48,16 @@ use pages::{
 };
 use site::Boot;
 
-/// The visitor's language, shared by every component. A signal so the switch can change the
-/// page in place once hydrated.
+/// The visitor's language, shared by every component.
 pub fn use_locale() -> RwSignal<Locale> {
     expect_context::<RwSignal<Locale>>()
+}
+
+/// Gives an island (and the components inside it) the page's language. In the browser an
+/// island starts without the context the server rendered it in, so each island takes the
+/// locale as a prop and calls this first.
+pub fn provide_locale(locale: Locale) {
+    provide_context(RwSignal::new(locale));
 }
 
 /// The strings of the current language, tracked. Not for `<Title>` or `<Meta>`: see
@@ -53,10 +67,9 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'st
     move || locale.get().strings()
 }
 
-/// A `<Title>` or `<Meta>` text that follows the language switch in the browser. On the
-/// server it is the request's language, read now: leptos_meta reads head texts after the
-/// page has rendered, outside the reactive arena, where a signal read panics ("no Arena is
-/// active") whenever that part of the response runs on another worker thread.
+/// A `<Title>` or `<Meta>` text in the request's language, read now: leptos_meta reads head
+/// texts after the page has rendered, outside the reactive arena, where a signal read panics
+/// ("no Arena is active") whenever that part of the response runs on another worker thread.
 pub fn head_text(
     text: impl Fn(&'static Strings) -> String + Send + Sync + Clone + 'static,
 ) -> impl Fn() -> String + Send + Sync + Clone + 'static {
@@ -67,22 +80,14 @@ pub fn head_text(
 pub fn head_text_in(
     text: impl Fn(Locale) -> String + Send + Sync + Clone + 'static,
 ) -> impl Fn() -> String + Send + Sync + Clone + 'static {
-    let locale = use_locale();
-    #[cfg(feature = "ssr")]
-    let rendered_in = locale.get_untracked();
-    move || {
-        #[cfg(feature = "ssr")]
-        let current = rendered_in;
-        #[cfg(not(feature = "ssr"))]
-        let current = locale.get();
-        text(current)
-    }
+    let rendered_in = use_locale().get_untracked();
+    move || text(rendered_in)
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let boot = SharedValue::new(Boot::from_request).into_inner();
+    let boot = Boot::from_request();
     let locale = RwSignal::new(boot.locale);
     provide_context(locale);
     provide_context(boot.site);
@@ -205,8 +210,9 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Lets browser tests (and curious people) see that the page came alive.
+    leptos::mount::hydrate_islands();
+    // Lets browser tests (and curious people) see that the page came alive. The islands
+    // hydrate right after this, in the same task, before any click can reach them.
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("data-hydrated", "true");
     }

@@ -13,9 +13,8 @@ pub struct SiteInfo {
     pub helpdesk_hours: Option<String>,
 }
 
-/// Computed once per request on the server and serialised into the page, so the browser
-/// hydrates with exactly the values the server rendered.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// Computed once per request on the server; islands that need the language get it as a prop.
+#[derive(Clone, Debug, Default)]
 pub struct Boot {
     pub site: SiteInfo,
     pub locale: Locale,
@@ -31,9 +30,9 @@ impl Boot {
         }
     }
 
+    /// The app itself never runs in the browser (only its islands do).
     #[cfg(not(feature = "ssr"))]
     pub fn from_request() -> Self {
-        // Only reached if the app is mounted without server-rendered HTML.
         Self::default()
     }
 }

@@ -20,6 +20,10 @@ async function writeAndPublish(browser: Browser) {
   const secret = addStaff('notice-writer@example.com', 'admin', 'Notice Writer');
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
+  // The editor's island must hydrate and run without an error (a missing context panics).
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
   await signIn(page, 'notice-writer@example.com', STAFF_PASSWORD, secret);
   await createIncident(page, SLUG, 'Order system');
   await page.getByRole('row', { name: new RegExp(SLUG) }).getByRole('link', { name: 'Notice' }).click();
@@ -55,6 +59,7 @@ async function writeAndPublish(browser: Browser) {
   await page.getByRole('button', { name: 'Publish the latest revision' }).click();
   await expect(page.getByRole('status')).toHaveText('The notice was published.');
   await expect(page.locator('.notice-status')).toContainText('Published (revision 1)');
+  expect(errors).toEqual([]);
   await context.close();
 }
 

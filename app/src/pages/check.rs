@@ -1,14 +1,14 @@
 //! `/check`: the public self-check. The form posts to the server, which answers with this
 //! page and a [`CheckView`] in context (the answer, or why there is none). Without
-//! JavaScript that is all; once hydrated, the form checks the number with the server's own
-//! parser and solves a proof of work before it posts.
+//! JavaScript that is all; the form is an island, and once hydrated it checks the number
+//! with the server's own parser and solves a proof of work before it posts.
 
 use crate::check_api::{CheckForm, CheckProblem, CheckView, Entered, load_check_form};
 use crate::components::PageTitle;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::head_text;
-use crate::i18n::Strings;
-use crate::use_strings;
+use crate::i18n::{Locale, Strings};
+use crate::{provide_locale, use_locale, use_strings};
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
@@ -24,14 +24,14 @@ pub fn problem_text(s: &'static Strings, problem: &CheckProblem) -> String {
     }
 }
 
-/// What the server decided for this request, the same in the browser as on the server.
+/// What the server decided for this request.
 pub fn use_check_view() -> Option<CheckView> {
-    SharedValue::new(use_context::<CheckView>).into_inner()
+    use_context::<CheckView>()
 }
 
-/// What was typed into the form that came back, the same in the browser as on the server.
+/// What was typed into the form that came back.
 pub fn use_entered() -> Entered {
-    SharedValue::new(|| use_context::<Entered>().unwrap_or_default()).into_inner()
+    use_context::<Entered>().unwrap_or_default()
 }
 
 /// The page title for what the server decided: the answer's heading once there is one.
@@ -82,17 +82,37 @@ pub fn PowFields(refs: [NodeRef<leptos::html::Input>; 4]) -> impl IntoView {
         .collect_view()
 }
 
+/// The form, as the server renders it for this request.
 #[component]
 fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoView {
+    view! {
+        <CheckEntry
+            locale=use_locale().get_untracked()
+            pattern=form.pattern
+            asks_phone=form.asks_phone
+            problem
+            entered=use_entered()
+        />
+    }
+}
+
+/// The form's island: everything it needs arrives as props, serialised into the page.
+#[island]
+fn CheckEntry(
+    locale: Locale,
+    pattern: String,
+    asks_phone: bool,
+    problem: Option<CheckProblem>,
+    entered: Entered,
+) -> impl IntoView {
+    provide_locale(locale);
     let s = use_strings();
-    let entered = use_entered();
     let problem = RwSignal::new(problem);
     let working = RwSignal::new(false);
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let contract_ref = NodeRef::<leptos::html::Input>::new();
     let phone_ref = NodeRef::<leptos::html::Input>::new();
     let pow_refs: [NodeRef<leptos::html::Input>; 4] = std::array::from_fn(|_| NodeRef::new());
-    let asks_phone = form.asks_phone;
     let is_contract = |p: &CheckProblem| matches!(p, CheckProblem::Contract(_));
     let is_phone =
         |p: &CheckProblem| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing);
@@ -108,7 +128,6 @@ fn CheckFormView(form: CheckForm, problem: Option<CheckProblem>) -> impl IntoVie
             }
         };
 
-    let pattern = form.pattern.clone();
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         enhance::submit(

@@ -11,9 +11,9 @@ use crate::domain_api::{
     ChallengeStatus, ChallengeView, DnsFinding, DomainProblem, DomainView, load_challenge,
     load_domain_result, set_page_status, use_domain_view,
 };
-use crate::i18n::Strings;
 use crate::i18n::data::fill;
-use crate::{head_text, use_strings};
+use crate::i18n::{Locale, Strings};
+use crate::{head_text, provide_locale, use_locale, use_strings};
 use breachcheck::identifier::DomainRejection;
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -62,6 +62,22 @@ pub fn DomainCheckPage() -> impl IntoView {
         _ => None,
     };
     let notice = decided.as_ref().and_then(pause);
+    view! {
+        <PageTitle text=head_text(|s| s.domain.title.to_owned())/>
+        <Meta name="description" content=head_text(|s| s.domain.intro.to_owned())/>
+        <h1>{move || s().domain.title}</h1>
+        <p class="lead">{move || s().domain.intro}</p>
+        {notice}
+        <DomainEntry locale=use_locale().get_untracked() problem/>
+        <p class="hint">{move || s().domain.no_answer_yet}</p>
+    }
+}
+
+/// The form's island: once hydrated it solves the proof of work before it posts.
+#[island]
+fn DomainEntry(locale: Locale, problem: Option<DomainProblem>) -> impl IntoView {
+    provide_locale(locale);
+    let s = use_strings();
     let invalid = problem.is_some().to_string();
     let error = problem.map(|problem| {
         view! {
@@ -87,11 +103,6 @@ pub fn DomainCheckPage() -> impl IntoView {
         let _ = (event, form_ref, pow_refs);
     };
     view! {
-        <PageTitle text=head_text(|s| s.domain.title.to_owned())/>
-        <Meta name="description" content=head_text(|s| s.domain.intro.to_owned())/>
-        <h1>{move || s().domain.title}</h1>
-        <p class="lead">{move || s().domain.intro}</p>
-        {notice}
         <form
             class="form domain-form"
             method="post"
@@ -116,15 +127,16 @@ pub fn DomainCheckPage() -> impl IntoView {
                 {move || if working.get() { s().domain.working } else { s().domain.start }}
             </button>
         </form>
-        <p class="hint">{move || s().domain.no_answer_yet}</p>
     }
 }
 
-/// A value with a button that copies it, once the page is hydrated (without JavaScript
+/// A value with a button that copies it, once the island is hydrated (without JavaScript
 /// the value is there to select).
-#[component]
-fn Copyable(id: &'static str, value: String) -> impl IntoView {
+#[island]
+fn Copyable(locale: Locale, id: String, value: String) -> impl IntoView {
+    provide_locale(locale);
     let s = use_strings();
+    let described_by = id.clone();
     let hydrated = RwSignal::new(false);
     let copied = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -146,7 +158,7 @@ fn Copyable(id: &'static str, value: String) -> impl IntoView {
                 .get()
                 .then(|| {
                     view! {
-                        <button type="button" class="copy" on:click=copy.clone() aria-describedby=id>
+                        <button type="button" class="copy" on:click=copy.clone() aria-describedby=described_by.clone()>
                             {move || if copied.get() { s().domain.copied } else { s().domain.copy }}
                         </button>
                     }
@@ -186,6 +198,7 @@ fn DnsResult(finding: DnsFinding) -> impl IntoView {
 #[component]
 fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl IntoView {
     let s = use_strings();
+    let locale = use_locale().get_untracked();
     let query = use_query_map();
     let ChallengeView {
         token,
@@ -244,7 +257,7 @@ fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl Into
     view! {
         <p class="lead">{intro}</p>
         <p class="hint">{expires}</p>
-        <WaitForProof token=waiting/>
+        <WaitForProof locale token=waiting/>
         {notice}
         <section class="domain-way" aria-labelledby="dns-heading">
             <h2 id="dns-heading">{move || s().domain.dns_heading}</h2>
@@ -252,7 +265,7 @@ fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl Into
             <dl class="facts record-facts">
                 <dt>{move || s().domain.record_name}</dt>
                 <dd>
-                    <Copyable id="record-name" value=record_name/>
+                    <Copyable locale id="record-name".to_owned() value=record_name/>
                 </dd>
                 <dt>{move || s().domain.record_type}</dt>
                 <dd>
@@ -260,7 +273,7 @@ fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl Into
                 </dd>
                 <dt>{move || s().domain.record_value}</dt>
                 <dd>
-                    <Copyable id="record-value" value=record_value/>
+                    <Copyable locale id="record-value".to_owned() value=record_value/>
                 </dd>
             </dl>
             {dns}
@@ -305,8 +318,9 @@ fn Proven() -> impl IntoView {
 /// Once hydrated, the challenge page asks every few seconds whether control was proven
 /// (through the mailed link, perhaps on another device) and then opens the answer: the
 /// server's reply carries this browser's grant. Without JavaScript the page says to reload.
-#[component]
-fn WaitForProof(token: String) -> impl IntoView {
+#[island]
+fn WaitForProof(locale: Locale, token: String) -> impl IntoView {
+    provide_locale(locale);
     let s = use_strings();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {

@@ -207,6 +207,14 @@ async fn text_people_write_stays_text_in_every_page_and_format() {
                 .unwrap()
                 .to_owned();
             assert_eq!(title, written("title_en"));
+            // The editor is an island: its props travel in an attribute, as JSON.
+            let props = select(&html, r#"leptos-island[data-component^="NoticeForm"]"#)[0]
+                .value()
+                .attr("data-props")
+                .unwrap()
+                .to_owned();
+            let props: serde_json::Value = serde_json::from_str(&props).unwrap();
+            assert!(json_holds(&props, &written("body_en")), "{props}");
         }
     }
 

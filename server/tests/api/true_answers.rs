@@ -44,20 +44,24 @@ async fn answers_are_padded_to_the_largest_the_lists_can_give() {
     })
     .await;
     let author = staff_proof(&app, "author@example.com", Role::Admin).await;
-    let created = incident::create(
-        &author.as_admin().unwrap(),
-        &app.database,
-        longest_incident("longest"),
-    )
-    .await
-    .expect("the longest content the form accepts is accepted");
-    publish_for(
-        &app,
-        created,
-        "contract_number\nAA100001\n",
-        Profile::HmacSha256,
-    )
-    .await;
+    // Two of them naming the same customer, so that the longest answer takes more than
+    // one block of padding.
+    for slug in ["longest", "longest-too"] {
+        let created = incident::create(
+            &author.as_admin().unwrap(),
+            &app.database,
+            longest_incident(slug),
+        )
+        .await
+        .expect("the longest content the form accepts is accepted");
+        publish_for(
+            &app,
+            created,
+            "contract_number\nAA100001\n",
+            Profile::HmacSha256,
+        )
+        .await;
+    }
     // A second, ordinary incident: its list does not name the customer.
     publish(
         &app,

@@ -55,7 +55,7 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
 #[component]
 pub fn StaffAuditPage() -> impl IntoView {
     let s = use_strings();
-    let me = SharedValue::new(StaffView::from_request).into_inner();
+    let me = StaffView::from_request();
     let is_admin = me.role == Some(Role::Admin);
     let query = use_query_map();
     let filter = move || {

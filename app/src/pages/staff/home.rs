@@ -39,7 +39,7 @@ impl StaffView {
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
     let s = use_strings();
-    let me = SharedValue::new(StaffView::from_request).into_inner();
+    let me = StaffView::from_request();
     let role = me.role;
     let role_name = move || match role {
         Some(Role::Admin) => s().staff_role_admin,

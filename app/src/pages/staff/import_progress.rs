@@ -1,6 +1,6 @@
-//! `/staff/imports/:job`: how far an import has got. Rendered complete on the server, so
-//! refreshing shows the latest figures without JavaScript; once hydrated it asks again
-//! every second until the job ends.
+//! `/staff/imports/:job`: how far an import has got. Rendered complete on the server; while
+//! the job runs the page asks the browser to load it again every [`REFRESH_SECS`] seconds
+//! (`<meta http-equiv="refresh">`), which needs no JavaScript.
 
 use crate::components::PageTitle;
 use crate::dataset_api::{ProgressView, import_progress};
@@ -8,6 +8,10 @@ use crate::head_text;
 use crate::use_strings;
 use breachcheck::import::JobStatus;
 use leptos::prelude::*;
+use leptos_meta::Meta;
+
+/// How often a running import's page reloads itself.
+pub const REFRESH_SECS: u32 = 2;
 
 #[component]
 fn ProgressFigures(progress: ProgressView) -> impl IntoView {
@@ -39,6 +43,7 @@ fn ProgressFigures(progress: ProgressView) -> impl IntoView {
         }
         .into_any(),
         JobStatus::Running => view! {
+            <Meta http_equiv="refresh" content=REFRESH_SECS.to_string()/>
             <p>
                 <a href="">{move || s().data.progress_refresh}</a>
             </p>
@@ -69,26 +74,6 @@ pub fn StaffImportPage() -> impl IntoView {
     let job = super::numeric_param("job");
     let progress = Resource::new_blocking(job, import_progress);
 
-    // Only in the browser (effects do not run on the server): poll while the job runs.
-    Effect::new(move |_| {
-        let running = move || {
-            progress
-                .get_untracked()
-                .and_then(Result::ok)
-                .is_some_and(|p| p.status == JobStatus::Running)
-        };
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                if running() {
-                    progress.refetch();
-                }
-            },
-            std::time::Duration::from_secs(1),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-
     let body = move || {
         Suspend::new(async move {
             match progress.await {
@@ -105,6 +90,6 @@ pub fn StaffImportPage() -> impl IntoView {
     view! {
         <PageTitle text=head_text(|s| s.data.progress_title.to_owned())/>
         <h1>{move || s().data.progress_title}</h1>
-        <Transition fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Transition>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
     }
 }

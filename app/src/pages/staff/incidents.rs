@@ -95,7 +95,7 @@ fn NewIncidentForm() -> impl IntoView {
                 name="slug"
                 value=value("slug")
                 required
-                pattern="[a-z0-9-]{3,64}"
+                pattern="[a-z0-9\\-]{3,64}"
                 aria-describedby="incident-slug-hint"
             />
             <p id="incident-slug-hint" class="hint">{move || s().data.incident_slug_hint}</p>

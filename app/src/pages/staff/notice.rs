@@ -1,16 +1,17 @@
 //! `/staff/incidents/:slug/notice`: an admin writes the incident's notice in both
 //! languages, sees it as the public will, saves revisions, publishes and unpublishes.
-//! Every change is a form post (post/redirect/get); once hydrated, the preview follows
-//! the typing.
+//! Every change is a form post (post/redirect/get); the form and its preview are an island,
+//! and once hydrated the preview follows the typing.
 
 use super::outcome::{PostOutcome, incident_title};
 use crate::components::{NoticeArticle, Refused, TableHead};
 use crate::components::{PageTitle, TextArea};
-use crate::i18n::Strings;
 use crate::i18n::data::fill;
+use crate::i18n::{Locale, Strings};
 use crate::notice_api::{NoticeEditor, NoticeView, load_notice_editor};
 use crate::outcome::Done;
-use crate::{head_text, use_strings};
+use crate::site::SiteInfo;
+use crate::{head_text, provide_locale, use_locale, use_strings};
 use breachcheck::notice::{Action, FaqEntry, Missing, NoticeContent, TimelineEvent};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -351,33 +352,62 @@ fn Editor(editor: NoticeEditor) -> impl IntoView {
         editor.incident.title_en.clone(),
     );
     let action = format!("/staff/incidents/{}/notice", editor.incident.slug);
-    let content = editor.content.clone();
-    let saved: Option<NoticeView> = editor.preview.clone();
-    // What the form says now, rendered by the server; `None` until the admin types.
-    let live = RwSignal::new(None::<NoticeView>);
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let categories = editor.incident.categories.clone();
-    let base_view = NoticeView {
+    let site = expect_context::<SiteInfo>();
+    let base = NoticeView {
         slug: editor.incident.slug.clone(),
         notice: Default::default(),
-        categories,
+        categories: editor.incident.categories.clone(),
         published_on: None,
         updated_on: None,
     };
+    view! {
+        <p class="lead">{title}</p>
+        <Status editor=editor.clone()/>
+        <PublishControls editor=editor.clone()/>
+        <NoticeForm
+            locale=use_locale().get_untracked()
+            site
+            action
+            content=editor.content.clone()
+            saved=editor.preview.clone()
+            base
+        />
+        <section aria-labelledby="notice-revisions-heading">
+            <h2 id="notice-revisions-heading">{move || s().notice.revisions}</h2>
+            <Revisions editor/>
+        </section>
+    }
+}
+
+/// The form and its preview: an island, so that the preview can follow the typing. `saved`
+/// is the newest revision's rendering; `base` what every preview shares (the incident's
+/// slug and categories); `site` the helpdesk a notice without its own contact shows.
+#[island]
+fn NoticeForm(
+    locale: Locale,
+    site: SiteInfo,
+    action: String,
+    content: NoticeContent,
+    saved: Option<NoticeView>,
+    base: NoticeView,
+) -> impl IntoView {
+    provide_locale(locale);
+    provide_context(site);
+    let s = use_strings();
+    // What the form says now, rendered by the server; `None` until the admin types.
+    let live = RwSignal::new(None::<NoticeView>);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
     let on_input = move |_| {
         #[cfg(feature = "hydrate")]
-        live_preview::schedule(form_ref, base_view.clone(), live);
+        live_preview::schedule(form_ref, base.clone(), live);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&base_view, form_ref, live);
+        let _ = (&base, form_ref, live);
     };
     let preview = move || match live.get().or_else(|| saved.clone()) {
         Some(notice) => view! { <NoticeArticle notice in_preview=true/> }.into_any(),
         None => view! { <p>{move || s().notice.preview_empty}</p> }.into_any(),
     };
     view! {
-        <p class="lead">{title}</p>
-        <Status editor=editor.clone()/>
-        <PublishControls editor=editor.clone()/>
         <div class="notice-editor">
             <form
                 class="form notice-form"
@@ -399,10 +429,6 @@ fn Editor(editor: NoticeEditor) -> impl IntoView {
                 <div class="preview-frame" aria-live="polite">{preview}</div>
             </section>
         </div>
-        <section aria-labelledby="notice-revisions-heading">
-            <h2 id="notice-revisions-heading">{move || s().notice.revisions}</h2>
-            <Revisions editor/>
-        </section>
     }
 }
 

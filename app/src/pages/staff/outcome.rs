@@ -44,9 +44,9 @@ impl Returned {
     }
 }
 
-/// The refused form of this request, the same in the browser as on the server.
+/// The refused form of this request, if the server is rendering one again.
 pub fn use_returned() -> Option<Returned> {
-    SharedValue::new(use_context::<Returned>).into_inner()
+    use_context::<Returned>()
 }
 
 /// The error or success notice of the page's query string (or of a refused form the

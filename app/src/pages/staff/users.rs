@@ -108,7 +108,7 @@ fn AddStaffForm() -> impl IntoView {
 #[component]
 pub fn StaffUsersPage() -> impl IntoView {
     let s = use_strings();
-    let me = SharedValue::new(StaffView::from_request).into_inner();
+    let me = StaffView::from_request();
     let is_admin = me.role == Some(Role::Admin);
     let my_email = me.email.clone();
     let staff = Resource::new_blocking(|| (), |_| list_staff());
