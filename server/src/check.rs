@@ -14,7 +14,7 @@ use breachcheck::check::lookup::{
     Answer, Finding, Lookup, LookupError, Query, active_lists, asks_for_phone,
 };
 use breachcheck::check::pow::{PowError, PowKeys, Solution};
-use breachcheck::check::stats::{self, Event};
+use breachcheck::check::stats::{Event, Tally};
 use breachcheck::identifier::{ContractNumber, ContractPattern, Domain, Kind, Phone};
 use breachcheck::staff::sign_in::SignedIn;
 use breachcheck::storage::{Database, StorageError};
@@ -22,6 +22,7 @@ use rand::Rng;
 use serde::Deserialize;
 use serde_json::json;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -167,6 +168,8 @@ impl Decision {
 #[derive(Clone, Debug)]
 pub struct CheckService {
     pub lookup: Lookup,
+    /// Lookups counted for the statistics, written every second (see `startup`).
+    pub tally: Arc<Tally>,
     pub pow: PowKeys,
     pub subjects: SubjectKeys,
     pub settings: LookupSettings,
@@ -198,17 +201,15 @@ impl CheckService {
         match limit::consume_all(self.db(), limits).await {
             Ok(Verdict::Allowed) => Ok(()),
             Ok(Verdict::Limited { retry_after }) => {
-                self.count(Event::RateLimited).await;
+                self.count(Event::RateLimited);
                 Err(Decision::limited(retry_after))
             }
             Err(error) => Err(Decision::failed(error)),
         }
     }
 
-    async fn count(&self, event: Event) {
-        if let Err(error) = stats::record(self.db(), event).await {
-            tracing::warn!(%error, "could not count a lookup");
-        }
+    fn count(&self, event: Event) {
+        self.tally.add(event);
     }
 
     /// A member of the public asks. `started` is when the request arrived: the answer
@@ -244,7 +245,7 @@ impl CheckService {
         // A full pool refuses before anything is read or counted: under a flood a busy
         // answer must cost next to nothing, and it must not spend the visitor's limits.
         if self.lookup.pool.is_full() {
-            self.count(Event::Busy).await;
+            self.count(Event::Busy);
             return Err(Decision::busy());
         }
         let lists = active_lists(self.db()).await.map_err(Decision::failed)?;
@@ -273,7 +274,7 @@ impl CheckService {
         let answer = match self.lookup.answer_among(&query, lists).await {
             Ok(answer) => answer,
             Err(LookupError::Busy(_)) => {
-                self.count(Event::Busy).await;
+                self.count(Event::Busy);
                 return Err(Decision::busy());
             }
             Err(LookupError::Storage(error)) => return Err(Decision::failed(error)),
@@ -288,8 +289,7 @@ impl CheckService {
             .map_err(Decision::failed)?;
         self.count(Event::Answered {
             affected: !result.affected.is_empty(),
-        })
-        .await;
+        });
         let mut decision = Decision::answered(result);
         decision.alike = alike;
         Ok(decision)

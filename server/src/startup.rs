@@ -10,6 +10,7 @@ use axum::serve::ListenerExt;
 use breachcheck::check::limit::SubjectKeys;
 use breachcheck::check::lookup::Lookup;
 use breachcheck::check::pow::PowKeys;
+use breachcheck::check::stats::Tally;
 use breachcheck::digest::Digester;
 use breachcheck::hashing_pool::HashingPool;
 use breachcheck::import::job::Importer;
@@ -18,6 +19,7 @@ use breachcheck::storage::{Database, StorageError};
 use secrecy::ExposeSecret;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -89,6 +91,7 @@ impl Application {
                 importer.pool.clone(),
                 &config.pepper,
             ),
+            tally: Arc::default(),
             pow: PowKeys::new(&config.pepper),
             subjects: SubjectKeys::new(&config.pepper),
             settings: config.lookups.clone(),
@@ -162,6 +165,11 @@ impl Application {
         self.hashing_pool.clone()
     }
 
+    /// The lookups counted and not yet written (tests flush it before reading the counts).
+    pub fn lookup_tally(&self) -> Arc<Tally> {
+        self.check.tally.clone()
+    }
+
     /// Serves until SIGTERM or Ctrl-C, lets in-flight requests finish, then returns.
     /// (`serve` registers for the signals before building, see [`shutdown_signal`].)
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -183,6 +191,27 @@ impl Application {
                 loop {
                     every.tick().await;
                     sweep_stale_imports(&database, stale).await;
+                }
+            }
+        });
+        // The lookup statistics, written once a second and once more after the last request.
+        let (stop_tally, tally_stopped) = tokio::sync::oneshot::channel::<()>();
+        let tally_writer = tokio::spawn({
+            let (tally, database) = (self.check.tally.clone(), self.database.clone());
+            async move {
+                let mut every = tokio::time::interval(TALLY_FLUSH_EVERY);
+                let mut stopped = std::pin::pin!(tally_stopped);
+                loop {
+                    let last = tokio::select! {
+                        _ = every.tick() => false,
+                        _ = &mut stopped => true,
+                    };
+                    if let Err(error) = tally.flush(&database).await {
+                        tracing::warn!(%error, "could not write the lookup statistics");
+                    }
+                    if last {
+                        break;
+                    }
                 }
             }
         });
@@ -231,6 +260,8 @@ impl Application {
             .await;
         sweeper.abort();
         lookup_sweeper.abort();
+        let _ = stop_tally.send(());
+        let _ = tally_writer.await;
         if let Some((upkeep, serving)) = metrics {
             upkeep.abort();
             serving.abort();
@@ -240,6 +271,9 @@ impl Application {
         Ok(())
     }
 }
+
+/// How often counted lookups are written (see `breachcheck::check::stats::Tally`).
+const TALLY_FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 async fn sweep_stale_imports(database: &Database, stale_after: Duration) {
     match breachcheck::import::job::fail_stale(database, stale_after).await {

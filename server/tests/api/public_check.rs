@@ -242,6 +242,7 @@ async fn limits_per_address_hold_and_a_spoofed_forwarded_for_changes_nothing() {
     let wait: u64 = eleventh.retry_after.as_deref().unwrap().parse().unwrap();
     assert!((1..=600).contains(&wait), "{wait}");
     assert!(eleventh.body.contains("Too many checks"));
+    app.flush_lookup_stats().await;
     let limited: i64 =
         sqlx::query_scalar("SELECT CAST(SUM(rate_limited) AS BIGINT) FROM lookup_stats")
             .fetch_one(app.database.pool())
@@ -383,6 +384,7 @@ async fn a_saturated_hashing_pool_answers_busy_and_pages_stay_fast() {
     assert_eq!(home.status(), StatusCode::OK);
     println!("with the hashing pool saturated, / answered in {took:?}");
     assert!(took < Duration::from_millis(100), "/ took {took:?}");
+    app.flush_lookup_stats().await;
     let counted: i64 = sqlx::query_scalar("SELECT CAST(SUM(busy) AS BIGINT) FROM lookup_stats")
         .fetch_one(app.database.pool())
         .await

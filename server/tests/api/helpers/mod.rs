@@ -92,6 +92,8 @@ pub struct TestApp {
     pub database: Database,
     pub client: reqwest::Client,
     pub hashing_pool: breachcheck::hashing_pool::HashingPool,
+    /// Lookups counted for the statistics and not yet written (see [`TestApp::lookup_stats`]).
+    pub lookup_tally: std::sync::Arc<breachcheck::check::stats::Tally>,
     /// Where `/metrics` is served, when the settings ask for it.
     pub metrics_port: Option<u16>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -101,6 +103,12 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Writes the lookups counted so far, as the server does every second, so that a test
+    /// can read `lookup_stats`.
+    pub async fn flush_lookup_stats(&self) {
+        self.lookup_tally.flush(&self.database).await.unwrap();
+    }
+
     /// Every byte of the SQLite database as it lies on disk (the file and its write-ahead
     /// log, after a checkpoint), to search for what must not be there; `None` on
     /// PostgreSQL.
@@ -193,6 +201,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let database = app.database();
     let hashing_pool = app.hashing_pool();
+    let lookup_tally = app.lookup_tally();
     let metrics_port = app.metrics_port();
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
@@ -207,6 +216,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
             .build()
             .unwrap(),
         hashing_pool,
+        lookup_tally,
         metrics_port,
         shutdown: Some(shutdown),
         _database: test_database,
