@@ -129,6 +129,8 @@ async fn second_client(base: String) -> [Timings; 3] {
 
 #[tokio::main]
 async fn main() {
+    // As the server's own binary does first thing (see `server::memory`).
+    server::memory::return_large_blocks_on_free();
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         addr: Some("127.0.0.1:0".parse().unwrap()),

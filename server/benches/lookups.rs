@@ -105,6 +105,8 @@ const RAW_ONLY: &str = "BREACHCHECK_BENCH_RAW_ARGON2_THREADS";
 
 #[tokio::main]
 async fn main() {
+    // As the server's own binary does first thing (see `server::memory`).
+    server::memory::return_large_blocks_on_free();
     if let Some(threads) = std::env::var_os(RAW_ONLY) {
         let threads = threads.to_string_lossy().parse().unwrap();
         println!("{}", raw_argon2_rate(threads));

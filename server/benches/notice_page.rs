@@ -65,6 +65,8 @@ fn print(name: &str, ours: &WrkFigures, nginx: &WrkFigures) {
 
 #[tokio::main]
 async fn main() {
+    // As the server's own binary does first thing (see `server::memory`).
+    server::memory::return_large_blocks_on_free();
     let dir = tempfile::tempdir().unwrap();
     let site_root = dir.path().join("site");
     std::fs::create_dir_all(site_root.join("pkg")).unwrap();

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content_coding;
 pub mod csrf;
 pub mod domain_control;
+pub mod memory;
 pub mod metrics;
 pub mod middleware;
 pub mod page_cache;

@@ -130,12 +130,7 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 }
 
 fn unavailable() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, "5")],
-        "しばらくしてからもう一度お試しください。\nPlease try again in a moment.\n",
-    )
-        .into_response()
+    crate::plain::Plain::Unavailable.into_response()
 }
 
 /// A rendered page as a cache entry, or the response itself when it is not one to keep

@@ -24,6 +24,8 @@ pub enum Plain {
     TookTooLong,
     /// Too many requests of this kind in progress: try again shortly (`Retry-After`).
     Busy,
+    /// What the page needs (the published notices) cannot be read now: try again shortly.
+    Unavailable,
     /// A staff route asked without a session.
     SignInRequired,
 }
@@ -42,7 +44,9 @@ impl Plain {
             Plain::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Plain::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Plain::Malformed | Plain::HoldsNul => StatusCode::BAD_REQUEST,
-            Plain::TookTooLong | Plain::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Plain::TookTooLong | Plain::Busy | Plain::Unavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Plain::SignInRequired => StatusCode::UNAUTHORIZED,
         }
     }
@@ -73,6 +77,9 @@ impl Plain {
             Plain::Busy => {
                 "ただいま混み合っています。しばらくしてからもう一度お試しください。\n\
                  The site is busy. Please try again in a moment.\n"
+            }
+            Plain::Unavailable => {
+                "しばらくしてからもう一度お試しください。\nPlease try again in a moment.\n"
             }
             Plain::SignInRequired => "サインインが必要です。 / Please sign in.\n",
         }
@@ -107,7 +114,7 @@ impl IntoResponse for Plain {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
             }
             // A shed request is retried soon, and the answer is not kept anywhere.
-            Plain::Busy => {
+            Plain::Busy | Plain::Unavailable => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
                 headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
@@ -146,6 +153,7 @@ mod tests {
             Plain::HoldsNul,
             Plain::TookTooLong,
             Plain::Busy,
+            Plain::Unavailable,
             Plain::SignInRequired,
         ];
         for plain in all {

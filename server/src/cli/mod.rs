@@ -52,6 +52,7 @@ enum AuditCommand {
 }
 
 pub fn main() -> ExitCode {
+    crate::memory::return_large_blocks_on_free();
     let cli = Cli::parse();
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(settings) => settings,
