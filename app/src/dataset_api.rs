@@ -1,6 +1,7 @@
 //! Server functions of the incident and affected-list pages (admins only). They read;
 //! every change is a form post handled by the server's routes.
 
+use breachcheck::dataset::Status;
 use breachcheck::import::JobStatus;
 use breachcheck::import::report::ImportReport;
 use leptos::prelude::*;
@@ -34,7 +35,7 @@ pub struct IncidentView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DatasetRow {
     pub id: i64,
-    pub status: String,
+    pub status: Status,
     pub row_count: i64,
     pub created_at: String,
 }
@@ -124,7 +125,7 @@ pub(crate) mod convert {
     pub fn row(dataset: &Dataset) -> DatasetRow {
         DatasetRow {
             id: dataset.id.0,
-            status: dataset.status.as_str().to_owned(),
+            status: dataset.status,
             row_count: dataset.row_count,
             created_at: breachcheck::clock::japan_time_exact(dataset.created_at),
         }

@@ -14,26 +14,28 @@ pub mod lifecycle;
 #[cfg(feature = "server")]
 pub use server_side::*;
 
+crate::codes! {
+    /// Where a dataset stands, spelt as `datasets.status` holds it. Outside the `server`
+    /// feature too: the staff pages name it.
+    Status {
+        Importing => "importing",
+        Draft => "draft",
+        Approved => "approved",
+        Active => "active",
+        Retired => "retired",
+        Failed => "failed",
+    }
+}
+
 #[cfg(feature = "server")]
 mod server_side {
+    use super::Status;
     use crate::hashing_pool::Busy;
     use crate::storage::StorageError;
     use serde::{Deserialize, Serialize};
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub struct DatasetId(pub i64);
-
-    crate::codes! {
-        /// Where a dataset stands, spelt as `datasets.status` holds it.
-        Status {
-            Importing => "importing",
-            Draft => "draft",
-            Approved => "approved",
-            Active => "active",
-            Retired => "retired",
-            Failed => "failed",
-        }
-    }
 
     /// Everything that can go wrong with incidents and datasets, in words an admin can act
     /// on; storage failures are logged by whoever reports them, never shown.

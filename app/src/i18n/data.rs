@@ -1,6 +1,7 @@
 //! Strings of the incident and affected-list pages, and the words for an import report's
 //! reasons. Kept apart from the shell's strings so each file reads in one sitting.
 
+use breachcheck::dataset::Status;
 use breachcheck::identifier::{ContractRejection, DomainRejection, PhoneRejection};
 use breachcheck::import::columns::Column;
 use breachcheck::import::report::RowReason;
@@ -182,15 +183,14 @@ impl DataStrings {
         }
     }
 
-    /// A status as stored (`draft`, `active`, …).
-    pub fn status(&self, status: &str) -> &'static str {
+    pub fn status(&self, status: Status) -> &'static str {
         match status {
-            "importing" => self.status_importing,
-            "draft" => self.status_draft,
-            "approved" => self.status_approved,
-            "active" => self.status_active,
-            "retired" => self.status_retired,
-            _ => self.status_failed,
+            Status::Importing => self.status_importing,
+            Status::Draft => self.status_draft,
+            Status::Approved => self.status_approved,
+            Status::Active => self.status_active,
+            Status::Retired => self.status_retired,
+            Status::Failed => self.status_failed,
         }
     }
 

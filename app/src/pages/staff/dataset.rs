@@ -8,6 +8,7 @@ use crate::dataset_api::{DatasetDetail, load_dataset};
 use crate::head_text;
 use crate::i18n::data::fill;
 use crate::use_strings;
+use breachcheck::dataset::Status;
 use breachcheck::import::report::ImportReport;
 use leptos::prelude::*;
 
@@ -210,13 +211,13 @@ fn Actions(detail: DatasetDetail) -> impl IntoView {
         .into_any()
     };
     let rejected = detail.report.as_ref().map_or(0, |r| r.rejected_rows);
-    match detail.row.status.as_str() {
-        "draft" if detail.may_approve => view! { <ApproveForm id rejected/> }.into_any(),
-        "draft" => view! { <p>{move || s().data.action_needs_second_admin}</p> }.into_any(),
-        "approved" => button("activate", |s| s.data.action_activate),
-        "active" => button("retire", |s| s.data.action_retire),
-        "retired" => button("roll-back", |s| s.data.action_roll_back),
-        "importing" => match detail.job {
+    match detail.row.status {
+        Status::Draft if detail.may_approve => view! { <ApproveForm id rejected/> }.into_any(),
+        Status::Draft => view! { <p>{move || s().data.action_needs_second_admin}</p> }.into_any(),
+        Status::Approved => button("activate", |s| s.data.action_activate),
+        Status::Active => button("retire", |s| s.data.action_retire),
+        Status::Retired => button("roll-back", |s| s.data.action_roll_back),
+        Status::Importing => match detail.job {
             Some(job) => view! {
                 <p>
                     <a href=format!("/staff/imports/{job}")>{move || s().data.progress_title}</a>
@@ -225,7 +226,7 @@ fn Actions(detail: DatasetDetail) -> impl IntoView {
             .into_any(),
             None => ().into_any(),
         },
-        _ => ().into_any(),
+        Status::Failed => ().into_any(),
     }
 }
 
@@ -236,11 +237,8 @@ fn DatasetFacts(detail: DatasetDetail) -> impl IntoView {
         detail.incident.title_ja.clone(),
         detail.incident.title_en.clone(),
     );
-    let status = detail.row.status.clone();
-    let status_name = {
-        let status = status.clone();
-        move || s().data.status(&status)
-    };
+    let status = detail.row.status;
+    let status_name = move || s().data.status(status);
     let who = move |name: Option<String>| {
         move || {
             name.clone()
@@ -257,7 +255,7 @@ fn DatasetFacts(detail: DatasetDetail) -> impl IntoView {
             <dt>{move || s().data.dataset_incident}</dt>
             <dd>{title}</dd>
             <dt>{move || s().data.dataset_status}</dt>
-            <dd data-status=status>{status_name}</dd>
+            <dd data-status=status.as_str()>{status_name}</dd>
             <dt>{move || s().data.dataset_rows}</dt>
             <dd>{detail.row.row_count}</dd>
             <dt>{move || s().data.dataset_phone_factor}</dt>

@@ -19,11 +19,11 @@ fn IncidentLists(entry: IncidentDatasets) -> impl IntoView {
             .datasets
             .into_iter()
             .map(|row| {
-                let status = row.status.clone();
+                let status = row.status;
                 view! {
                     <tr>
                         <td>{row.id}</td>
-                        <td>{move || s().data.status(&status)}</td>
+                        <td>{move || s().data.status(status)}</td>
                         <td>{row.row_count}</td>
                         <td>{row.created_at}</td>
                         <td>
