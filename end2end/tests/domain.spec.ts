@@ -112,5 +112,8 @@ test('a failed DNS verification answers at its own address and the page stays al
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.locator('button.copy').first().click();
   await expect(page.locator('button.copy').first()).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+    await page.locator('#record-name').textContent(),
+  );
   expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
 });

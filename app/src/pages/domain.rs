@@ -144,9 +144,13 @@ fn Copyable(locale: Locale, id: String, value: String) -> impl IntoView {
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
         {
-            let clipboard = window().navigator().clipboard();
-            let _ = clipboard.write_text(&for_copy);
-            copied.set(true);
+            let written = window().navigator().clipboard().write_text(&for_copy);
+            // "Copied" only once the browser says so: it refuses without permission or
+            // outside a secure context, and then the value is still there to select.
+            leptos::task::spawn_local(async move {
+                let done = wasm_bindgen_futures::JsFuture::from(written).await.is_ok();
+                copied.set(done);
+            });
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = &for_copy;

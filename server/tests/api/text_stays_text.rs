@@ -174,6 +174,25 @@ async fn text_people_write_stays_text_in_every_page_and_format() {
             assert_stays_text(&get(&app, path, "", lang).await, path);
         }
     }
+    // What a visitor typed comes back in the refused form: in the input's value, and in the
+    // form island's props (an attribute holding JSON).
+    let refused = check(&app, &[("contract", BREAKOUT)], None).await;
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+    let html = assert_stays_text(&refused.body, "the refused check form");
+    let typed = select(&html, "#check-contract")[0]
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned();
+    assert_eq!(typed, BREAKOUT);
+    let props = select(&html, r#"leptos-island[data-component^="CheckEntry"]"#)[0]
+        .value()
+        .attr("data-props")
+        .unwrap()
+        .to_owned();
+    let props: serde_json::Value = serde_json::from_str(&props).unwrap();
+    assert!(json_holds(&props, BREAKOUT), "{props}");
+
     let answer = check(&app, &[("contract", "AA100001")], None).await;
     assert_eq!(answer.outcome(), Some("affected"));
     let html = assert_stays_text(&answer.body, "the check's answer");
