@@ -136,7 +136,7 @@ pub async fn new_challenge() -> Result<Challenge, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-pub use source::{CheckSource, japan_date, japan_time, result};
+pub use source::{CheckSource, IncidentsRead, japan_date, japan_time, result, result_reading};
 
 /// The server's side of the two functions above, provided as context.
 #[cfg(feature = "ssr")]
@@ -182,9 +182,51 @@ mod source {
         }
     }
 
+    /// The incidents one request names, each read once with where its notice is: an
+    /// answer and the answers it must look like name the same ones.
+    #[derive(Default)]
+    pub struct IncidentsRead(
+        std::collections::HashMap<
+            incident::IncidentId,
+            Option<(incident::Incident, Option<String>)>,
+        >,
+    );
+
+    impl IncidentsRead {
+        async fn get(
+            &mut self,
+            db: &Database,
+            id: incident::IncidentId,
+        ) -> Result<Option<(incident::Incident, Option<String>)>, StorageError> {
+            if let Some(read) = self.0.get(&id) {
+                return Ok(read.clone());
+            }
+            let read = match incident::find(db, id).await.map_err(storage)? {
+                Some(incident) => {
+                    let notice = notice_of(db, &incident).await?;
+                    Some((incident, notice))
+                }
+                None => None,
+            };
+            self.0.insert(id, read.clone());
+            Ok(read)
+        }
+    }
+
     /// The page's view of an answer. The public sees only findings whose factor (if any)
     /// matched; the helpdesk sees every finding with how its factor fared.
     pub async fn result(
+        db: &Database,
+        answer: &breachcheck::check::lookup::Answer,
+        for_staff: bool,
+        asked: Asked,
+    ) -> Result<CheckResult, StorageError> {
+        result_reading(&mut IncidentsRead::default(), db, answer, for_staff, asked).await
+    }
+
+    /// [`result`], reading each incident at most once across the calls that share `read`.
+    pub async fn result_reading(
+        read: &mut IncidentsRead,
         db: &Database,
         answer: &breachcheck::check::lookup::Answer,
         for_staff: bool,
@@ -195,10 +237,7 @@ mod source {
             if !for_staff && !finding.shown_to_public() {
                 continue;
             }
-            let Some(incident) = incident::find(db, finding.incident)
-                .await
-                .map_err(storage)?
-            else {
+            let Some((incident, notice)) = read.get(db, finding.incident).await? else {
                 continue;
             };
             let categories = incident
@@ -210,7 +249,6 @@ mod source {
                     en: category.label(false),
                 })
                 .collect();
-            let notice = notice_of(db, &incident).await?;
             affected.push(AffectedIncident {
                 notice,
                 title_ja: incident.title_ja,
@@ -226,7 +264,7 @@ mod source {
         }
         Ok(CheckResult {
             affected,
-            lists: published(db, &answer.lists).await?,
+            lists: published_reading(read, db, &answer.lists).await?,
             reference: answer.reference.clone(),
             asked,
             answered_at: japan_time(breachcheck::now_millis()),
@@ -238,12 +276,19 @@ mod source {
         db: &Database,
         lists: &[breachcheck::check::lookup::ActiveList],
     ) -> Result<Vec<PublishedList>, StorageError> {
+        published_reading(&mut IncidentsRead::default(), db, lists).await
+    }
+
+    async fn published_reading(
+        read: &mut IncidentsRead,
+        db: &Database,
+        lists: &[breachcheck::check::lookup::ActiveList],
+    ) -> Result<Vec<PublishedList>, StorageError> {
         let mut out = Vec::with_capacity(lists.len());
         for list in lists {
-            let Some(incident) = incident::find(db, list.incident).await.map_err(storage)? else {
+            let Some((incident, notice)) = read.get(db, list.incident).await? else {
                 continue;
             };
-            let notice = notice_of(db, &incident).await?;
             out.push(PublishedList {
                 notice,
                 title_ja: incident.title_ja,

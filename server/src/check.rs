@@ -4,7 +4,9 @@
 
 use crate::client_ip::rate_subject;
 use crate::config::LookupSettings;
-use app::check_api::{Asked, CheckProblem, CheckResult, CheckView, Entered};
+use app::check_api::{
+    Asked, CheckProblem, CheckResult, CheckView, Entered, IncidentsRead, result_reading,
+};
 use axum::http::StatusCode;
 use breachcheck::audit::Action;
 use breachcheck::audit::{self, Actor, NewEntry};
@@ -28,6 +30,10 @@ use tokio::time::Instant;
 
 /// How long a browser is asked to wait when the hashing pool is full.
 pub(crate) const BUSY_RETRY_SECS: u64 = 10;
+
+/// How long a "busy" answer (the hashing pool's queue is full) is held before it is sent:
+/// see `routes::check::public_check`.
+pub const BUSY_HOLD: Duration = Duration::from_secs(1);
 
 /// The fields of both forms; what a form does not have stays empty.
 #[derive(Debug, Default, Deserialize)]
@@ -280,11 +286,12 @@ impl CheckService {
             Err(LookupError::Storage(error)) => return Err(Decision::failed(error)),
         };
         let asked = Asked::Contract(query.contract.as_str().to_owned());
-        let result = app::check_api::result(self.db(), &answer, false, asked)
+        let mut read = IncidentsRead::default();
+        let result = result_reading(&mut read, self.db(), &answer, false, asked)
             .await
             .map_err(Decision::failed)?;
         let alike = self
-            .answers_alike(&answer, &result)
+            .answers_alike(&mut read, &answer, &result)
             .await
             .map_err(Decision::failed)?;
         self.count(Event::Answered {
@@ -301,6 +308,7 @@ impl CheckService {
     /// same whatever the lists say about this number, however long the incidents' texts.
     async fn answers_alike(
         &self,
+        read: &mut IncidentsRead,
         answer: &Answer,
         result: &CheckResult,
     ) -> Result<Vec<CheckResult>, StorageError> {
@@ -317,7 +325,7 @@ impl CheckService {
             })
             .collect();
         let largest =
-            app::check_api::result(self.db(), &everything, false, result.asked.clone()).await?;
+            result_reading(read, self.db(), &everything, false, result.asked.clone()).await?;
         let nothing = CheckResult {
             affected: Vec::new(),
             ..result.clone()

@@ -115,7 +115,7 @@ impl Group {
 }
 
 pub async fn shed(
-    State(shedding): State<Shedding>,
+    State(shedding): State<Arc<Shedding>>,
     request: Request<Body>,
     next: Next,
 ) -> Response {

@@ -212,16 +212,20 @@ pub fn CheckPage() -> impl IntoView {
     let s = use_strings();
     let outcome = use_check_view();
     let title = title_for(outcome.as_ref());
-    let form = Resource::new_blocking(|| (), |_| load_check_form());
+    // Only a page with the form reads the published lists for it: an answer, a limit or
+    // a busy notice has no form, and every public answer is rendered more than once (see
+    // the server's padding), so reading them anyway would cost a lookup its queries twice.
+    let needs_form = matches!(outcome, None | Some(CheckView::Refused(_)));
+    let form = needs_form.then(|| Resource::new_blocking(|| (), |_| load_check_form()));
     let body = move || {
         let outcome = outcome.clone();
         Suspend::new(async move {
-            let form = match form.await {
-                Ok(form) => form,
-                Err(_) => {
-                    return view! { <CheckNotice view=CheckView::Busy { retry_after_secs: 10 }/> }
-                        .into_any();
-                }
+            let form = match form {
+                Some(form) => form.await.ok(),
+                None => None,
+            };
+            let busy = || {
+                view! { <CheckNotice view=CheckView::Busy { retry_after_secs: 10 }/> }.into_any()
             };
             match outcome {
                 Some(CheckView::Answered(result)) => view! {
@@ -239,9 +243,11 @@ pub fn CheckPage() -> impl IntoView {
                 }
                 .into_any(),
                 Some(CheckView::Refused(problem)) => {
+                    let Some(form) = form else { return busy() };
                     view! { <CheckFormView form problem=Some(problem)/> }.into_any()
                 }
                 None => {
+                    let Some(form) = form else { return busy() };
                     let none = form.lists.is_empty();
                     view! {
                         {none.then(|| view! { <p class="notice">{move || s().check.no_lists}</p> })}

@@ -3,7 +3,7 @@
 //! in a URL, a history or a cache.
 
 use super::AppState;
-use crate::check::{CheckFields, Decision};
+use crate::check::{BUSY_HOLD, CheckFields, Decision, LookupOutcome};
 use crate::staff_auth::CurrentStaff;
 use app::check_api::{CheckView, Entered};
 use axum::{
@@ -44,6 +44,13 @@ pub async fn public_check(
         .client(peer.ip(), &parts.headers);
     let entered = fields.entered();
     let decision = check.public(started, client, fields).await;
+    if decision.outcome == LookupOutcome::Busy {
+        // Held a moment before it leaves (no CPU: a timer), in the place this lookup
+        // already holds among the lookups in progress, so the number held is bounded. A
+        // client that asks again the moment it is told "busy" (a script, an impatient
+        // tool) then costs one answer a second, not thousands taken from the hashing.
+        tokio::time::sleep(BUSY_HOLD).await;
+    }
     if decision.status == StatusCode::SERVICE_UNAVAILABLE {
         return busy(decision.retry_after);
     }

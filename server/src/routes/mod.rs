@@ -293,10 +293,11 @@ pub fn router(
         .merge(uploads)
         // After the session cookie was read: signed-in staff have places of their own.
         .layer(axum::middleware::from_fn_with_state(
-            crate::shedding::Shedding::new(
+            // Behind one `Arc`: the middleware's state is cloned for every request.
+            std::sync::Arc::new(crate::shedding::Shedding::new(
                 config.concurrency,
                 config.lookups.trusted_proxies.clone(),
-            ),
+            )),
             crate::shedding::shed,
         ))
         .layer(axum::middleware::from_fn_with_state(

@@ -10,6 +10,7 @@ use breachcheck::digest::Profile;
 use breachcheck::pepper::Pepper;
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
+use server::check::BUSY_HOLD;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -373,6 +374,11 @@ async fn a_saturated_hashing_pool_answers_busy_and_pages_stay_fast() {
     let busy = check(&app, &[("contract", "AB123456")], None).await;
     assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(busy.retry_after.as_deref(), Some("10"));
+    assert!(
+        busy.took >= BUSY_HOLD,
+        "held before it left: {:?}",
+        busy.took
+    );
     assert!(busy.body.contains("The site is busy"));
     assert!(busy.body.contains("ただいま混み合っています"));
     // A small page written once, not a rendered (and padded) one: under a flood most
@@ -405,7 +411,8 @@ async fn busy_answers_spend_none_of_the_visitors_limits() {
         s.hashing_queue = Some(1);
     })
     .await;
-    let (running, waiting) = fill_the_pool(&app, Duration::from_secs(2)).await;
+    // Four busy answers, each held a second, while the pool stays full.
+    let (running, waiting) = fill_the_pool(&app, Duration::from_secs(6)).await;
     for attempt in 1..=4 {
         let busy = check(&app, &[("contract", "AB123456")], None).await;
         assert_eq!(
@@ -422,6 +429,43 @@ async fn busy_answers_spend_none_of_the_visitors_limits() {
         StatusCode::OK,
         "the visitor told to come back later still has their lookups"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_answer_held_for_a_client_that_left_gives_its_place_back() {
+    let app = spawn_app_with(|s| {
+        generous(s);
+        s.hashing_workers = Some(1);
+        s.hashing_queue = Some(1);
+        // One lookup in progress at a time: a place held by a busy answer is all there is.
+        s.lookup_concurrency = Some(1);
+    })
+    .await;
+    let (running, waiting) = fill_the_pool(&app, Duration::from_secs(4)).await;
+    let impatient = reqwest::Client::builder()
+        .timeout(BUSY_HOLD / 4)
+        .build()
+        .unwrap();
+    let gone = impatient
+        .post(app.url("/check"))
+        .header("origin", &app.address)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("contract=AB123456")
+        .send()
+        .await;
+    assert!(
+        gone.is_err(),
+        "the client left while its busy answer was held"
+    );
+    // Within the time the first answer would still have been held: had its place not
+    // come back, this one would be shed at once (Retry-After 5) instead of being told
+    // the pool is busy (Retry-After 10) after the same hold.
+    let next = check(&app, &[("contract", "AB123457")], None).await;
+    assert_eq!(next.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(next.retry_after.as_deref(), Some("10"), "{}", next.body);
+    assert!(next.took >= BUSY_HOLD, "{:?}", next.took);
+    running.await.unwrap();
+    waiting.await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
