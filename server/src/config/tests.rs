@@ -273,3 +273,133 @@ fn the_domain_check_reads_its_limits_resolver_and_relay() {
     .to_string();
     assert!(error.contains("BREACHCHECK_SMTP_SECURITY"), "{error}");
 }
+
+/// The environment variables the README's configuration table names, with its shorthand
+/// expanded (`BREACHCHECK_HELPDESK_PHONE`, `_EMAIL` is `BREACHCHECK_HELPDESK_EMAIL`).
+fn readme_variables() -> std::collections::BTreeSet<String> {
+    let readme = include_str!("../../../README.md");
+    let section = readme
+        .split("## Configuration")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the README has a configuration section");
+    let mut names = std::collections::BTreeSet::new();
+    for row in section.lines().filter(|line| line.starts_with("| `")) {
+        let mut first: Option<String> = None;
+        for token in row.split('`').skip(1).step_by(2) {
+            let is_name =
+                |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+            if let Some(tail) = token.strip_prefix('_').filter(|t| is_name(t)) {
+                let full = first.as_deref().expect("a shorthand follows a full name");
+                let stem = &full[..full.rfind('_').unwrap()];
+                names.insert(format!("{stem}_{tail}"));
+            } else if is_name(token) && token.contains('_') {
+                first.get_or_insert_with(|| token.to_owned());
+                names.insert(token.to_owned());
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn the_readme_lists_exactly_the_settings_there_are() {
+    let mut declared: std::collections::BTreeSet<String> = SETTINGS
+        .iter()
+        .flat_map(|setting| setting.names.iter().map(|name| (*name).to_owned()))
+        .collect();
+    // Read by the log subscriber, not a setting of ours.
+    declared.insert("RUST_LOG".to_owned());
+    let documented = readme_variables();
+    let undocumented: Vec<_> = declared.difference(&documented).collect();
+    let unknown: Vec<_> = documented.difference(&declared).collect();
+    assert!(
+        undocumented.is_empty(),
+        "not in the README: {undocumented:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "in the README but not read: {unknown:?}"
+    );
+}
+
+#[test]
+fn each_file_key_is_its_variable_without_the_prefix() {
+    // As the README says of the TOML file.
+    for setting in SETTINGS {
+        let name = setting.names[0];
+        let key = name
+            .strip_prefix("BREACHCHECK_")
+            .unwrap_or(name)
+            .to_lowercase();
+        assert_eq!(setting.key, key, "{name}");
+    }
+}
+
+#[test]
+fn secrets_are_refused_in_the_file_and_read_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("breachcheck.toml");
+    let secrets: Vec<_> = SETTINGS.iter().filter(|s| s.secret).collect();
+    assert!(secrets.iter().any(|s| s.key == "pepper"));
+    for setting in &secrets {
+        std::fs::write(&path, format!("{} = \"x\"\n", setting.key)).unwrap();
+        assert!(
+            Settings::from_toml_file(&path).is_err(),
+            "{} was read from the file",
+            setting.key
+        );
+    }
+    // Every other key is read from the file.
+    for setting in SETTINGS.iter().filter(|s| !s.secret) {
+        std::fs::write(&path, format!("{} = \"x\"\n", setting.key)).unwrap();
+        if let Err(ConfigError::ParseFile { message, .. }) = Settings::from_toml_file(&path) {
+            assert!(
+                !message.contains("unknown field"),
+                "{}: {message}",
+                setting.key
+            );
+        }
+    }
+}
+
+#[test]
+fn every_setting_is_read_from_the_environment() {
+    // A value each setting accepts.
+    let value = |key: &str| match key {
+        "env" => "development",
+        "addr" | "metrics_addr" => "127.0.0.1:9",
+        "single_admin_approval" => "true",
+        "request_log" => "debug",
+        "smtp_port" => "25",
+        key if key.ends_with("_secs")
+            || key.ends_with("_ms")
+            || key.ends_with("_bytes")
+            || key.ends_with("_every")
+            || key.starts_with("hashing_")
+            || key.ends_with("_concurrency")
+            || key.ends_with("_per_client") =>
+        {
+            "7"
+        }
+        _ => "7/1m",
+    };
+    for setting in SETTINGS {
+        for name in setting.names {
+            let mut settings = Settings::default();
+            settings
+                .apply_env(|asked| (asked == *name).then(|| value(setting.key).to_owned()))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            // The one setting is set, under its own file key, and no other.
+            assert_eq!(settings.keys_set(), [setting.key], "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_api_limit_is_read_from_the_environment() {
+    // It once was read from the file only.
+    let settings = settings_from(&[("BREACHCHECK_API_LIMIT", "7/1m")]).unwrap();
+    let config = Config::from_settings(settings).unwrap();
+    assert_eq!(config.lookups.limits.api.max, 7);
+}
