@@ -83,6 +83,25 @@ codes! {
     }
 }
 
+codes! {
+    /// Why the browser arrives at the sign-in page (`?note=<code>`), when a post sent it.
+    SignInNote {
+        SignedOut => "signed_out",
+        /// The session ended with the change; the new password signs in.
+        PasswordChanged => "password_changed",
+    }
+}
+
+impl SignInNote {
+    /// The sentence in the page's language.
+    pub fn text(self, s: &'static Strings) -> &'static str {
+        match self {
+            SignInNote::SignedOut => s.staff_signed_out,
+            SignInNote::PasswordChanged => s.staff_password_changed,
+        }
+    }
+}
+
 impl ErrorCode {
     /// The sentence in the page's language. [`ErrorCode::Encoding`]'s has `{utf8}` and
     /// `{sjis}` places for the offsets the URL carries.
@@ -159,6 +178,9 @@ mod tests {
         }
         for &done in Done::ALL {
             assert_eq!(Done::parse(done.as_str()), Some(done));
+        }
+        for &note in SignInNote::ALL {
+            assert_eq!(SignInNote::parse(note.as_str()), Some(note));
         }
         let mut spelt: Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         spelt.sort_unstable();

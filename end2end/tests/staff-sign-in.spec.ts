@@ -29,7 +29,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText('(Admin)')).toBeVisible();
 
       await page.getByRole('button', { name: 'Sign out' }).click();
-      await expect(page).toHaveURL(/\/staff\/login\?signed_out=1$/);
+      await expect(page).toHaveURL(/\/staff\/login\?note=signed_out$/);
       await expect(page.getByRole('status')).toHaveText('You have signed out.');
       await page.goto('/staff');
       await expect(page).toHaveURL(/\/staff\/login$/);

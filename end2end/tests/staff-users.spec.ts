@@ -23,7 +23,7 @@ test('an admin adds a helpdesk member, who then cannot manage staff', async ({ p
 
   await page.goto('/staff');
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/signed_out=1/);
+  await expect(page).toHaveURL(/note=signed_out/);
 
   await signIn(page, 'new-desk@example.com', 'green-teapot-comet-17', deskSecret);
   await expect(page.locator('.signed-in-as')).toContainText('(Helpdesk)');

@@ -14,7 +14,7 @@ use crate::domain_api::{
 use crate::i18n::data::fill;
 use crate::i18n::{Locale, Strings};
 use crate::{head_text, provide_locale, use_locale, use_strings};
-use breachcheck::identifier::DomainRejection;
+use breachcheck::identifier::{DomainRejection, ROLE_LOCAL_PARTS};
 use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -229,14 +229,17 @@ fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl Into
     let sent = {
         let domain = domain.clone();
         move || {
-            query.read().get("sent").map(|role| {
-                let address = format!("{role}@{domain}");
-                view! {
-                    <p class="notice" role="status">
-                        {move || fill(s().domain.mail_sent, &[("address", &address)])}
-                    </p>
-                }
-            })
+            // Only a role the site mails to: the query string is anybody's to edit.
+            let sent = query.read().get("sent");
+            sent.filter(|role| ROLE_LOCAL_PARTS.contains(&role.as_str()))
+                .map(|role| {
+                    let address = format!("{role}@{domain}");
+                    view! {
+                        <p class="notice" role="status">
+                            {move || fill(s().domain.mail_sent, &[("address", &address)])}
+                        </p>
+                    }
+                })
         }
     };
     let options = roles

@@ -2,11 +2,11 @@
 
 use super::{AppState, Back, password_error};
 use crate::staff_auth::CurrentStaff;
-use app::outcome::{Done, ErrorCode};
+use app::outcome::{Done, ErrorCode, SignInNote};
 use axum::{
     Form,
     extract::State,
-    http::{StatusCode, header},
+    http::header,
     response::{IntoResponse, Response},
 };
 use breachcheck::staff::account::{self, AccountError};
@@ -70,16 +70,9 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Response {
     match account::change_password(&me, &state.sign_in, form.current, &form.password).await {
-        Ok(()) => (
-            StatusCode::SEE_OTHER,
-            [
-                (
-                    header::LOCATION,
-                    "/staff/login?password_changed=1".to_owned(),
-                ),
-                (header::SET_COOKIE, state.session_cookie.clear()),
-            ],
-        )
+        Ok(()) => Back::to("/staff/login")
+            .note(SignInNote::PasswordChanged)
+            .set_cookie(state.session_cookie.clear())
             .into_response(),
         Err(error) => failure(error),
     }

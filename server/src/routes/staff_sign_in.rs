@@ -7,7 +7,7 @@ use super::Back;
 use crate::client_ip::{ClientAddress, rate_subject};
 use crate::plain::Plain;
 use crate::staff_auth::CurrentStaff;
-use app::outcome::ErrorCode;
+use app::outcome::{ErrorCode, SignInNote};
 use axum::{
     Form,
     extract::State,
@@ -129,7 +129,7 @@ pub async fn sign_out(
         return failure("/staff", error);
     }
     Back::to("/staff/login")
-        .with("signed_out", "1")
+        .note(SignInNote::SignedOut)
         .set_cookie(state.session_cookie.clear())
         .into_response()
 }

@@ -312,6 +312,26 @@ async fn a_mailed_link_proves_control_once_and_not_after_it_expires() {
         sent.headers()["location"],
         format!("/check/domain/c/{token}?sent=security").as_str()
     );
+    let page_url = |query: &str| format!("/check/domain/c/{token}?{query}");
+    let told = app
+        .get_with(&page_url("sent=security"), "cookie", "breachcheck_lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        told.contains(&format!("was sent to security@{LISTED}")),
+        "{told}"
+    );
+    // The query string is anybody's to edit: an address the site does not mail is not
+    // named as one it did.
+    let edited = app
+        .get_with(&page_url("sent=taro"), "cookie", "breachcheck_lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!edited.contains("was sent to"), "{edited}");
     let message = tokio::time::timeout(Duration::from_secs(10), mail.recv())
         .await
         .expect("the mail arrives")

@@ -69,7 +69,27 @@ async fn changing_your_password_needs_the_current_one_and_ends_your_sessions() {
         .await;
     assert_eq!(
         changed.headers()["location"],
-        "/staff/login?password_changed=1"
+        "/staff/login?note=password_changed"
+    );
+    let sign_in = app
+        .get("/staff/login?note=password_changed")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sign_in.contains("パスワードを変更しました。"),
+        "the sign-in page says why"
+    );
+    let unknown = app
+        .get("/staff/login?note=%3Cb%3E")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !unknown.contains("role=\"status\""),
+        "a note that is not ours says nothing"
     );
     assert!(
         changed.headers()["set-cookie"]

@@ -184,7 +184,7 @@ async fn sign_out_ends_the_session_and_needs_one() {
 
     let out = app.post_form("/staff/logout", &[], Some(&session)).await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&out), "/staff/login?signed_out=1");
+    assert_eq!(location(&out), "/staff/login?note=signed_out");
     let cleared = out.headers()["set-cookie"].to_str().unwrap();
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
     let after = app.get_with("/staff", "cookie", &session).await;

@@ -4,7 +4,7 @@
 use crate::components::CodeInput;
 use crate::components::PageTitle;
 use crate::head_text;
-use crate::outcome::ErrorCode;
+use crate::outcome::{ErrorCode, SignInNote};
 use crate::{i18n::Strings, use_strings};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -19,19 +19,16 @@ fn Outcome() -> impl IntoView {
     let s = use_strings();
     let query = use_query_map();
     let error = move || outcome_message(s(), query.read().get("error"));
-    let signed_out = move || query.read().get("signed_out").is_some();
-    let password_changed = move || query.read().get("password_changed").is_some();
+    let note = move || {
+        query
+            .read()
+            .get("note")
+            .and_then(|code| SignInNote::parse(&code))
+    };
     view! {
         {move || error().map(|text| view! { <p class="notice notice--error" role="alert">{text}</p> })}
         {move || {
-            signed_out()
-                .then(|| view! { <p class="notice" role="status">{move || s().staff_signed_out}</p> })
-        }}
-        {move || {
-            password_changed()
-                .then(|| {
-                    view! { <p class="notice" role="status">{move || s().staff_password_changed}</p> }
-                })
+            note().map(|note| view! { <p class="notice" role="status">{move || note.text(s())}</p> })
         }}
     }
 }
