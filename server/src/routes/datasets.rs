@@ -7,7 +7,7 @@ use super::{AppState, Back};
 use crate::plain::Plain;
 use crate::staff_auth::CurrentAdmin;
 use app::outcome::{Done, ErrorCode};
-use app::pages::staff::outcome::Returned;
+use app::pages::staff::outcome::{IncidentFields, Returned};
 use axum::http::request::Parts;
 use axum::{
     Form,
@@ -49,21 +49,16 @@ fn error_code(error: &DatasetError) -> ErrorCode {
     }
 }
 
-/// An incident from the form's fields; repeated `category` boxes and one free-text line
-/// per extra category.
-fn new_incident(fields: &[(String, String)]) -> Result<NewIncident, DatasetError> {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map_or("", |(_, value)| value.as_str())
-    };
+/// An incident from the form's fields: the ticked standard categories and one free-text
+/// line per extra category.
+fn new_incident(fields: &IncidentFields) -> Result<NewIncident, DatasetError> {
     let mut list: Vec<Category> = Vec::new();
-    for (_, key) in fields.iter().filter(|(name, _)| name == "category") {
+    for key in &fields.category {
         let standard = Standard::from_key(key).ok_or(CategoriesRejection::Empty)?;
         list.push(Category::standard(standard));
     }
-    let free = field("free_categories")
+    let free = fields
+        .free_categories
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty());
@@ -71,15 +66,15 @@ fn new_incident(fields: &[(String, String)]) -> Result<NewIncident, DatasetError
         list.push(Category::free(index + 1, label));
     }
     Ok(NewIncident {
-        slug: Slug::parse(field("slug"))?,
-        title_ja: field("title_ja").trim().to_owned(),
-        title_en: field("title_en").trim().to_owned(),
-        occurred_from: CalendarDate::parse_optional(field("occurred_from"))?,
-        occurred_to: CalendarDate::parse_optional(field("occurred_to"))?,
-        announced_on: CalendarDate::parse_optional(field("announced_on"))?,
+        slug: Slug::parse(&fields.slug)?,
+        title_ja: fields.title_ja.trim().to_owned(),
+        title_en: fields.title_en.trim().to_owned(),
+        occurred_from: CalendarDate::parse_optional(&fields.occurred_from)?,
+        occurred_to: CalendarDate::parse_optional(&fields.occurred_to)?,
+        announced_on: CalendarDate::parse_optional(&fields.announced_on)?,
         categories: Categories::new(list)?,
-        advice_ja: field("advice_ja").to_owned(),
-        advice_en: field("advice_en").to_owned(),
+        advice_ja: fields.advice_ja.clone(),
+        advice_en: fields.advice_en.clone(),
     })
 }
 
@@ -89,7 +84,7 @@ pub async fn create_incident(
     State(state): State<AppState>,
     staff: CurrentAdmin,
     parts: Parts,
-    Form(fields): Form<Vec<(String, String)>>,
+    axum_extra::extract::Form(fields): axum_extra::extract::Form<IncidentFields>,
 ) -> Response {
     let admin = staff.admin();
     let created = match new_incident(&fields) {

@@ -229,6 +229,23 @@ async fn a_bad_incident_form_says_why_and_creates_nothing() {
         let slug = form.iter().find(|(n, _)| *n == "slug").unwrap().1;
         assert!(body.contains(&format!(r#"value="{slug}""#)), "{code}");
     }
+    // Every ticked box comes back ticked (a key repeated in the form), and no other.
+    let mut two_boxes = with("slug", "Not A Slug");
+    two_boxes.push(("category", "phone"));
+    let body = app
+        .post_form("/staff/incidents", &two_boxes, Some(&english))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let ticked = |key: &str| {
+        let at = body
+            .find(&format!(r#"id="category-{key}""#))
+            .unwrap_or_else(|| panic!("the {key} box"));
+        body[at..at + body[at..].find('>').unwrap()].contains("checked")
+    };
+    assert!(ticked("email") && ticked("phone"), "both ticked boxes");
+    assert!(!ticked("address"), "a box not ticked");
     let incidents = incident::list(&app.database).await.unwrap();
     assert_eq!(incidents.len(), 1, "only the good form created an incident");
     let (_, shown) = page(&app, &admin, "/staff/incidents?error=date_order").await;

@@ -58,16 +58,13 @@ fn NewIncidentForm() -> impl IntoView {
     let s = use_strings();
     let locale = use_locale();
     // After a refusal the server renders this page with what was sent.
-    let returned = use_returned();
-    let value = |name: &str| returned.as_ref().map(|r| r.value(name)).unwrap_or_default();
+    let typed = use_returned().map(|r| r.fields).unwrap_or_default();
     let boxes = Standard::ALL
         .into_iter()
         .map(|standard| {
             let id = format!("category-{}", standard.key());
             let for_id = id.clone();
-            let checked = returned
-                .as_ref()
-                .is_some_and(|r| r.has("category", standard.key()));
+            let checked = typed.category.iter().any(|key| key == standard.key());
             let label = move || match locale.get() {
                 crate::i18n::Locale::Ja => standard.label_ja(),
                 crate::i18n::Locale::En => standard.label_en(),
@@ -93,7 +90,7 @@ fn NewIncidentForm() -> impl IntoView {
             <input
                 id="incident-slug"
                 name="slug"
-                value=value("slug")
+                value=typed.slug.clone()
                 required
                 pattern="[a-z0-9\\-]{3,64}"
                 aria-describedby="incident-slug-hint"
@@ -103,7 +100,7 @@ fn NewIncidentForm() -> impl IntoView {
             <input
                 id="incident-title-ja"
                 name="title_ja"
-                value=value("title_ja")
+                value=typed.title_ja.clone()
                 required
                 maxlength="200"
             />
@@ -111,7 +108,7 @@ fn NewIncidentForm() -> impl IntoView {
             <input
                 id="incident-title-en"
                 name="title_en"
-                value=value("title_en")
+                value=typed.title_en.clone()
                 required
                 maxlength="200"
             />
@@ -120,16 +117,16 @@ fn NewIncidentForm() -> impl IntoView {
                 id="incident-from"
                 name="occurred_from"
                 type="date"
-                value=value("occurred_from")
+                value=typed.occurred_from.clone()
             />
             <label for="incident-to">{move || s().data.incident_occurred_to}</label>
-            <input id="incident-to" name="occurred_to" type="date" value=value("occurred_to")/>
+            <input id="incident-to" name="occurred_to" type="date" value=typed.occurred_to.clone()/>
             <label for="incident-announced">{move || s().data.incident_announced_on}</label>
             <input
                 id="incident-announced"
                 name="announced_on"
                 type="date"
-                value=value("announced_on")
+                value=typed.announced_on.clone()
             />
             <fieldset>
                 <legend>{move || s().data.incident_categories}</legend>
@@ -139,7 +136,7 @@ fn NewIncidentForm() -> impl IntoView {
             <TextArea
                 id="incident-free".to_owned()
                 name="free_categories".to_owned()
-                value=value("free_categories")
+                value=typed.free_categories.clone()
                 rows=3
                 describedby="incident-free-hint"
             />
@@ -148,7 +145,7 @@ fn NewIncidentForm() -> impl IntoView {
             <TextArea
                 id="incident-advice-ja".to_owned()
                 name="advice_ja".to_owned()
-                value=value("advice_ja")
+                value=typed.advice_ja.clone()
                 rows=4
                 maxlength=2000
                 describedby="incident-advice-hint"
@@ -157,7 +154,7 @@ fn NewIncidentForm() -> impl IntoView {
             <TextArea
                 id="incident-advice-en".to_owned()
                 name="advice_en".to_owned()
-                value=value("advice_en")
+                value=typed.advice_en.clone()
                 rows=4
                 maxlength=2000
                 describedby="incident-advice-hint"

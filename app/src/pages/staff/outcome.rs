@@ -20,28 +20,32 @@ pub fn error_sentence(s: &'static Strings, code: &str, offsets: (&str, &str)) ->
     }
 }
 
+/// The incident form's fields as both ends read them: the server deserialises the post
+/// (the ticked `category` boxes, a key repeated, into one list) and the page shows them
+/// again after a refusal.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct IncidentFields {
+    pub slug: String,
+    pub title_ja: String,
+    pub title_en: String,
+    pub occurred_from: String,
+    pub occurred_to: String,
+    pub announced_on: String,
+    /// The standard categories ticked, by key.
+    pub category: Vec<String>,
+    /// One extra category per line.
+    pub free_categories: String,
+    pub advice_ja: String,
+    pub advice_en: String,
+}
+
 /// A form the server refused and rendered again in place of a redirect, so that nothing
 /// typed is lost: what was sent, and the error code. Provided as context by the route.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Returned {
-    pub fields: Vec<(String, String)>,
+    pub fields: IncidentFields,
     pub error: ErrorCode,
-}
-
-impl Returned {
-    /// The first value sent under `name`, or nothing.
-    pub fn value(&self, name: &str) -> String {
-        self.fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default()
-    }
-
-    /// Whether `name` was sent with `value` (a ticked box).
-    pub fn has(&self, name: &str, value: &str) -> bool {
-        self.fields.iter().any(|(k, v)| k == name && v == value)
-    }
 }
 
 /// The refused form of this request, if the server is rendering one again.
