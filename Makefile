@@ -58,10 +58,10 @@ unit-test:
 
 integration-test: integration-test-sqlite integration-test-postgres
 
-# One test at a time: with several servers rendering Leptos pages in one process, a rare
-# hang or reactive-arena panic was seen under load (see server/tests/api/main.rs). Serial
-# runs take about 11 s.
-API_TESTS := cargo test -p server --test api -- --test-threads=1
+# In parallel, each test with its own application and database (see
+# server/tests/api/main.rs); the metrics tests are a binary of their own, since the metrics
+# recorder is the process's.
+API_TESTS := cargo test -p server --test api --test metrics
 
 integration-test-sqlite:
 	@echo "==> integration tests against SQLite"

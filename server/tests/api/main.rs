@@ -1,12 +1,14 @@
 //! Integration tests: the real application on port 0, over HTTP, against SQLite or
 //! PostgreSQL (`BREACHCHECK_TEST_DATABASE=sqlite|postgres`).
 //!
-//! Tests run on a multi-threaded runtime, as the server does in production, and one at a
-//! time (`make integration-test` passes `--test-threads=1`). Two rare failures were once
-//! seen: on tokio's single-threaded runtime a staff page with a server-side resource hung
-//! until the request timeout (not understood); on the multi-threaded one, Leptos's sandboxed
-//! reactive arena panicked ("no Arena is active"). The second was a `<Title>` whose text read
-//! a signal: leptos_meta reads it outside the arena (see `app::use_strings`).
+//! Tests run on a multi-threaded runtime, as the server does in production, and in
+//! parallel: each has its own application, database and ports. The metrics tests are a
+//! test binary of their own (`tests/metrics.rs`), because the metrics recorder is the
+//! process's. Two rare failures that once made these run one at a time: on tokio's
+//! single-threaded runtime a staff page with a server-side resource hung until the request
+//! timeout (no test uses that runtime any more); on the multi-threaded one, Leptos's
+//! sandboxed reactive arena panicked ("no Arena is active"): a `<Title>` whose text read a
+//! signal, which leptos_meta reads outside the arena (see `app::use_strings`).
 
 mod audit;
 mod authorisation;
@@ -21,7 +23,6 @@ mod helpers;
 mod home;
 mod lookup_limits;
 mod malformed;
-mod metrics;
 mod notice_api;
 mod notice_pages;
 mod notices;

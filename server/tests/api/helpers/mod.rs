@@ -95,6 +95,8 @@ pub struct TestApp {
     /// Lookups counted for the statistics and not yet written (see [`TestApp::lookup_stats`]).
     pub lookup_tally: std::sync::Arc<breachcheck::check::stats::Tally>,
     /// Where `/metrics` is served, when the settings ask for it.
+    // Read by the metrics tests, a test binary of their own (tests/metrics.rs).
+    #[allow(dead_code)]
     pub metrics_port: Option<u16>,
     shutdown: Option<oneshot::Sender<()>>,
     // Dropped after the fields above, so the database outlives the app's handles.

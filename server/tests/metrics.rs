@@ -1,5 +1,12 @@
 //! `/metrics` for the operators: on its own listener only, counting what announcement day
 //! needs to see, and never naming a visitor or what they typed.
+//!
+//! A test binary of its own: the metrics recorder is the process's, so every application
+//! running in the same process counts into it. Here no other test runs beside these.
+
+#[allow(dead_code)]
+#[path = "api/helpers/mod.rs"]
+mod helpers;
 
 use crate::helpers::check::check;
 use crate::helpers::lists::publish;
