@@ -17,6 +17,7 @@ pub mod digest;
 pub mod hashing_pool;
 pub mod identifier;
 pub mod import;
+pub mod locale;
 pub mod notice;
 #[cfg(feature = "server")]
 pub mod pepper;

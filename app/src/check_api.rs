@@ -9,12 +9,12 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::dataset_api::CategoryLabel;
+use crate::i18n::Localized;
 
 /// A published list, as the not-affected answer names it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PublishedList {
-    pub title_ja: String,
-    pub title_en: String,
+    pub title: Localized<String>,
     /// `YYYY-MM-DD`, Japan time.
     pub published_on: String,
     /// The incident's notice page, when one is published.
@@ -33,13 +33,11 @@ pub struct CheckForm {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AffectedIncident {
-    pub title_ja: String,
-    pub title_en: String,
+    pub title: Localized<String>,
     pub occurred_from: Option<String>,
     pub occurred_to: Option<String>,
     pub categories: Vec<CategoryLabel>,
-    pub advice_ja: String,
-    pub advice_en: String,
+    pub advice: Localized<String>,
     /// Only the helpdesk sees how the factor fared; the public answer never carries it.
     pub factor: Option<Factor>,
     /// For a domain: how many listed contracts carry it.
@@ -244,20 +242,15 @@ mod source {
                 .categories
                 .of_bits(finding.categories)
                 .into_iter()
-                .map(|category| CategoryLabel {
-                    ja: category.label(true),
-                    en: category.label(false),
-                })
+                .map(|category| category.labels())
                 .collect();
             affected.push(AffectedIncident {
                 notice,
-                title_ja: incident.title_ja,
-                title_en: incident.title_en,
+                title: Localized::new(incident.title_ja, incident.title_en),
                 occurred_from: incident.occurred_from,
                 occurred_to: incident.occurred_to,
                 categories,
-                advice_ja: incident.advice_ja,
-                advice_en: incident.advice_en,
+                advice: Localized::new(incident.advice_ja, incident.advice_en),
                 factor: for_staff.then_some(finding.factor),
                 contracts: asked.is_domain().then_some(finding.rows_listed),
             });
@@ -291,8 +284,7 @@ mod source {
             };
             out.push(PublishedList {
                 notice,
-                title_ja: incident.title_ja,
-                title_en: incident.title_en,
+                title: Localized::new(incident.title_ja, incident.title_en),
                 published_on: japan_date(list.activated_at),
             });
         }

@@ -14,18 +14,14 @@ pub struct DatasetRules {
     pub upload_limit_bytes: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CategoryLabel {
-    pub ja: String,
-    pub en: String,
-}
+/// A category's name, in both languages.
+pub type CategoryLabel = crate::i18n::Localized<String>;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IncidentView {
     pub id: i64,
     pub slug: String,
-    pub title_ja: String,
-    pub title_en: String,
+    pub title: crate::i18n::Localized<String>,
     pub occurred_from: Option<String>,
     pub occurred_to: Option<String>,
     pub announced_on: Option<String>,
@@ -105,17 +101,9 @@ pub(crate) mod convert {
     pub fn incident(incident: Incident) -> IncidentView {
         IncidentView {
             id: incident.id.0,
-            categories: incident
-                .categories
-                .iter()
-                .map(|c| CategoryLabel {
-                    ja: c.label(true),
-                    en: c.label(false),
-                })
-                .collect(),
+            categories: incident.categories.iter().map(|c| c.labels()).collect(),
             slug: incident.slug,
-            title_ja: incident.title_ja,
-            title_en: incident.title_en,
+            title: crate::i18n::Localized::new(incident.title_ja, incident.title_en),
             occurred_from: incident.occurred_from,
             occurred_to: incident.occurred_to,
             announced_on: incident.announced_on,

@@ -8,58 +8,33 @@ pub mod data;
 pub mod domain;
 pub mod notice;
 
-use serde::{Deserialize, Serialize};
-
 /// The cookie that remembers a visitor's choice of language.
 pub const LOCALE_COOKIE: &str = "breachcheck_lang";
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Locale {
-    #[default]
-    Ja,
-    En,
-}
+pub use breachcheck::locale::{Locale, Localized};
 
-impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::Ja, Locale::En];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Locale::Ja => "ja",
-            Locale::En => "en",
-        }
-    }
-
-    /// Accepts a bare language code; a regional tag (`en-GB`, `ja-JP`) counts as its language.
-    pub fn from_code(code: &str) -> Option<Self> {
-        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "ja" => Some(Locale::Ja),
-            "en" => Some(Locale::En),
-            _ => None,
-        }
-    }
-
-    /// The name of the language in that language, as a switch must show it.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Locale::Ja => "日本語",
-            Locale::En => "English",
-        }
-    }
-
-    pub fn other(self) -> Self {
-        match self {
-            Locale::Ja => Locale::En,
-            Locale::En => Locale::Ja,
-        }
-    }
+/// The pages' side of a [`Locale`]: its strings, and the language a request asks for.
+pub trait LocaleText {
+    /// Every sentence of the pages in this language.
+    fn strings(self) -> &'static Strings;
 
     /// The language a request should be answered in: the remembered choice first, then the
-    /// most preferred supported language of `Accept-Language`, else Japanese (the operator's
-    /// customers are in Japan).
+    /// most preferred supported language of `Accept-Language`, else Japanese (the
+    /// operator's customers are in Japan).
     #[cfg(feature = "ssr")]
-    pub fn negotiate(headers: &http::HeaderMap) -> Self {
+    fn negotiate(headers: &http::HeaderMap) -> Self;
+}
+
+impl LocaleText for Locale {
+    fn strings(self) -> &'static Strings {
+        match self {
+            Locale::Ja => &JA,
+            Locale::En => &EN,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn negotiate(headers: &http::HeaderMap) -> Self {
         crate::cookies::request_cookie(headers, LOCALE_COOKIE)
             .and_then(Locale::from_code)
             .or_else(|| {
@@ -67,13 +42,6 @@ impl Locale {
                 from_accept_language(accept_language.to_str().ok()?)
             })
             .unwrap_or_default()
-    }
-
-    pub fn strings(self) -> &'static Strings {
-        match self {
-            Locale::Ja => &JA,
-            Locale::En => &EN,
-        }
     }
 }
 

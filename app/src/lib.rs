@@ -29,7 +29,7 @@ mod shell;
 pub use shell::{content_security_policy, shell};
 
 use components::{SiteFooter, SiteHeader};
-use i18n::{Locale, Strings};
+use i18n::{Locale, LocaleText, Strings};
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::{

@@ -70,13 +70,7 @@ pub mod source {
     use breachcheck::notice::store::PublishedNotice;
 
     pub fn labels(categories: &Categories) -> Vec<CategoryLabel> {
-        categories
-            .iter()
-            .map(|c| CategoryLabel {
-                ja: c.label(true),
-                en: c.label(false),
-            })
-            .collect()
+        categories.iter().map(|c| c.labels()).collect()
     }
 
     fn updated_on(notice: &PublishedNotice) -> Option<String> {

@@ -169,7 +169,7 @@ impl ErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Locale;
+    use crate::i18n::{Locale, LocaleText};
 
     #[test]
     fn every_code_reads_back_as_itself_and_codes_are_distinct() {

@@ -43,5 +43,5 @@ pub fn request_locale() -> Locale {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
         return Locale::default();
     };
-    Locale::negotiate(&parts.headers)
+    crate::i18n::LocaleText::negotiate(&parts.headers)
 }

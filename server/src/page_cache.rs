@@ -9,6 +9,7 @@
 //! but the language and no session, so nobody's state ends up in another's page.
 
 use crate::routes::AppState;
+use app::i18n::LocaleText;
 use app::i18n::{LOCALE_COOKIE, Locale};
 use axum::{
     body::{Body, Bytes},

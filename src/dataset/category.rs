@@ -102,12 +102,19 @@ impl Category {
         }
     }
 
-    pub fn label(&self, japanese: bool) -> String {
-        match Standard::from_key(&self.key) {
-            Some(s) if japanese => s.label_ja().to_owned(),
-            Some(s) => s.label_en().to_owned(),
-            None if japanese => self.ja.clone().unwrap_or_else(|| self.key.clone()),
-            None => self.en.clone().unwrap_or_else(|| self.key.clone()),
+    /// The category's name in both languages (a free category without a name in one
+    /// language shows its key there).
+    pub fn labels(&self) -> crate::locale::Localized<String> {
+        crate::locale::Localized::from_fn(|locale| self.label(locale))
+    }
+
+    pub fn label(&self, locale: crate::locale::Locale) -> String {
+        use crate::locale::Locale;
+        match (Standard::from_key(&self.key), locale) {
+            (Some(s), Locale::Ja) => s.label_ja().to_owned(),
+            (Some(s), Locale::En) => s.label_en().to_owned(),
+            (None, Locale::Ja) => self.ja.clone().unwrap_or_else(|| self.key.clone()),
+            (None, Locale::En) => self.en.clone().unwrap_or_else(|| self.key.clone()),
         }
     }
 
@@ -252,7 +259,11 @@ mod tests {
             "one label per line"
         );
         assert_eq!(c.all_bits(), 0b1111);
-        let named: Vec<_> = c.of_bits(0b1010).iter().map(|c| c.label(false)).collect();
+        let named: Vec<_> = c
+            .of_bits(0b1010)
+            .iter()
+            .map(|c| c.label(crate::locale::Locale::En))
+            .collect();
         assert_eq!(named, ["Phone number", "Billed amount"]);
     }
 

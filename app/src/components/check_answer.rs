@@ -3,31 +3,21 @@
 
 use super::HelpdeskDetails;
 use crate::check_api::{AffectedIncident, CheckResult, CheckView, Factor, PublishedList};
-use crate::i18n::Locale;
 use crate::i18n::data::fill;
 use crate::{use_locale, use_strings};
 use leptos::prelude::*;
 
 /// Picks the text of the page's language.
-fn pick(locale: Locale, ja: &str, en: &str) -> String {
-    match locale {
-        Locale::Ja => ja.to_owned(),
-        Locale::En => en.to_owned(),
-    }
-}
-
 #[component]
 fn Incident(incident: AffectedIncident) -> impl IntoView {
     let s = use_strings();
     let locale = use_locale();
     let AffectedIncident {
-        title_ja,
-        title_en,
+        title,
         occurred_from,
         occurred_to,
         categories,
-        advice_ja,
-        advice_en,
+        advice,
         factor,
         notice,
         contracts,
@@ -64,10 +54,10 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
     });
     let categories = categories
         .into_iter()
-        .map(|label| view! { <li>{move || pick(locale.get(), &label.ja, &label.en)}</li> })
+        .map(|label| view! { <li>{move || label.get(locale.get()).clone()}</li> })
         .collect_view();
     let advice = move || {
-        let text = pick(locale.get(), &advice_ja, &advice_en);
+        let text = advice.get(locale.get()).clone();
         if text.trim().is_empty() {
             s().check.advice_default.to_owned()
         } else {
@@ -91,7 +81,7 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
     });
     view! {
         <article class="affected-incident">
-            <h3>{move || pick(locale.get(), &title_ja, &title_en)}</h3>
+            <h3>{move || title.get(locale.get()).clone()}</h3>
             {period}
             {contracts}
             {factor}
@@ -117,7 +107,7 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl
         .map(|list| {
             let href = list.notice.clone();
             let text = move || {
-                let title = pick(locale.get(), &list.title_ja, &list.title_en);
+                let title = list.title.get(locale.get()).clone();
                 let template = if by_domain {
                     s().check.domain_not_found_list
                 } else if for_staff {

@@ -4,6 +4,7 @@
 
 use crate::Config;
 use anyhow::Context;
+use app::i18n::LocaleText;
 use breachcheck::dataset::incident;
 use breachcheck::digest::Digester;
 use breachcheck::hashing_pool::HashingPool;

@@ -11,23 +11,18 @@ use axum::{
 };
 use breachcheck::check::limit::{self, Scope, Verdict};
 use breachcheck::clock::rfc3339;
+use breachcheck::locale::Localized;
 use breachcheck::notice::store::PublishedNotice;
 use breachcheck::notice::{Action, RenderedFaq, TimelineEvent};
 use serde::Serialize;
 use std::net::SocketAddr;
 
 #[derive(Serialize)]
-struct Bilingual<T> {
-    ja: T,
-    en: T,
-}
-
-#[derive(Serialize)]
 struct Summary {
     slug: String,
     url: String,
-    title: Bilingual<String>,
-    summary: Bilingual<String>,
+    title: Localized<String>,
+    summary: Localized<String>,
     published_at: String,
     /// Set once an update to the notice has been published.
     updated_at: Option<String>,
@@ -38,8 +33,8 @@ struct Detail {
     #[serde(flatten)]
     summary: Summary,
     /// Sanitised HTML.
-    body_html: Bilingual<String>,
-    contact_html: Bilingual<String>,
+    body_html: Localized<String>,
+    contact_html: Localized<String>,
     timeline: Vec<TimelineEvent>,
     actions: Vec<Action>,
     faq: Vec<RenderedFaq>,
@@ -50,14 +45,8 @@ fn summary(notice: &PublishedNotice) -> Summary {
     Summary {
         slug: notice.slug.clone(),
         url: format!("/incidents/{}", notice.slug),
-        title: Bilingual {
-            ja: text.ja.title.clone(),
-            en: text.en.title.clone(),
-        },
-        summary: Bilingual {
-            ja: text.ja.summary.clone(),
-            en: text.en.summary.clone(),
-        },
+        title: Localized::new(text.ja.title.clone(), text.en.title.clone()),
+        summary: Localized::new(text.ja.summary.clone(), text.en.summary.clone()),
         published_at: rfc3339(notice.first_published_at),
         updated_at: (notice.published_at > notice.first_published_at)
             .then(|| rfc3339(notice.published_at)),
@@ -137,14 +126,11 @@ pub async fn incident(
             let text = &notice.rendered;
             Json(Detail {
                 summary: summary(notice),
-                body_html: Bilingual {
-                    ja: text.ja.body_html.clone(),
-                    en: text.en.body_html.clone(),
-                },
-                contact_html: Bilingual {
-                    ja: text.ja.contact_html.clone(),
-                    en: text.en.contact_html.clone(),
-                },
+                body_html: Localized::new(text.ja.body_html.clone(), text.en.body_html.clone()),
+                contact_html: Localized::new(
+                    text.ja.contact_html.clone(),
+                    text.en.contact_html.clone(),
+                ),
                 timeline: text.timeline.clone(),
                 actions: text.actions.clone(),
                 faq: text.faq.clone(),

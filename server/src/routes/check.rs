@@ -6,6 +6,7 @@ use super::AppState;
 use crate::check::{BUSY_HOLD, CheckFields, Decision, LookupOutcome};
 use crate::staff_auth::CurrentStaff;
 use app::check_api::{CheckView, Entered};
+use app::i18n::LocaleText;
 use axum::{
     Form,
     body::Body,

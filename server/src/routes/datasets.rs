@@ -6,6 +6,7 @@ use super::check::render_page;
 use super::{AppState, Back};
 use crate::plain::Plain;
 use crate::staff_auth::CurrentAdmin;
+use app::i18n::LocaleText;
 use app::outcome::{Done, ErrorCode};
 use app::pages::staff::outcome::{IncidentFields, Returned};
 use axum::http::request::Parts;

@@ -3,6 +3,7 @@
 use super::AppState;
 use super::api::over_limit;
 use app::i18n::Locale;
+use app::i18n::LocaleText;
 use atom_syndication::{
     ContentBuilder, EntryBuilder, FeedBuilder, FixedDateTime, LinkBuilder, Text,
 };

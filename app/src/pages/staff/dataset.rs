@@ -233,10 +233,7 @@ fn Actions(detail: DatasetDetail) -> impl IntoView {
 #[component]
 fn DatasetFacts(detail: DatasetDetail) -> impl IntoView {
     let s = use_strings();
-    let title = incident_title(
-        detail.incident.title_ja.clone(),
-        detail.incident.title_en.clone(),
-    );
+    let title = incident_title(detail.incident.title.clone());
     let status = detail.row.status;
     let status_name = move || s().data.status(status);
     let who = move |name: Option<String>| {

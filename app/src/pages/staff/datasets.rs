@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[component]
 fn IncidentLists(entry: IncidentDatasets) -> impl IntoView {
     let s = use_strings();
-    let title = incident_title(entry.incident.title_ja, entry.incident.title_en);
+    let title = incident_title(entry.incident.title);
     let body = if entry.datasets.is_empty() {
         view! { <p>{move || s().data.datasets_empty}</p> }.into_any()
     } else {

@@ -25,7 +25,7 @@ fn period(incident: &IncidentView) -> String {
 fn IncidentRow(incident: IncidentView) -> impl IntoView {
     let s = use_strings();
     let locale = use_locale();
-    let title = incident_title(incident.title_ja.clone(), incident.title_en.clone());
+    let title = incident_title(incident.title.clone());
     let categories = incident.categories.clone();
     let labels = move || {
         let japanese = locale.get() == crate::i18n::Locale::Ja;

@@ -347,10 +347,7 @@ fn Revisions(editor: NoticeEditor) -> impl IntoView {
 #[component]
 fn Editor(editor: NoticeEditor) -> impl IntoView {
     let s = use_strings();
-    let title = incident_title(
-        editor.incident.title_ja.clone(),
-        editor.incident.title_en.clone(),
-    );
+    let title = incident_title(editor.incident.title.clone());
     let action = format!("/staff/incidents/{}/notice", editor.incident.slug);
     let site = expect_context::<SiteInfo>();
     let base = NoticeView {

@@ -114,12 +114,8 @@ pub fn PostOutcome(done: fn(&'static Strings, Done) -> &'static str) -> impl Int
 
 /// An incident's title in the page's language.
 pub fn incident_title(
-    title_ja: String,
-    title_en: String,
+    title: crate::i18n::Localized<String>,
 ) -> impl Fn() -> String + Clone + Send + Sync + 'static {
     let locale = use_locale();
-    move || match locale.get() {
-        crate::i18n::Locale::Ja => title_ja.clone(),
-        crate::i18n::Locale::En => title_en.clone(),
-    }
+    move || title.get(locale.get()).clone()
 }

@@ -72,7 +72,7 @@ fn UploadFields(form: UploadForm, chosen: Option<String>, headers: Vec<String>) 
         .into_iter()
         .map(|incident| {
             let selected = chosen.as_deref() == Some(incident.id.to_string().as_str());
-            let title = incident_title(incident.title_ja, incident.title_en);
+            let title = incident_title(incident.title);
             view! {
                 <option value=incident.id selected=selected>
                     {title}
