@@ -72,6 +72,9 @@ test.describe('with JavaScript', () => {
     );
     await expect(page).toHaveTitle(/Information about the security incident/);
 
+    // A reload aborts whatever the page still loads (its favicon): let that settle first,
+    // or the abort reads as a failed request.
+    await page.waitForLoadState('networkidle');
     await page.reload();
     await waitForHydration(page);
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
@@ -79,8 +82,10 @@ test.describe('with JavaScript', () => {
 
     await page.getByRole('link', { name: '日本語' }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+    await page.waitForLoadState('networkidle');
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+    await page.waitForLoadState('networkidle');
     expect(problems).toEqual([]);
   });
 
