@@ -218,29 +218,18 @@ impl CheckService {
         self.tally.add(event);
     }
 
-    /// A member of the public asks. `started` is when the request arrived: the answer
-    /// leaves no earlier than the configured floor after it.
-    pub async fn public(&self, started: Instant, client: IpAddr, fields: CheckFields) -> Decision {
-        let decision = self.public_decision(started, client, fields).await;
+    /// A member of the public asks. An answer must not leave before the floor: the caller
+    /// renders it and then waits with [`CheckService::wait_out_floor`], so that the floor
+    /// covers the rendering too (a longer answer takes longer to render).
+    pub async fn public(&self, client: IpAddr, fields: CheckFields) -> Decision {
+        // Refusals, limits and failures say nothing about the list: they have no floor.
+        let decision = self
+            .public_steps(client, &fields)
+            .await
+            .unwrap_or_else(|refused| refused);
         metrics::counter!("breachcheck_lookups_total", "outcome" => decision.outcome.as_str())
             .increment(1);
         decision
-    }
-
-    async fn public_decision(
-        &self,
-        started: Instant,
-        client: IpAddr,
-        fields: CheckFields,
-    ) -> Decision {
-        match self.public_steps(client, &fields).await {
-            Ok(answered) => {
-                self.wait_out_floor(started).await;
-                answered
-            }
-            // Refusals, limits and failures say nothing about the list: no floor.
-            Err(decision) => decision,
-        }
     }
 
     async fn public_steps(
@@ -339,9 +328,10 @@ impl CheckService {
         ])
     }
 
-    /// Sleeps until `started` + floor + a little at random (up to a sixteenth of the
-    /// floor): the floor hides the work, the jitter hides the timer's own regularity.
-    async fn wait_out_floor(&self, started: Instant) {
+    /// Sleeps until `started` (when the request arrived) + floor + a little at random (up
+    /// to a sixteenth of the floor): the floor hides the work, the jitter hides the timer's
+    /// own regularity.
+    pub async fn wait_out_floor(&self, started: Instant) {
         let floor = self.settings.floor;
         let most = u64::try_from(floor.as_millis() / 16).unwrap_or(0);
         let jitter = Duration::from_millis(rand::rng().random_range(0..=most));

@@ -44,7 +44,7 @@ pub async fn public_check(
         .trusted_proxies
         .client(peer.ip(), &parts.headers);
     let entered = fields.entered();
-    let decision = check.public(started, client, fields).await;
+    let decision = check.public(client, fields).await;
     if decision.outcome == LookupOutcome::Busy {
         // Held a moment before it leaves (no CPU: a timer), in the place this lookup
         // already holds among the lookups in progress, so the number held is bounded. A
@@ -55,7 +55,13 @@ pub async fn public_check(
     if decision.status == StatusCode::SERVICE_UNAVAILABLE {
         return busy(decision.retry_after);
     }
-    render(&state, parts, decision, entered, Some(ANSWER_BLOCK_BYTES)).await
+    let answered = decision.outcome == LookupOutcome::Answered;
+    let page = render(&state, parts, decision, entered, Some(ANSWER_BLOCK_BYTES)).await;
+    if answered {
+        // After the rendering, so that the floor covers it as well as the lookup.
+        check.wait_out_floor(started).await;
+    }
+    page
 }
 
 /// The answer when the hashing pool is full: a small page written once, in both languages,
