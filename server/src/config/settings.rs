@@ -31,10 +31,10 @@ macro_rules! read_value {
         let _ = ($name, $expected);
         Ok::<$ty, ConfigError>(<$ty>::from($value))
     }};
-    (secret, $ty:ty, $name:expr, $value:expr, $expected:expr) => {{
-        let _ = ($name, $expected);
-        Ok::<$ty, ConfigError>(<$ty>::from($value))
-    }};
+    // A secret is read as it is given, like any verbatim value.
+    (secret, $ty:ty, $name:expr, $value:expr, $expected:expr) => {
+        read_value!(verbatim, $ty, $name, $value, $expected)
+    };
     (parsed, $ty:ty, $name:expr, $value:expr, $expected:expr) => {
         $value
             .trim()
@@ -46,11 +46,15 @@ macro_rules! read_value {
     };
 }
 
+/// Every way of reading is named here: a misspelt one does not compile (no catch-all).
 macro_rules! is_secret {
     (secret) => {
         true
     };
-    ($other:ident) => {
+    (verbatim) => {
+        false
+    };
+    (parsed) => {
         false
     };
 }
