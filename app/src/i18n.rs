@@ -7,6 +7,9 @@ pub mod check;
 pub mod data;
 pub mod domain;
 pub mod notice;
+pub mod numbered;
+
+pub use numbered::Numbered;
 
 /// The cookie that remembers a visitor's choice of language.
 pub const LOCALE_COOKIE: &str = "breachcheck_lang";
@@ -65,6 +68,15 @@ fn from_accept_language(header: &str) -> Option<Locale> {
     best.map(|(locale, _)| locale)
 }
 
+/// `template` with each `{name}` replaced by its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
 /// Every piece of text the public shell shows.
 pub struct Strings {
     pub skip_to_content: &'static str,
@@ -88,12 +100,12 @@ pub struct Strings {
     pub staff_password: &'static str,
     pub staff_continue: &'static str,
     pub staff_code_title: &'static str,
-    pub staff_code_intro: &'static str,
+    pub staff_code_intro: Numbered,
     pub staff_code: &'static str,
     pub staff_sign_in: &'static str,
     pub staff_start_again: &'static str,
     pub staff_rejected: &'static str,
-    pub staff_throttled: &'static str,
+    pub staff_throttled: Numbered,
     pub staff_busy: &'static str,
     pub staff_signed_out: &'static str,
     pub staff_home_title: &'static str,
@@ -118,17 +130,17 @@ pub struct Strings {
     pub users_new_password: &'static str,
     pub users_reset_password: &'static str,
     pub users_add_heading: &'static str,
-    pub users_initial_password: &'static str,
+    pub users_initial_password: Numbered,
     pub users_add_button: &'static str,
     pub users_you: &'static str,
     pub users_done: &'static str,
     pub users_load_failed: &'static str,
     pub error_email_invalid: &'static str,
     pub error_email_taken: &'static str,
-    pub error_name_invalid: &'static str,
+    pub error_name_invalid: Numbered,
     pub error_role_invalid: &'static str,
-    pub error_password_short: &'static str,
-    pub error_password_long: &'static str,
+    pub error_password_short: Numbered,
+    pub error_password_long: Numbered,
     pub error_password_common: &'static str,
     pub error_password_email: &'static str,
     pub error_not_found: &'static str,
@@ -149,20 +161,20 @@ pub struct Strings {
     pub audit_time: &'static str,
     pub audit_detail: &'static str,
     pub audit_empty: &'static str,
-    pub audit_newest: &'static str,
+    pub audit_newest: Numbered,
     pub staff_audit_link: &'static str,
     pub account_title: &'static str,
     pub account_password_heading: &'static str,
     pub account_current_password: &'static str,
-    pub account_new_password: &'static str,
+    pub account_new_password: Numbered,
     pub account_change_button: &'static str,
     pub account_relogin_note: &'static str,
     pub account_totp_heading: &'static str,
     pub account_totp_intro: &'static str,
-    pub account_current_code: &'static str,
+    pub account_current_code: Numbered,
     pub account_totp_start_button: &'static str,
-    pub account_totp_scan: &'static str,
-    pub account_new_code: &'static str,
+    pub account_totp_scan: Numbered,
+    pub account_new_code: Numbered,
     pub account_totp_confirm_button: &'static str,
     pub account_totp_done: &'static str,
     pub error_wrong_code: &'static str,
@@ -199,12 +211,16 @@ pub static JA: Strings = Strings {
     staff_password: "パスワード",
     staff_continue: "次へ",
     staff_code_title: "確認コードの入力",
-    staff_code_intro: "認証アプリに表示されている6桁のコードを入力してください。",
+    staff_code_intro: Numbered::new(
+        "認証アプリに表示されている{digits}桁のコードを入力してください。",
+    ),
     staff_code: "確認コード",
     staff_sign_in: "サインイン",
     staff_start_again: "最初からやり直す",
     staff_rejected: "メールアドレス、パスワード、またはコードが正しくありません。",
-    staff_throttled: "失敗が続いたため、しばらくサインインできません。15分ほど待ってからもう一度お試しください。",
+    staff_throttled: Numbered::new(
+        "失敗が続いたため、しばらくサインインできません。{minutes}分ほど待ってからもう一度お試しください。",
+    ),
     staff_busy: "混み合っています。少し待ってからもう一度お試しください。",
     staff_signed_out: "サインアウトしました。",
     staff_home_title: "スタッフページ",
@@ -229,17 +245,17 @@ pub static JA: Strings = Strings {
     users_new_password: "新しいパスワード",
     users_reset_password: "パスワードを再設定",
     users_add_heading: "スタッフを追加",
-    users_initial_password: "初期パスワード(12文字以上)",
+    users_initial_password: Numbered::new("初期パスワード({min}文字以上)"),
     users_add_button: "追加",
     users_you: "(あなた)",
     users_done: "変更を保存しました。",
     users_load_failed: "一覧を表示できませんでした。",
     error_email_invalid: "メールアドレスの形式が正しくありません。",
     error_email_taken: "このメールアドレスのスタッフは既に登録されています。",
-    error_name_invalid: "名前を1〜100文字で入力してください。",
+    error_name_invalid: Numbered::new("名前を1〜{max}文字で入力してください。"),
     error_role_invalid: "役割を選んでください。",
-    error_password_short: "パスワードは12文字以上にしてください。",
-    error_password_long: "パスワードは256文字以内にしてください。",
+    error_password_short: Numbered::new("パスワードは{min}文字以上にしてください。"),
+    error_password_long: Numbered::new("パスワードは{max}文字以内にしてください。"),
     error_password_common: "よく使われるパスワードは使えません。",
     error_password_email: "パスワードにメールアドレスの名前部分を含めないでください。",
     error_not_found: "そのスタッフは見つかりません。",
@@ -260,20 +276,22 @@ pub static JA: Strings = Strings {
     audit_time: "日時",
     audit_detail: "詳細",
     audit_empty: "該当する記録はありません。",
-    audit_newest: "新しい順に最大200件を表示しています。",
+    audit_newest: Numbered::new("新しい順に最大{count}件を表示しています。"),
     staff_audit_link: "監査ログを見る",
     account_title: "あなたのアカウント",
     account_password_heading: "パスワードの変更",
     account_current_password: "現在のパスワード",
-    account_new_password: "新しいパスワード(12文字以上)",
+    account_new_password: Numbered::new("新しいパスワード({min}文字以上)"),
     account_change_button: "パスワードを変更",
     account_relogin_note: "変更すると、すべての端末でサインアウトされます。新しいパスワードでサインインし直してください。",
     account_totp_heading: "認証アプリの再登録",
     account_totp_intro: "現在の認証アプリに表示されているコードを入力すると、新しい認証アプリ用のQRコードが表示されます。新しいアプリを確認するまで、現在のアプリのコードが引き続き使えます。",
-    account_current_code: "現在の認証アプリのコード(6桁)",
+    account_current_code: Numbered::new("現在の認証アプリのコード({digits}桁)"),
     account_totp_start_button: "新しいQRコードを表示",
-    account_totp_scan: "新しい認証アプリでこのQRコードを読み取り、表示されたコードを入力してください。10分以内に確認しないと無効になります。",
-    account_new_code: "新しい認証アプリのコード(6桁)",
+    account_totp_scan: Numbered::new(
+        "新しい認証アプリでこのQRコードを読み取り、表示されたコードを入力してください。{minutes}分以内に確認しないと無効になります。",
+    ),
+    account_new_code: Numbered::new("新しい認証アプリのコード({digits}桁)"),
     account_totp_confirm_button: "新しい認証アプリを使う",
     account_totp_done: "新しい認証アプリに切り替えました。以前のアプリのコードは使えません。",
     error_wrong_code: "コードが正しくないか、すでに使われています。",
@@ -309,12 +327,16 @@ pub static EN: Strings = Strings {
     staff_password: "Password",
     staff_continue: "Continue",
     staff_code_title: "Enter your code",
-    staff_code_intro: "Enter the 6-digit code shown in your authenticator app.",
+    staff_code_intro: Numbered::new(
+        "Enter the {digits}-digit code shown in your authenticator app.",
+    ),
     staff_code: "Code",
     staff_sign_in: "Sign in",
     staff_start_again: "Start again",
     staff_rejected: "Email, password or code is wrong.",
-    staff_throttled: "Too many failed attempts. Please wait 15 minutes before trying again.",
+    staff_throttled: Numbered::new(
+        "Too many failed attempts. Please wait {minutes} minutes before trying again.",
+    ),
     staff_busy: "The server is busy. Please try again in a moment.",
     staff_signed_out: "You have signed out.",
     staff_home_title: "Staff area",
@@ -339,17 +361,17 @@ pub static EN: Strings = Strings {
     users_new_password: "New password",
     users_reset_password: "Reset password",
     users_add_heading: "Add a staff member",
-    users_initial_password: "Initial password (12 characters or more)",
+    users_initial_password: Numbered::new("Initial password ({min} characters or more)"),
     users_add_button: "Add",
     users_you: "(you)",
     users_done: "Your change has been saved.",
     users_load_failed: "The list could not be shown.",
     error_email_invalid: "The email address is not valid.",
     error_email_taken: "A staff member with this email already exists.",
-    error_name_invalid: "Enter a name of 1 to 100 characters.",
+    error_name_invalid: Numbered::new("Enter a name of 1 to {max} characters."),
     error_role_invalid: "Choose a role.",
-    error_password_short: "The password must have at least 12 characters.",
-    error_password_long: "The password must have at most 256 characters.",
+    error_password_short: Numbered::new("The password must have at least {min} characters."),
+    error_password_long: Numbered::new("The password must have at most {max} characters."),
     error_password_common: "That password is too common.",
     error_password_email: "The password must not contain the name part of the email address.",
     error_not_found: "No such staff member.",
@@ -370,20 +392,22 @@ pub static EN: Strings = Strings {
     audit_time: "Time",
     audit_detail: "Detail",
     audit_empty: "No entries match.",
-    audit_newest: "The newest 200 entries at most are shown.",
+    audit_newest: Numbered::new("The newest {count} entries at most are shown."),
     staff_audit_link: "Read the audit log",
     account_title: "Your account",
     account_password_heading: "Change your password",
     account_current_password: "Current password",
-    account_new_password: "New password (12 characters or more)",
+    account_new_password: Numbered::new("New password ({min} characters or more)"),
     account_change_button: "Change password",
     account_relogin_note: "Changing it signs you out everywhere; sign in again with the new password.",
     account_totp_heading: "Move to a new authenticator app",
     account_totp_intro: "Enter the code your current authenticator app shows, and a QR code for the new app appears. Until you confirm the new app, your current one keeps working.",
-    account_current_code: "Code from your current app (6 digits)",
+    account_current_code: Numbered::new("Code from your current app ({digits} digits)"),
     account_totp_start_button: "Show a new QR code",
-    account_totp_scan: "Scan this QR code with your new authenticator app and enter the code it shows. It expires unless confirmed within 10 minutes.",
-    account_new_code: "Code from the new app (6 digits)",
+    account_totp_scan: Numbered::new(
+        "Scan this QR code with your new authenticator app and enter the code it shows. It expires unless confirmed within {minutes} minutes.",
+    ),
+    account_new_code: Numbered::new("Code from the new app ({digits} digits)"),
     account_totp_confirm_button: "Use the new app",
     account_totp_done: "Your new authenticator app is now in use; codes from the old one no longer work.",
     error_wrong_code: "The code is wrong or has already been used.",
@@ -417,38 +441,6 @@ mod tests {
 
     /// Numbers a person reads are the limits the code enforces: each string that states
     /// one says the value of its constant, in both languages.
-    #[test]
-    fn numbers_in_strings_are_the_limits_in_force() {
-        use crate::staff_api::AUDIT_SHOWN;
-        use breachcheck::staff::DisplayName;
-        use breachcheck::staff::account::REENROLMENT_WINDOW;
-        use breachcheck::staff::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
-        use breachcheck::staff::throttle::ThrottlePolicy;
-        use breachcheck::staff::totp::DIGITS;
-        let throttle_minutes = ThrottlePolicy::default().window.as_secs() / 60;
-        for locale in [Locale::Ja, Locale::En] {
-            let s = locale.strings();
-            let says = |text: &str, number: u64| {
-                assert!(
-                    text.contains(&number.to_string()),
-                    "{text:?} should say {number}"
-                );
-            };
-            let min = MIN_PASSWORD_CHARS as u64;
-            says(s.error_password_short, min);
-            says(s.users_initial_password, min);
-            says(s.account_new_password, min);
-            says(s.error_password_long, MAX_PASSWORD_CHARS as u64);
-            says(s.error_name_invalid, DisplayName::MAX_CHARS as u64);
-            says(s.staff_throttled, throttle_minutes);
-            says(s.audit_newest, AUDIT_SHOWN as u64);
-            says(s.staff_code_intro, DIGITS as u64);
-            says(s.account_current_code, DIGITS as u64);
-            says(s.account_new_code, DIGITS as u64);
-            says(s.account_totp_scan, REENROLMENT_WINDOW.as_secs() / 60);
-        }
-    }
-
     #[test]
     fn cookie_wins_over_accept_language() {
         let cookie = format!("other=1; {LOCALE_COOKIE}=en");

@@ -6,6 +6,7 @@
 
 use crate::i18n::Strings;
 use breachcheck::codes;
+use std::borrow::Cow;
 
 codes! {
     /// Why a staff form was refused.
@@ -105,16 +106,16 @@ impl SignInNote {
 impl ErrorCode {
     /// The sentence in the page's language. [`ErrorCode::Encoding`]'s has `{utf8}` and
     /// `{sjis}` places for the offsets the URL carries.
-    pub fn text(self, s: &'static Strings) -> &'static str {
+    pub fn text(self, s: &'static Strings) -> Cow<'static, str> {
         let (d, n) = (s.data, s.notice);
-        match self {
-            ErrorCode::SlugInvalid => d.error_slug_invalid,
+        let fixed = match self {
+            ErrorCode::SlugInvalid => return Cow::Owned(d.error_slug_invalid()),
             ErrorCode::SlugTaken => d.error_slug_taken,
-            ErrorCode::TitleInvalid => d.error_title_invalid,
+            ErrorCode::TitleInvalid => return Cow::Owned(d.error_title_invalid()),
             ErrorCode::DateInvalid => d.error_date_invalid,
-            ErrorCode::AdviceLong => d.error_advice_long,
+            ErrorCode::AdviceLong => return Cow::Owned(d.error_advice_long()),
             ErrorCode::DateOrder => d.error_date_order,
-            ErrorCode::CategoriesInvalid => d.error_categories_invalid,
+            ErrorCode::CategoriesInvalid => return Cow::Owned(d.error_categories_invalid()),
             ErrorCode::IncidentNotFound => d.error_incident_not_found,
             ErrorCode::DatasetNotFound => d.error_dataset_not_found,
             ErrorCode::WrongStatus => d.error_wrong_status,
@@ -130,9 +131,9 @@ impl ErrorCode {
             ErrorCode::HeaderIsData => d.error_header_is_data,
             ErrorCode::NoIdentifierColumn => d.error_no_identifier_column,
             ErrorCode::DuplicateColumn => d.error_duplicate_column,
-            ErrorCode::TitleLong => n.error_title_long,
-            ErrorCode::SummaryLong => n.error_summary_long,
-            ErrorCode::TooLong => n.error_too_long,
+            ErrorCode::TitleLong => return Cow::Owned(n.error_title_long()),
+            ErrorCode::SummaryLong => return Cow::Owned(n.error_summary_long()),
+            ErrorCode::TooLong => return Cow::Owned(n.error_too_long()),
             ErrorCode::TimelineDate => n.error_timeline_date,
             ErrorCode::Incomplete => n.error_incomplete,
             ErrorCode::NotPublished => n.error_not_published,
@@ -140,10 +141,10 @@ impl ErrorCode {
             ErrorCode::Changed => n.error_changed,
             ErrorCode::EmailInvalid => s.error_email_invalid,
             ErrorCode::EmailTaken => s.error_email_taken,
-            ErrorCode::NameInvalid => s.error_name_invalid,
+            ErrorCode::NameInvalid => return Cow::Owned(s.error_name_invalid()),
             ErrorCode::RoleInvalid => s.error_role_invalid,
-            ErrorCode::PasswordShort => s.error_password_short,
-            ErrorCode::PasswordLong => s.error_password_long,
+            ErrorCode::PasswordShort => return Cow::Owned(s.error_password_short()),
+            ErrorCode::PasswordLong => return Cow::Owned(s.error_password_long()),
             ErrorCode::PasswordCommon => s.error_password_common,
             ErrorCode::PasswordEmail => s.error_password_email,
             ErrorCode::NotFound => s.error_not_found,
@@ -153,16 +154,17 @@ impl ErrorCode {
             ErrorCode::WrongCode => s.error_wrong_code,
             ErrorCode::NothingPending => s.error_nothing_pending,
             ErrorCode::Rejected => s.staff_rejected,
-            ErrorCode::Throttled => s.staff_throttled,
+            ErrorCode::Throttled => return Cow::Owned(s.staff_throttled()),
             ErrorCode::Busy => s.staff_busy,
             ErrorCode::Failed => s.error_generic,
-        }
+        };
+        Cow::Borrowed(fixed)
     }
 
     /// The sentence for whatever a URL carried: a code that is not ours (an old bookmark,
     /// a hand-edited link) reads as the generic failure.
-    pub fn text_of(s: &'static Strings, code: &str) -> &'static str {
-        Self::parse(code).map_or(s.error_generic, |code| code.text(s))
+    pub fn text_of(s: &'static Strings, code: &str) -> Cow<'static, str> {
+        Self::parse(code).map_or(Cow::Borrowed(s.error_generic), |code| code.text(s))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::DatasetError;
 use super::category::Categories;
+use super::incident_limits::{ADVICE_MAX, SLUG_MAX, SLUG_MIN, TITLE_MAX};
 use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
 use crate::staff::admin::Admin;
@@ -20,7 +21,7 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(input: &str) -> Result<Self, DatasetError> {
         let slug = input.trim().to_lowercase();
-        let valid = (3..=64).contains(&slug.len())
+        let valid = (SLUG_MIN..=SLUG_MAX).contains(&slug.len())
             && slug
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -91,12 +92,9 @@ pub struct Incident {
     pub created_at: i64,
 }
 
-/// Longer advice belongs in the notice; the result page shows a few sentences.
-const MAX_ADVICE_CHARS: usize = 2000;
-
 fn advice(input: &str) -> Result<String, DatasetError> {
     let advice = input.trim().replace("\r\n", "\n");
-    if advice.chars().count() > MAX_ADVICE_CHARS {
+    if advice.chars().count() > ADVICE_MAX {
         return Err(DatasetError::AdviceTooLong);
     }
     Ok(advice)
@@ -104,7 +102,7 @@ fn advice(input: &str) -> Result<String, DatasetError> {
 
 fn title(input: &str) -> Result<String, DatasetError> {
     let title = input.trim();
-    if title.is_empty() || title.chars().count() > 200 {
+    if title.is_empty() || title.chars().count() > TITLE_MAX {
         return Err(DatasetError::TitleInvalid);
     }
     Ok(title.to_owned())

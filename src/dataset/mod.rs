@@ -27,6 +27,19 @@ crate::codes! {
     }
 }
 
+/// The limits of an incident's fields, in characters. Outside the `server` feature too: the
+/// staff pages state them.
+pub mod incident_limits {
+    /// An incident's URL name: a-z, 0-9 and inner hyphens.
+    pub const SLUG_MIN: usize = 3;
+    pub const SLUG_MAX: usize = 64;
+    /// A title, per language.
+    pub const TITLE_MAX: usize = 200;
+    /// The advice an affected answer shows, per language: longer advice belongs in the notice;
+    /// the result page shows a few sentences.
+    pub const ADVICE_MAX: usize = 2000;
+}
+
 #[cfg(feature = "server")]
 mod server_side {
     use super::Status;

@@ -102,11 +102,11 @@ pub enum Missing {
 /// Why a notice cannot be saved as written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ContentRejection {
-    #[error("a title is at most 200 characters")]
+    #[error("a title is at most {MAX_TITLE} characters")]
     TitleTooLong,
-    #[error("a summary is at most 300 characters")]
+    #[error("a summary is at most {MAX_SUMMARY} characters")]
     SummaryTooLong,
-    #[error("the notice is longer than 100,000 characters")]
+    #[error("the notice is longer than {MAX_TOTAL} characters")]
     TooLong,
     #[error("timeline dates are written YYYY-MM-DD")]
     TimelineDate,
@@ -117,9 +117,10 @@ fn normalise(value: &str) -> String {
     value.replace("\r\n", "\n")
 }
 
-const MAX_TITLE: usize = 200;
-const MAX_SUMMARY: usize = 300;
-const MAX_TOTAL: usize = 100_000;
+/// The longest title and summary per language, and the longest notice in all, in characters.
+pub const MAX_TITLE: usize = 200;
+pub const MAX_SUMMARY: usize = 300;
+pub const MAX_TOTAL: usize = 100_000;
 
 impl NoticeContent {
     /// What a save may not contain. A draft may be incomplete; see [`Self::missing`].

@@ -17,8 +17,7 @@ use crate::storage::{Database, StorageError};
 use serde_json::json;
 use std::time::Duration;
 
-/// How long a new authenticator secret waits to be confirmed with a code from it.
-pub const REENROLMENT_WINDOW: Duration = Duration::from_secs(10 * 60);
+use super::policy::REENROLMENT_WINDOW;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {

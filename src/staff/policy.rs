@@ -1,9 +1,22 @@
-//! What a new staff password must be. Pure, so the browser can say the same as the server.
+//! The staff rules' numbers and what a new staff password must be. Pure, so the browser
+//! can say the same as the server: the pages state these numbers from here.
 
 use super::StaffEmail;
+use std::time::Duration;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// The length of an authenticator code.
+pub const TOTP_DIGITS: usize = 6;
+
+/// How long a new authenticator secret waits to be confirmed with a code from it.
+pub const REENROLMENT_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// How long failed sign-ins count against their subject, and how many it may have in that
+/// time (the defaults of `throttle::ThrottlePolicy`).
+pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const THROTTLE_MAX_FAILURES: u32 = 5;
 
 /// A password that passed the policy. Not yet hashed; never printed.
 pub struct NewPassword(String);

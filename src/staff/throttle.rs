@@ -22,8 +22,8 @@ pub struct ThrottlePolicy {
 impl Default for ThrottlePolicy {
     fn default() -> Self {
         Self {
-            max_failures: 5,
-            window: Duration::from_secs(15 * 60),
+            max_failures: super::policy::THROTTLE_MAX_FAILURES,
+            window: super::policy::THROTTLE_WINDOW,
         }
     }
 }

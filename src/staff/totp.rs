@@ -7,7 +7,7 @@ use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Builder, Totp};
 
 pub const STEP_SECONDS: u64 = 30;
-pub const DIGITS: usize = 6;
+use super::policy::TOTP_DIGITS;
 /// 160 bits, as RFC 4226 recommends.
 pub const SECRET_BYTES: usize = 20;
 
@@ -41,7 +41,7 @@ impl TotpSecret {
         // name is legal in a URI label once encoded); the secret is always 160 bits.
         Builder::new()
             .with_algorithm(Algorithm::SHA1)
-            .with_digits(DIGITS as u8)
+            .with_digits(TOTP_DIGITS as u8)
             .with_step_duration(STEP_SECONDS)
             .with_skew(0)
             .with_secret(self.as_stored().to_vec())
@@ -66,7 +66,7 @@ impl TotpSecret {
     /// `last_used_step`.
     pub fn accept(&self, code: &str, unix_seconds: u64, last_used_step: i64) -> Option<i64> {
         let code = code.trim();
-        if code.len() != DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
+        if code.len() != TOTP_DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         let now_step = (unix_seconds / STEP_SECONDS) as i64;

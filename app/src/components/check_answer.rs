@@ -3,7 +3,7 @@
 
 use super::HelpdeskDetails;
 use crate::check_api::{AffectedIncident, CheckResult, CheckView, Factor, PublishedList};
-use crate::i18n::data::fill;
+use crate::i18n::fill;
 use crate::{use_locale, use_strings};
 use leptos::prelude::*;
 

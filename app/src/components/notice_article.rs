@@ -6,7 +6,7 @@
 
 use super::HelpdeskDetails;
 use crate::i18n::Locale;
-use crate::i18n::data::fill;
+use crate::i18n::fill;
 use crate::notice_api::NoticeView;
 use crate::{use_locale, use_strings};
 use leptos::prelude::*;

@@ -1,6 +1,7 @@
 //! Strings of the incident and affected-list pages, and the words for an import report's
 //! reasons. Kept apart from the shell's strings so each file reads in one sitting.
 
+use super::{Numbered, fill};
 use breachcheck::dataset::Status;
 use breachcheck::identifier::{ContractRejection, DomainRejection, PhoneRejection};
 use breachcheck::import::columns::Column;
@@ -13,7 +14,7 @@ pub struct DataStrings {
     pub incidents_empty: &'static str,
     pub incidents_add_heading: &'static str,
     pub incident_slug: &'static str,
-    pub incident_slug_hint: &'static str,
+    pub incident_slug_hint: Numbered,
     pub incident_title_ja: &'static str,
     pub incident_title_en: &'static str,
     pub incident_title: &'static str,
@@ -25,7 +26,7 @@ pub struct DataStrings {
     pub incident_free_hint: &'static str,
     pub incident_advice_ja: &'static str,
     pub incident_advice_en: &'static str,
-    pub incident_advice_hint: &'static str,
+    pub incident_advice_hint: Numbered,
     pub incident_create: &'static str,
     pub incident_created: &'static str,
     pub datasets_title: &'static str,
@@ -117,13 +118,13 @@ pub struct DataStrings {
     pub action_retire: &'static str,
     pub action_needs_second_admin: &'static str,
     pub action_done: &'static str,
-    pub error_slug_invalid: &'static str,
+    pub error_slug_invalid: Numbered,
     pub error_slug_taken: &'static str,
-    pub error_title_invalid: &'static str,
+    pub error_title_invalid: Numbered,
     pub error_date_invalid: &'static str,
-    pub error_advice_long: &'static str,
+    pub error_advice_long: Numbered,
     pub error_date_order: &'static str,
-    pub error_categories_invalid: &'static str,
+    pub error_categories_invalid: Numbered,
     pub error_incident_not_found: &'static str,
     pub error_dataset_not_found: &'static str,
     pub error_wrong_status: &'static str,
@@ -161,15 +162,6 @@ pub struct DataStrings {
     pub reason_no_identifier: &'static str,
     /// Says the column and nothing of what the cell held (it may be a person's name).
     pub reason_unknown_category: &'static str,
-}
-
-/// `template` with each `{name}` replaced by its value.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values
-        .iter()
-        .fold(template.to_owned(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
 }
 
 impl DataStrings {
@@ -260,7 +252,9 @@ pub static JA: DataStrings = DataStrings {
     incidents_empty: "まだ事案がありません。",
     incidents_add_heading: "事案を登録",
     incident_slug: "識別名(URLに使われます)",
-    incident_slug_hint: "半角英小文字・数字・ハイフンで3〜64文字。例: 2026-11-breach",
+    incident_slug_hint: Numbered::new(
+        "半角英小文字・数字・ハイフンで{min}〜{max}文字。例: 2026-11-breach",
+    ),
     incident_title_ja: "タイトル(日本語)",
     incident_title_en: "タイトル(英語)",
     incident_title: "タイトル",
@@ -272,7 +266,9 @@ pub static JA: DataStrings = DataStrings {
     incident_free_hint: "「日本語 / English」の形で書くと両方の言語で表示されます。",
     incident_advice_ja: "影響を受けたお客さまへのお願い(日本語)",
     incident_advice_en: "影響を受けたお客さまへのお願い(英語)",
-    incident_advice_hint: "照会結果で「影響あり」のお客さまに表示されます(各言語 2,000 文字まで)。",
+    incident_advice_hint: Numbered::new(
+        "照会結果で「影響あり」のお客さまに表示されます(各言語 {max} 文字まで)。",
+    ),
     incident_create: "登録する",
     incident_created: "事案を登録しました。",
     datasets_title: "対象者リスト",
@@ -360,13 +356,17 @@ pub static JA: DataStrings = DataStrings {
     action_retire: "公開を終了する",
     action_needs_second_admin: "アップロードした人とは別の管理者が承認します。",
     action_done: "リストの状態を変更しました。",
-    error_slug_invalid: "識別名は半角英小文字・数字・ハイフンで3〜64文字にしてください。",
+    error_slug_invalid: Numbered::new(
+        "識別名は半角英小文字・数字・ハイフンで{min}〜{max}文字にしてください。",
+    ),
     error_slug_taken: "この識別名の事案はすでにあります。",
-    error_title_invalid: "タイトルは日本語と英語の両方が必要です(200文字まで)。",
+    error_title_invalid: Numbered::new("タイトルは日本語と英語の両方が必要です({max}文字まで)。"),
     error_date_invalid: "日付は YYYY-MM-DD の形で入力してください。",
-    error_advice_long: "お願いの文章は各言語 2,000 文字までです。",
+    error_advice_long: Numbered::new("お願いの文章は各言語 {max} 文字までです。"),
     error_date_order: "終了日が開始日より前になっています。",
-    error_categories_invalid: "情報の項目を1つ以上選んでください(重複はできません。項目は63個まで、その他の情報の名前は各100文字までです)。",
+    error_categories_invalid: Numbered::new(
+        "情報の項目を1つ以上選んでください(重複はできません。項目は{count}個まで、その他の情報の名前は各{chars}文字までです)。",
+    ),
     error_incident_not_found: "その事案は見つかりません。",
     error_dataset_not_found: "そのリストは見つかりません。",
     error_wrong_status: "今の状態のリストにはこの操作はできません。",
@@ -409,7 +409,9 @@ pub static EN: DataStrings = DataStrings {
     incidents_empty: "There are no incidents yet.",
     incidents_add_heading: "Register an incident",
     incident_slug: "Short name (used in URLs)",
-    incident_slug_hint: "3 to 64 characters: a-z, 0-9 and hyphens. Example: 2026-11-breach",
+    incident_slug_hint: Numbered::new(
+        "{min} to {max} characters: a-z, 0-9 and hyphens. Example: 2026-11-breach",
+    ),
     incident_title_ja: "Title (Japanese)",
     incident_title_en: "Title (English)",
     incident_title: "Title",
@@ -421,7 +423,9 @@ pub static EN: DataStrings = DataStrings {
     incident_free_hint: "Write \"日本語 / English\" to show it in both languages.",
     incident_advice_ja: "What affected customers should do (Japanese)",
     incident_advice_en: "What affected customers should do (English)",
-    incident_advice_hint: "Shown to customers whose check finds them affected (at most 2,000 characters per language).",
+    incident_advice_hint: Numbered::new(
+        "Shown to customers whose check finds them affected (at most {max} characters per language).",
+    ),
     incident_create: "Register",
     incident_created: "The incident was registered.",
     datasets_title: "Affected-customer lists",
@@ -509,13 +513,17 @@ pub static EN: DataStrings = DataStrings {
     action_retire: "Stop publishing",
     action_needs_second_admin: "An admin other than the uploader approves it.",
     action_done: "The list's status was changed.",
-    error_slug_invalid: "The short name must be 3 to 64 characters of a-z, 0-9 and hyphens.",
+    error_slug_invalid: Numbered::new(
+        "The short name must be {min} to {max} characters of a-z, 0-9 and hyphens.",
+    ),
     error_slug_taken: "An incident with this short name already exists.",
-    error_title_invalid: "Both titles are required (at most 200 characters each).",
+    error_title_invalid: Numbered::new("Both titles are required (at most {max} characters each)."),
     error_date_invalid: "Write dates as YYYY-MM-DD.",
-    error_advice_long: "The advice is at most 2,000 characters per language.",
+    error_advice_long: Numbered::new("The advice is at most {max} characters per language."),
     error_date_order: "The end date is before the start date.",
-    error_categories_invalid: "Choose at least one kind of information (no duplicates, at most 63 kinds, other names of at most 100 characters each).",
+    error_categories_invalid: Numbered::new(
+        "Choose at least one kind of information (no duplicates, at most {count} kinds, other names of at most {chars} characters each).",
+    ),
     error_incident_not_found: "That incident does not exist.",
     error_dataset_not_found: "That list does not exist.",
     error_wrong_status: "This cannot be done to a list in its current status.",

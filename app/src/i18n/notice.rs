@@ -1,5 +1,7 @@
 //! Strings of the public notice pages and of the notice editor.
 
+use super::Numbered;
+
 pub struct NoticeStrings {
     pub published: &'static str,
     pub updated: &'static str,
@@ -67,9 +69,9 @@ pub struct NoticeStrings {
     pub revision_title: &'static str,
     pub revisions_none: &'static str,
     pub back_to_editor: &'static str,
-    pub error_title_long: &'static str,
-    pub error_summary_long: &'static str,
-    pub error_too_long: &'static str,
+    pub error_title_long: Numbered,
+    pub error_summary_long: Numbered,
+    pub error_too_long: Numbered,
     pub error_timeline_date: &'static str,
     pub error_incomplete: &'static str,
     pub error_not_published: &'static str,
@@ -140,9 +142,9 @@ pub static JA: NoticeStrings = NoticeStrings {
     revision_title: "お知らせの版 {revision}",
     revisions_none: "まだ版はありません。",
     back_to_editor: "お知らせの作成に戻る",
-    error_title_long: "タイトルは 200 文字以内で入力してください。",
-    error_summary_long: "概要は 300 文字以内で入力してください。",
-    error_too_long: "お知らせ全体が 100,000 文字を超えています。",
+    error_title_long: Numbered::new("タイトルは {max} 文字以内で入力してください。"),
+    error_summary_long: Numbered::new("概要は {max} 文字以内で入力してください。"),
+    error_too_long: Numbered::new("お知らせ全体が {max} 文字を超えています。"),
     error_timeline_date: "経緯の日付は YYYY-MM-DD の形式で入力してください。",
     error_incomplete: "公開に必要な項目が足りません。",
     error_not_published: "このお知らせは公開されていません。",
@@ -213,9 +215,9 @@ pub static EN: NoticeStrings = NoticeStrings {
     revision_title: "Notice revision {revision}",
     revisions_none: "No revision yet.",
     back_to_editor: "Back to the notice",
-    error_title_long: "A title is at most 200 characters.",
-    error_summary_long: "A summary is at most 300 characters.",
-    error_too_long: "The notice is longer than 100,000 characters.",
+    error_title_long: Numbered::new("A title is at most {max} characters."),
+    error_summary_long: Numbered::new("A summary is at most {max} characters."),
+    error_too_long: Numbered::new("The notice is longer than {max} characters."),
     error_timeline_date: "Write timeline dates as YYYY-MM-DD.",
     error_incomplete: "The notice lacks what publishing needs.",
     error_not_published: "This notice is not published.",

@@ -11,7 +11,7 @@ use crate::domain_api::{
     ChallengeStatus, ChallengeView, DnsFinding, DomainProblem, DomainView, load_challenge,
     load_domain_result, set_page_status, use_domain_view,
 };
-use crate::i18n::data::fill;
+use crate::i18n::fill;
 use crate::i18n::{Locale, Strings};
 use crate::{head_text, provide_locale, use_locale, use_strings};
 use breachcheck::identifier::{DomainRejection, ROLE_LOCAL_PARTS};

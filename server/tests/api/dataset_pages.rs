@@ -225,7 +225,7 @@ async fn a_bad_incident_form_says_why_and_creates_nothing() {
         );
         let body = response.text().await.unwrap();
         let said = app::outcome::ErrorCode::text_of(&app::i18n::EN, code);
-        assert!(body.contains(said), "{code}: {said}");
+        assert!(body.contains(&*said), "{code}: {said}");
         let slug = form.iter().find(|(n, _)| *n == "slug").unwrap().1;
         assert!(body.contains(&format!(r#"value="{slug}""#)), "{code}");
     }

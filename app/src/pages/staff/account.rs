@@ -62,7 +62,7 @@ fn PasswordSection() -> impl IntoView {
                 autocomplete="current-password"
                 required
             />
-            <label for="new-password">{move || s().account_new_password}</label>
+            <label for="new-password">{move || s().account_new_password()}</label>
             <input
                 id="new-password"
                 name="password"
@@ -86,14 +86,14 @@ fn AuthenticatorSection() -> impl IntoView {
         Suspend::new(async move {
             match pending.await {
                 Ok(Some(enrolment)) => view! {
-                    <p>{move || s().account_totp_scan}</p>
+                    <p>{move || s().account_totp_scan()}</p>
                     <div class="qr" inner_html=enrolment.qr_svg></div>
                     <p>{move || s().enrolment_manual}</p>
                     <p>
                         <code class="enrolment-uri">{enrolment.uri}</code>
                     </p>
                     <form class="form" method="post" action="/staff/account/totp/confirm">
-                        <label for="new-code">{move || s().account_new_code}</label>
+                        <label for="new-code">{move || s().account_new_code()}</label>
                         <CodeInput id="new-code"/>
                         <button type="submit">{move || s().account_totp_confirm_button}</button>
                     </form>
@@ -102,7 +102,7 @@ fn AuthenticatorSection() -> impl IntoView {
                 Ok(None) => view! {
                     <p>{move || s().account_totp_intro}</p>
                     <form class="form" method="post" action="/staff/account/totp">
-                        <label for="current-code">{move || s().account_current_code}</label>
+                        <label for="current-code">{move || s().account_current_code()}</label>
                         <CodeInput id="current-code"/>
                         <button type="submit">{move || s().account_totp_start_button}</button>
                     </form>

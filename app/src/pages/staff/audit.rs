@@ -33,7 +33,7 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <p>{move || s().audit_newest}</p>
+        <p>{move || s().audit_newest()}</p>
         <div class="table-wrap">
             <table class="staff-table">
                 <thead>

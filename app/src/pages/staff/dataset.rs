@@ -6,7 +6,7 @@ use crate::components::PageTitle;
 use crate::components::TableHead;
 use crate::dataset_api::{DatasetDetail, load_dataset};
 use crate::head_text;
-use crate::i18n::data::fill;
+use crate::i18n::fill;
 use crate::use_strings;
 use breachcheck::dataset::Status;
 use breachcheck::import::report::ImportReport;

@@ -95,7 +95,7 @@ fn NewIncidentForm() -> impl IntoView {
                 pattern="[a-z0-9\\-]{3,64}"
                 aria-describedby="incident-slug-hint"
             />
-            <p id="incident-slug-hint" class="hint">{move || s().data.incident_slug_hint}</p>
+            <p id="incident-slug-hint" class="hint">{move || s().data.incident_slug_hint()}</p>
             <label for="incident-title-ja">{move || s().data.incident_title_ja}</label>
             <input
                 id="incident-title-ja"
@@ -159,7 +159,7 @@ fn NewIncidentForm() -> impl IntoView {
                 maxlength=2000
                 describedby="incident-advice-hint"
             />
-            <p id="incident-advice-hint" class="hint">{move || s().data.incident_advice_hint}</p>
+            <p id="incident-advice-hint" class="hint">{move || s().data.incident_advice_hint()}</p>
             <button type="submit">{move || s().data.incident_create}</button>
         </form>
     }

@@ -6,7 +6,7 @@
 use super::outcome::{PostOutcome, incident_title};
 use crate::components::{NoticeArticle, Refused, TableHead};
 use crate::components::{PageTitle, TextArea};
-use crate::i18n::data::fill;
+use crate::i18n::fill;
 use crate::i18n::{Locale, Strings};
 use crate::notice_api::{NoticeEditor, NoticeView, load_notice_editor};
 use crate::outcome::Done;

@@ -4,7 +4,7 @@
 use super::numeric_param;
 use crate::components::PageTitle;
 use crate::components::{NoticeArticle, Refused};
-use crate::i18n::data::fill;
+use crate::i18n::fill;
 use crate::notice_api::{RevisionView, load_notice_revision};
 use crate::{head_text, use_strings};
 use leptos::prelude::*;

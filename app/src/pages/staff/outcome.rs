@@ -2,7 +2,7 @@
 //! string the server's redirect set: `?error=<code>` or `?done=<code>` ([`crate::outcome`]).
 
 use crate::i18n::Strings;
-use crate::i18n::data::fill;
+use crate::i18n::fill;
 use crate::outcome::{Done, ErrorCode};
 use crate::{use_locale, use_strings};
 use leptos::prelude::*;
@@ -13,10 +13,10 @@ use leptos_router::hooks::use_query_map;
 pub fn error_sentence(s: &'static Strings, code: &str, offsets: (&str, &str)) -> String {
     match ErrorCode::parse(code) {
         Some(ErrorCode::Encoding) => fill(
-            ErrorCode::Encoding.text(s),
+            &ErrorCode::Encoding.text(s),
             &[("utf8", offsets.0), ("sjis", offsets.1)],
         ),
-        _ => ErrorCode::text_of(s, code).to_owned(),
+        _ => ErrorCode::text_of(s, code).into_owned(),
     }
 }
 

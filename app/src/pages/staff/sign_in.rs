@@ -10,7 +10,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// What the last attempt said, from the redirect's query string.
-fn outcome_message(s: &'static Strings, error: Option<String>) -> Option<&'static str> {
+fn outcome_message(
+    s: &'static Strings,
+    error: Option<String>,
+) -> Option<std::borrow::Cow<'static, str>> {
     error.map(|code| ErrorCode::text_of(s, &code))
 }
 
@@ -63,7 +66,7 @@ pub fn StaffCodePage() -> impl IntoView {
         <PageTitle text=head_text(|s| s.staff_code_title.to_owned())/>
         <h1>{move || s().staff_code_title}</h1>
         <Outcome/>
-        <p>{move || s().staff_code_intro}</p>
+        <p>{move || s().staff_code_intro()}</p>
         <form class="form" method="post" action="/staff/login/code">
             <label for="code">{move || s().staff_code}</label>
             <CodeInput id="code"/>

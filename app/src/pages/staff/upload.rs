@@ -85,7 +85,7 @@ fn UploadFields(form: UploadForm, chosen: Option<String>, headers: Vec<String>) 
         })
         .collect_view();
     let limit = megabytes(form.limit_bytes);
-    let hint = move || crate::i18n::data::fill(s().data.upload_file_hint, &[("size", &limit)]);
+    let hint = move || crate::i18n::fill(s().data.upload_file_hint, &[("size", &limit)]);
     view! {
         <form
             class="form"

@@ -91,7 +91,7 @@ fn AddStaffForm() -> impl IntoView {
                 <option value="helpdesk">{move || s().staff_role_helpdesk}</option>
                 <option value="admin">{move || s().staff_role_admin}</option>
             </select>
-            <label for="new-password">{move || s().users_initial_password}</label>
+            <label for="new-password">{move || s().users_initial_password()}</label>
             <input
                 id="new-password"
                 name="password"
