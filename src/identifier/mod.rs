@@ -11,32 +11,19 @@ pub use contract::{ContractNumber, ContractPattern, ContractRejection, PatternEr
 pub use domain::{Domain, DomainRejection, ROLE_LOCAL_PARTS};
 pub use phone::{Phone, PhoneRejection};
 
-use serde::{Deserialize, Serialize};
-
-/// What an identifier is, as it enters a digest (`"<kind>:v1:" + canonical`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Kind {
-    Contract,
-    Domain,
-    /// A contract number together with its verification factor, the registered phone.
-    ContractPhone,
+crate::codes! {
+    /// What an identifier is, spelt as it enters a digest (`"<kind>:v1:" + canonical`), as
+    /// `digests.kind` holds it and as an import report counts it.
+    #[derive(PartialOrd, Ord)]
+    Kind {
+        Contract => "contract",
+        Domain => "domain",
+        /// A contract number together with its verification factor, the registered phone.
+        ContractPhone => "contract+phone",
+    }
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Contract, Kind::Domain, Kind::ContractPhone];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Contract => "contract",
-            Kind::Domain => "domain",
-            Kind::ContractPhone => "contract+phone",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == s)
-    }
-
     /// The bytes that are hashed for `canonical` of this kind.
     pub fn digest_input(self, canonical: &str) -> String {
         format!("{}:v1:{canonical}", self.as_str())

@@ -536,12 +536,12 @@ async fn progress(db: &Database, job: JobId, done: i64, total: i64) -> Result<()
 async fn summarise(
     db: &Database,
     dataset: DatasetId,
-) -> Result<(std::collections::BTreeMap<String, u64>, [u8; 32]), ImportError> {
+) -> Result<(std::collections::BTreeMap<Kind, u64>, [u8; 32]), ImportError> {
     use futures_util::TryStreamExt;
     let mut counts = std::collections::BTreeMap::new();
     let mut hasher = Sha256::new();
     hasher.update(b"breachcheck-dataset-v1");
-    for kind in Kind::ALL {
+    for &kind in Kind::ALL {
         let mut rows = sqlx::query(
             "SELECT digest FROM affected WHERE dataset_id = $1 AND kind = $2 ORDER BY digest",
         )
@@ -557,7 +557,7 @@ async fn summarise(
             count += 1;
         }
         if count > 0 {
-            counts.insert(kind.as_str().to_owned(), count);
+            counts.insert(kind, count);
         }
     }
     Ok((counts, hasher.finalize().into()))

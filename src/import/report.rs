@@ -4,7 +4,7 @@
 
 use super::TextEncoding;
 use super::columns::Column;
-use crate::identifier::{ContractRejection, DomainRejection, PhoneRejection};
+use crate::identifier::{ContractRejection, DomainRejection, Kind, PhoneRejection};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -83,9 +83,9 @@ pub struct ImportReport {
     /// How many rejected rows gave each reason, commonest first (a row may give several).
     #[serde(default)]
     pub reasons: Vec<ReasonCount>,
-    /// Distinct identifiers per kind (`contract`, `domain`, `contract+phone`) once
-    /// duplicates are merged.
-    pub identifiers: BTreeMap<String, u64>,
+    /// Distinct identifiers per kind once duplicates are merged (stored under each kind's
+    /// spelling: `contract`, `domain`, `contract+phone`).
+    pub identifiers: BTreeMap<Kind, u64>,
     /// Identifiers that appeared more than once, merged into one (their categories too).
     pub duplicates_merged: u64,
 }
@@ -242,5 +242,25 @@ mod tests {
         );
         let again = serde_json::to_string(&report).unwrap();
         assert!(!again.contains("Yamada"), "{again}");
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn identifiers_are_counted_per_kind_under_the_kinds_spelling() {
+        let stored = r#"{"encoding":"utf8","tab_separated":false,"rows_read":3,"blank_rows":0,
+            "accepted_rows":3,"rejected_rows":0,"rejected":[],"columns":["contract_number"],
+            "ignored_columns":[],"has_phone":true,
+            "identifiers":{"contract":3,"contract+phone":2,"domain":1},"duplicates_merged":0}"#;
+        let report: ImportReport = serde_json::from_str(stored).unwrap();
+        assert_eq!(report.identifiers[&Kind::Contract], 3);
+        assert_eq!(report.identifiers[&Kind::ContractPhone], 2);
+        assert_eq!(report.identifiers[&Kind::Domain], 1);
+        let again = serde_json::to_string(&report).unwrap();
+        assert!(
+            again.contains(r#""identifiers":{"contract":3,"domain":1,"contract+phone":2}"#),
+            "{again}"
+        );
+        let unknown = stored.replace(r#""domain":1"#, r#""email":1"#);
+        assert!(serde_json::from_str::<ImportReport>(&unknown).is_err());
     }
 }

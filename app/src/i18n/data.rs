@@ -3,7 +3,7 @@
 
 use super::{Numbered, fill};
 use breachcheck::dataset::Status;
-use breachcheck::identifier::{ContractRejection, DomainRejection, PhoneRejection};
+use breachcheck::identifier::{ContractRejection, DomainRejection, Kind, PhoneRejection};
 use breachcheck::import::columns::Column;
 use breachcheck::import::report::RowReason;
 
@@ -187,11 +187,11 @@ impl DataStrings {
     }
 
     /// A kind of identifier as the report counts it.
-    pub fn kind(&self, kind: &str) -> &'static str {
+    pub fn kind(&self, kind: Kind) -> &'static str {
         match kind {
-            "contract" => self.kind_contract,
-            "contract+phone" => self.kind_contract_phone,
-            _ => self.kind_domain,
+            Kind::Contract => self.kind_contract,
+            Kind::ContractPhone => self.kind_contract_phone,
+            Kind::Domain => self.kind_domain,
         }
     }
 

@@ -115,7 +115,7 @@ fn print_report(report: &ImportReport) {
     }
     println!("Identifiers (a customer counts once under each kind its row has):");
     for (kind, count) in &report.identifiers {
-        println!("  {}: {count}", words.kind(kind));
+        println!("  {}: {count}", words.kind(*kind));
     }
     println!("Duplicates merged: {}", report.duplicates_merged);
     if !report.ignored_columns.is_empty() {

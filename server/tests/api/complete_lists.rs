@@ -10,6 +10,7 @@ use crate::helpers::{
 use breachcheck::dataset::Status;
 use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
 use breachcheck::digest::Profile;
+use breachcheck::identifier::Kind;
 use breachcheck::import::report::RowReason;
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
@@ -45,9 +46,9 @@ async fn a_phone_list_keeps_the_customers_who_have_no_phone() {
     assert_eq!(report.accepted_rows, 4);
     assert_eq!(report.customers(), 4);
     assert_eq!(report.accepted_without_phone, 2);
-    assert_eq!(report.identifiers["contract"], 4);
-    assert_eq!(report.identifiers["contract+phone"], 2);
-    assert_eq!(report.identifiers["domain"], 1);
+    assert_eq!(report.identifiers[&Kind::Contract], 4);
+    assert_eq!(report.identifiers[&Kind::ContractPhone], 2);
+    assert_eq!(report.identifiers[&Kind::Domain], 1);
     // Nothing was rejected: approving needs no acknowledgement.
     lifecycle::approve(
         &approver.as_admin().unwrap(),

@@ -5,6 +5,7 @@ use crate::helpers::{TEST_PEPPER, spawn_app, staff_proof};
 use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
 use breachcheck::dataset::{DatasetError, DatasetId, Status};
 use breachcheck::digest::Profile;
+use breachcheck::identifier::Kind;
 use breachcheck::import::columns::Mapping;
 use breachcheck::import::job::{self, ImportError, Uploader};
 use breachcheck::import::row::RowReason;
@@ -36,8 +37,8 @@ async fn a_utf8_file_and_the_same_in_cp932_give_the_same_fingerprint() {
     assert!(utf8_report.has_phone);
     assert_eq!(utf8_report.ignored_columns, vec!["会社名".to_owned()]);
     // AB123456 twice (with the same phone): merged, categories joined.
-    assert_eq!(utf8_report.identifiers["contract"], 2);
-    assert_eq!(utf8_report.identifiers["contract+phone"], 2);
+    assert_eq!(utf8_report.identifiers[&Kind::Contract], 2);
+    assert_eq!(utf8_report.identifiers[&Kind::ContractPhone], 2);
     assert_eq!(utf8_report.duplicates_merged, 2);
 
     let find = |id| lifecycle::find(&app.database, id);

@@ -18,10 +18,9 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
     let identifiers = report
         .identifiers
         .iter()
-        .map(|(kind, count)| {
-            let kind = kind.clone();
+        .map(|(&kind, count)| {
             view! {
-                <dt>{move || s().data.kind(&kind)}</dt>
+                <dt>{move || s().data.kind(kind)}</dt>
                 <dd>{*count}</dd>
             }
         })
