@@ -78,6 +78,22 @@ impl<T> Localized<T> {
         }
     }
 
+    /// Both, each made into something else the same way, or the first refusal.
+    pub fn try_map<U, E>(self, mut f: impl FnMut(T) -> Result<U, E>) -> Result<Localized<U>, E> {
+        Ok(Localized {
+            ja: f(self.ja)?,
+            en: f(self.en)?,
+        })
+    }
+
+    /// Both, borrowed.
+    pub fn as_ref(&self) -> Localized<&T> {
+        Localized {
+            ja: &self.ja,
+            en: &self.en,
+        }
+    }
+
     /// Both, each made from its own language.
     pub fn from_fn(mut f: impl FnMut(Locale) -> T) -> Self {
         Self {
@@ -110,5 +126,9 @@ mod tests {
         let made = Localized::from_fn(|locale| locale.code());
         assert_eq!(made, Localized::new("ja", "en"));
         assert_eq!(made.map(str::len), Localized::new(2, 2));
+        let parsed = Localized::new("1", "x").try_map(|t| t.parse::<u8>());
+        assert!(parsed.is_err());
+        let parsed = Localized::new("1", "2").try_map(|t| t.parse::<u8>());
+        assert_eq!(parsed, Ok(Localized::new(1, 2)));
     }
 }

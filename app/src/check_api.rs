@@ -246,11 +246,11 @@ mod source {
                 .collect();
             affected.push(AffectedIncident {
                 notice,
-                title: Localized::new(incident.title_ja, incident.title_en),
+                title: incident.title,
                 occurred_from: incident.occurred_from,
                 occurred_to: incident.occurred_to,
                 categories,
-                advice: Localized::new(incident.advice_ja, incident.advice_en),
+                advice: incident.advice,
                 factor: for_staff.then_some(finding.factor),
                 contracts: asked.is_domain().then_some(finding.rows_listed),
             });
@@ -284,7 +284,7 @@ mod source {
             };
             out.push(PublishedList {
                 notice,
-                title: Localized::new(incident.title_ja, incident.title_en),
+                title: incident.title,
                 published_on: japan_date(list.activated_at),
             });
         }

@@ -103,7 +103,7 @@ pub(crate) mod convert {
             id: incident.id.0,
             categories: incident.categories.iter().map(|c| c.labels()).collect(),
             slug: incident.slug,
-            title: crate::i18n::Localized::new(incident.title_ja, incident.title_en),
+            title: incident.title,
             occurred_from: incident.occurred_from,
             occurred_to: incident.occurred_to,
             announced_on: incident.announced_on,

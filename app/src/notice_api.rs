@@ -3,6 +3,7 @@
 //! only). Saving, publishing and restoring are form posts handled by the server's routes.
 
 use crate::dataset_api::{CategoryLabel, IncidentView};
+use breachcheck::locale::Localized;
 use breachcheck::notice::{Missing, NoticeContent, RenderedNotice};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -18,8 +19,7 @@ pub struct Headline {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeListing {
     pub slug: String,
-    pub ja: Headline,
-    pub en: Headline,
+    pub headline: Localized<Headline>,
     /// Dates in Japan, `YYYY-MM-DD`.
     pub published_on: String,
     pub updated_on: Option<String>,
@@ -84,8 +84,7 @@ pub mod source {
         };
         NoticeListing {
             slug: notice.slug.clone(),
-            ja: headline(&notice.rendered.ja),
-            en: headline(&notice.rendered.en),
+            headline: notice.rendered.text.as_ref().map(headline),
             published_on: japan_date(notice.first_published_at),
             updated_on: updated_on(notice),
         }

@@ -3,6 +3,7 @@
 //! adds with its own labels. A dataset row's categories are a bitmask over its incident's
 //! list, so at most 63 per incident.
 
+use crate::locale::{Locale, Localized};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,28 +40,18 @@ impl Standard {
         }
     }
 
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Standard::ContractName => "契約名義",
-            Standard::RepresentativeName => "代表者名",
-            Standard::ContractNumber => "契約番号",
-            Standard::Phone => "電話番号",
-            Standard::Email => "メールアドレス",
-            Standard::Address => "住所",
-            Standard::ServiceUsage => "サービス利用状況",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Standard::ContractName => "Contract name",
-            Standard::RepresentativeName => "Representative's name",
-            Standard::ContractNumber => "Contract number",
-            Standard::Phone => "Phone number",
-            Standard::Email => "Email address",
-            Standard::Address => "Postal address",
-            Standard::ServiceUsage => "Service usage",
-        }
+    /// The category's name in both languages.
+    pub fn labels(self) -> Localized<&'static str> {
+        let (ja, en) = match self {
+            Standard::ContractName => ("契約名義", "Contract name"),
+            Standard::RepresentativeName => ("代表者名", "Representative's name"),
+            Standard::ContractNumber => ("契約番号", "Contract number"),
+            Standard::Phone => ("電話番号", "Phone number"),
+            Standard::Email => ("メールアドレス", "Email address"),
+            Standard::Address => ("住所", "Postal address"),
+            Standard::ServiceUsage => ("サービス利用状況", "Service usage"),
+        };
+        Localized::new(ja, en)
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
@@ -73,18 +64,16 @@ impl Standard {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ja: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub en: Option<String>,
+    /// A free category's names (stored beside the key, as `ja` and `en`).
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Localized<String>>,
 }
 
 impl Category {
     pub fn standard(standard: Standard) -> Self {
         Self {
             key: standard.key().to_owned(),
-            ja: None,
-            en: None,
+            names: None,
         }
     }
 
@@ -97,24 +86,21 @@ impl Category {
         };
         Self {
             key: format!("free_{index}"),
-            ja: Some(ja.to_owned()),
-            en: Some(en.to_owned()),
+            names: Some(Localized::new(ja, en).map(str::to_owned)),
         }
     }
 
-    /// The category's name in both languages (a free category without a name in one
-    /// language shows its key there).
-    pub fn labels(&self) -> crate::locale::Localized<String> {
-        crate::locale::Localized::from_fn(|locale| self.label(locale))
+    /// The category's name in both languages (a free category without names shows its
+    /// key).
+    pub fn labels(&self) -> Localized<String> {
+        Localized::from_fn(|locale| self.label(locale))
     }
 
-    pub fn label(&self, locale: crate::locale::Locale) -> String {
-        use crate::locale::Locale;
-        match (Standard::from_key(&self.key), locale) {
-            (Some(s), Locale::Ja) => s.label_ja().to_owned(),
-            (Some(s), Locale::En) => s.label_en().to_owned(),
-            (None, Locale::Ja) => self.ja.clone().unwrap_or_else(|| self.key.clone()),
-            (None, Locale::En) => self.en.clone().unwrap_or_else(|| self.key.clone()),
+    pub fn label(&self, locale: Locale) -> String {
+        match (Standard::from_key(&self.key), &self.names) {
+            (Some(standard), _) => (*standard.labels().get(locale)).to_owned(),
+            (None, Some(names)) => names.get(locale).clone(),
+            (None, None) => self.key.clone(),
         }
     }
 
@@ -122,17 +108,10 @@ impl Category {
     /// case and surrounding space.
     fn is_named(&self, text: &str) -> bool {
         let text = text.trim().to_lowercase();
-        let standard = Standard::from_key(&self.key);
-        [
-            Some(self.key.clone()),
-            self.ja.clone(),
-            self.en.clone(),
-            standard.map(|s| s.label_ja().to_owned()),
-            standard.map(|s| s.label_en().to_owned()),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|name| name.to_lowercase() == text)
+        let Localized { ja, en } = self.labels();
+        [&self.key, &ja, &en]
+            .into_iter()
+            .any(|name| name.to_lowercase() == text)
     }
 }
 
@@ -174,12 +153,12 @@ impl Categories {
             if list[..i].iter().any(|c| c.key == category.key) {
                 return Err(CategoriesRejection::Duplicate);
             }
-            let too_long = |label: &Option<String>| {
-                label
-                    .as_ref()
-                    .is_some_and(|l| l.chars().count() > MAX_LABEL_CHARS)
+            let too_long = |names: &Localized<String>| {
+                [&names.ja, &names.en]
+                    .into_iter()
+                    .any(|name| name.chars().count() > MAX_LABEL_CHARS)
             };
-            if too_long(&category.ja) || too_long(&category.en) {
+            if category.names.as_ref().is_some_and(too_long) {
                 return Err(CategoriesRejection::LabelTooLong);
             }
         }
@@ -231,6 +210,17 @@ impl Categories {
 mod tests {
     use super::*;
 
+    #[test]
+    fn categories_are_stored_as_a_key_and_a_free_ones_names() {
+        let stored = r#"[{"key":"phone"},{"key":"free_0","ja":"口座番号","en":"Account number"}]"#;
+        let categories: Categories = serde_json::from_str(stored).unwrap();
+        let list: Vec<&Category> = categories.iter().collect();
+        assert_eq!(list[0], &Category::standard(Standard::Phone));
+        assert_eq!(list[1], &Category::free(0, "口座番号 / Account number"));
+        assert_eq!(list[1].label(Locale::En), "Account number");
+        assert_eq!(serde_json::to_string(&categories).unwrap(), stored);
+    }
+
     fn incident() -> Categories {
         Categories::new(vec![
             Category::standard(Standard::ContractName),
@@ -262,7 +252,7 @@ mod tests {
         let named: Vec<_> = c
             .of_bits(0b1010)
             .iter()
-            .map(|c| c.label(crate::locale::Locale::En))
+            .map(|c| c.label(Locale::En))
             .collect();
         assert_eq!(named, ["Phone number", "Billed amount"]);
     }

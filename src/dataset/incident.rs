@@ -5,6 +5,7 @@ use super::category::Categories;
 use super::incident_limits::{ADVICE_MAX, SLUG_MAX, SLUG_MIN, TITLE_MAX};
 use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
+use crate::locale::Localized;
 use crate::staff::admin::Admin;
 use crate::storage::Database;
 use serde::{Deserialize, Serialize};
@@ -66,29 +67,25 @@ impl CalendarDate {
 #[derive(Clone, Debug)]
 pub struct NewIncident {
     pub slug: Slug,
-    pub title_ja: String,
-    pub title_en: String,
+    pub title: Localized<String>,
     pub occurred_from: Option<CalendarDate>,
     pub occurred_to: Option<CalendarDate>,
     pub announced_on: Option<CalendarDate>,
     pub categories: Categories,
     /// What an affected customer should do now (plain text; may be empty).
-    pub advice_ja: String,
-    pub advice_en: String,
+    pub advice: Localized<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
     pub id: IncidentId,
     pub slug: String,
-    pub title_ja: String,
-    pub title_en: String,
+    pub title: Localized<String>,
     pub occurred_from: Option<String>,
     pub occurred_to: Option<String>,
     pub announced_on: Option<String>,
     pub categories: Categories,
-    pub advice_ja: String,
-    pub advice_en: String,
+    pub advice: Localized<String>,
     pub created_at: i64,
 }
 
@@ -111,10 +108,8 @@ fn title(input: &str) -> Result<String, DatasetError> {
 impl NewIncident {
     /// Checks the titles; the other fields are already parsed.
     pub fn titled(mut self) -> Result<Self, DatasetError> {
-        self.title_ja = title(&self.title_ja)?;
-        self.title_en = title(&self.title_en)?;
-        self.advice_ja = advice(&self.advice_ja)?;
-        self.advice_en = advice(&self.advice_en)?;
+        self.title = self.title.try_map(|t| title(&t))?;
+        self.advice = self.advice.try_map(|a| advice(&a))?;
         if let (Some(from), Some(to)) = (&self.occurred_from, &self.occurred_to)
             && from.as_str() > to.as_str()
         {
@@ -138,14 +133,14 @@ pub async fn create(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(incident.slug.as_str())
-    .bind(&incident.title_ja)
-    .bind(&incident.title_en)
+    .bind(&incident.title.ja)
+    .bind(&incident.title.en)
     .bind(incident.occurred_from.as_ref().map(CalendarDate::as_str))
     .bind(incident.occurred_to.as_ref().map(CalendarDate::as_str))
     .bind(incident.announced_on.as_ref().map(CalendarDate::as_str))
     .bind(categories)
-    .bind(&incident.advice_ja)
-    .bind(&incident.advice_en)
+    .bind(&incident.advice.ja)
+    .bind(&incident.advice.en)
     .bind(admin.staff_id().0)
     .bind(crate::now_millis())
     .fetch_one(&mut *tx)
@@ -172,8 +167,10 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Incident, DatasetError> {
     Ok(Incident {
         id: IncidentId(row.try_get("id").map_err(storage)?),
         slug: row.try_get("slug").map_err(storage)?,
-        title_ja: row.try_get("title_ja").map_err(storage)?,
-        title_en: row.try_get("title_en").map_err(storage)?,
+        title: Localized::new(
+            row.try_get("title_ja").map_err(storage)?,
+            row.try_get("title_en").map_err(storage)?,
+        ),
         occurred_from: row.try_get("occurred_from").map_err(storage)?,
         occurred_to: row.try_get("occurred_to").map_err(storage)?,
         announced_on: row.try_get("announced_on").map_err(storage)?,
@@ -182,8 +179,10 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Incident, DatasetError> {
                 "an incident's categories are not valid JSON",
             ))
         })?,
-        advice_ja: row.try_get("advice_ja").map_err(storage)?,
-        advice_en: row.try_get("advice_en").map_err(storage)?,
+        advice: Localized::new(
+            row.try_get("advice_ja").map_err(storage)?,
+            row.try_get("advice_en").map_err(storage)?,
+        ),
         created_at: row.try_get("created_at").map_err(storage)?,
     })
 }

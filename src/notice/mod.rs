@@ -12,6 +12,7 @@ pub mod snapshot;
 #[cfg(feature = "server")]
 pub mod store;
 
+use crate::locale::Localized;
 use serde::{Deserialize, Serialize};
 
 /// One language's text. `body` is Markdown.
@@ -30,32 +31,29 @@ pub struct NoticeText {
 pub struct TimelineEvent {
     /// `YYYY-MM-DD`.
     pub date: String,
-    pub ja: String,
-    pub en: String,
+    /// Stored beside the date, as `ja` and `en`.
+    #[serde(flatten)]
+    pub text: Localized<String>,
 }
 
 /// A recommended action, in both languages.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Action {
-    pub ja: String,
-    pub en: String,
-}
+pub type Action = Localized<String>;
 
 /// A question and its answer (Markdown), in both languages.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "stored::Faq", into = "stored::Faq")]
 pub struct FaqEntry {
-    pub question_ja: String,
-    pub answer_ja: String,
-    pub question_en: String,
-    pub answer_en: String,
+    pub question: Localized<String>,
+    pub answer: Localized<String>,
 }
 
 /// Everything an admin writes; one revision holds one of these.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NoticeContent {
-    pub ja: NoticeText,
-    pub en: NoticeText,
+    /// Stored as `ja` and `en`; a draft may leave a language out.
+    #[serde(flatten, deserialize_with = "either_language")]
+    pub text: Localized<NoticeText>,
     pub timeline: Vec<TimelineEvent>,
     pub actions: Vec<Action>,
     pub faq: Vec<FaqEntry>,
@@ -71,22 +69,103 @@ pub struct RenderedText {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "stored::RenderedFaq", into = "stored::RenderedFaq")]
 pub struct RenderedFaq {
-    pub question_ja: String,
-    pub answer_ja_html: String,
-    pub question_en: String,
-    pub answer_en_html: String,
+    pub question: Localized<String>,
+    pub answer_html: Localized<String>,
 }
 
 /// A revision ready to show. Plain-text fields (titles, timeline, actions, questions) are
 /// escaped by the page that shows them; HTML fields went through the sanitiser.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderedNotice {
-    pub ja: RenderedText,
-    pub en: RenderedText,
+    /// Stored as `ja` and `en`.
+    #[serde(flatten, deserialize_with = "either_language")]
+    pub text: Localized<RenderedText>,
     pub timeline: Vec<TimelineEvent>,
     pub actions: Vec<Action>,
     pub faq: Vec<RenderedFaq>,
+}
+
+/// Both languages' text, where a language left out reads as empty (as every field of a
+/// notice does: a draft is saved as far as it is written).
+fn either_language<'de, D, T>(deserializer: D) -> Result<Localized<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    #[derive(Deserialize)]
+    struct Lenient<T> {
+        #[serde(default)]
+        ja: T,
+        #[serde(default)]
+        en: T,
+    }
+    let text = Lenient::deserialize(deserializer)?;
+    Ok(Localized::new(text.ja, text.en))
+}
+
+/// The shapes FAQ entries are stored in (revisions saved before they were [`Localized`]
+/// keep reading as they were written).
+mod stored {
+    use super::Localized;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Default, Serialize, Deserialize)]
+    pub struct Faq {
+        question_ja: String,
+        answer_ja: String,
+        question_en: String,
+        answer_en: String,
+    }
+
+    impl From<Faq> for super::FaqEntry {
+        fn from(f: Faq) -> Self {
+            Self {
+                question: Localized::new(f.question_ja, f.question_en),
+                answer: Localized::new(f.answer_ja, f.answer_en),
+            }
+        }
+    }
+
+    impl From<super::FaqEntry> for Faq {
+        fn from(f: super::FaqEntry) -> Self {
+            Self {
+                question_ja: f.question.ja,
+                answer_ja: f.answer.ja,
+                question_en: f.question.en,
+                answer_en: f.answer.en,
+            }
+        }
+    }
+
+    #[derive(Clone, Default, Serialize, Deserialize)]
+    pub struct RenderedFaq {
+        question_ja: String,
+        answer_ja_html: String,
+        question_en: String,
+        answer_en_html: String,
+    }
+
+    impl From<RenderedFaq> for super::RenderedFaq {
+        fn from(f: RenderedFaq) -> Self {
+            Self {
+                question: Localized::new(f.question_ja, f.question_en),
+                answer_html: Localized::new(f.answer_ja_html, f.answer_en_html),
+            }
+        }
+    }
+
+    impl From<super::RenderedFaq> for RenderedFaq {
+        fn from(f: super::RenderedFaq) -> Self {
+            Self {
+                question_ja: f.question.ja,
+                answer_ja_html: f.answer_html.ja,
+                question_en: f.question.en,
+                answer_en_html: f.answer_html.en,
+            }
+        }
+    }
 }
 
 /// What keeps a notice from being published; the form lists them all.
@@ -126,7 +205,7 @@ impl NoticeContent {
     /// What a save may not contain. A draft may be incomplete; see [`Self::missing`].
     pub fn check(&self) -> Result<(), ContentRejection> {
         let chars = |s: &str| s.chars().count();
-        for text in [&self.ja, &self.en] {
+        for text in [&self.text.ja, &self.text.en] {
             if chars(&text.title) > MAX_TITLE {
                 return Err(ContentRejection::TitleTooLong);
             }
@@ -155,15 +234,18 @@ impl NoticeContent {
 
     /// Characters written, all fields together.
     fn len(&self) -> usize {
-        let texts = [&self.ja, &self.en]
+        let texts = [&self.text.ja, &self.text.en]
             .into_iter()
             .flat_map(|t| [&t.title, &t.summary, &t.body, &t.contact]);
-        let timeline = self.timeline.iter().flat_map(|e| [&e.date, &e.ja, &e.en]);
+        let timeline = self
+            .timeline
+            .iter()
+            .flat_map(|e| [&e.date, &e.text.ja, &e.text.en]);
         let actions = self.actions.iter().flat_map(|a| [&a.ja, &a.en]);
         let faq = self
             .faq
             .iter()
-            .flat_map(|f| [&f.question_ja, &f.answer_ja, &f.question_en, &f.answer_en]);
+            .flat_map(|f| [&f.question.ja, &f.answer.ja, &f.question.en, &f.answer.en]);
         texts
             .chain(timeline)
             .chain(actions)
@@ -212,16 +294,12 @@ impl NoticeContent {
             .into_iter()
             .map(|row| TimelineEvent {
                 date: row[0].trim().to_owned(),
-                ja: row[1].trim().to_owned(),
-                en: row[2].trim().to_owned(),
+                text: Localized::new(row[1].trim(), row[2].trim()).map(str::to_owned),
             })
             .collect();
         let actions = rows(&["action_ja", "action_en"])
             .into_iter()
-            .map(|row| Action {
-                ja: row[0].trim().to_owned(),
-                en: row[1].trim().to_owned(),
-            })
+            .map(|row| Localized::new(row[0].trim(), row[1].trim()).map(str::to_owned))
             .collect();
         let faq = rows(&[
             "faq_question_ja",
@@ -231,15 +309,12 @@ impl NoticeContent {
         ])
         .into_iter()
         .map(|row| FaqEntry {
-            question_ja: row[0].trim().to_owned(),
-            answer_ja: row[1].clone(),
-            question_en: row[2].trim().to_owned(),
-            answer_en: row[3].clone(),
+            question: Localized::new(row[0].trim(), row[2].trim()).map(str::to_owned),
+            answer: Localized::new(row[1].clone(), row[3].clone()),
         })
         .collect();
         Self {
-            ja: text("ja"),
-            en: text("en"),
+            text: Localized::from_fn(|locale| text(locale.code())),
             timeline,
             actions,
             faq,
@@ -250,10 +325,10 @@ impl NoticeContent {
     pub fn missing(&self) -> Vec<Missing> {
         let blank = |s: &str| s.trim().is_empty();
         [
-            (blank(&self.ja.title), Missing::TitleJa),
-            (blank(&self.en.title), Missing::TitleEn),
-            (blank(&self.ja.body), Missing::BodyJa),
-            (blank(&self.en.body), Missing::BodyEn),
+            (blank(&self.text.ja.title), Missing::TitleJa),
+            (blank(&self.text.en.title), Missing::TitleEn),
+            (blank(&self.text.ja.body), Missing::BodyJa),
+            (blank(&self.text.en.body), Missing::BodyEn),
         ]
         .into_iter()
         .filter_map(|(is_blank, what)| is_blank.then_some(what))
@@ -267,16 +342,18 @@ mod tests {
 
     fn complete() -> NoticeContent {
         NoticeContent {
-            ja: NoticeText {
-                title: "不正アクセスのお知らせ".into(),
-                body: "本文".into(),
-                ..Default::default()
-            },
-            en: NoticeText {
-                title: "Notice of unauthorised access".into(),
-                body: "Body".into(),
-                ..Default::default()
-            },
+            text: Localized::new(
+                NoticeText {
+                    title: "不正アクセスのお知らせ".into(),
+                    body: "本文".into(),
+                    ..Default::default()
+                },
+                NoticeText {
+                    title: "Notice of unauthorised access".into(),
+                    body: "Body".into(),
+                    ..Default::default()
+                },
+            ),
             ..Default::default()
         }
     }
@@ -285,8 +362,8 @@ mod tests {
     fn publishing_needs_both_languages() {
         assert!(complete().missing().is_empty());
         let mut content = complete();
-        content.en.body = "  ".into();
-        content.ja.title.clear();
+        content.text.en.body = "  ".into();
+        content.text.ja.title.clear();
         assert_eq!(content.missing(), vec![Missing::TitleJa, Missing::BodyEn]);
     }
 
@@ -306,14 +383,13 @@ mod tests {
             field("action_en", ""),
         ];
         let content = NoticeContent::from_form(&fields);
-        assert_eq!(content.ja.title, "題");
-        assert_eq!(content.en.body, "line one\nline two");
+        assert_eq!(content.text.ja.title, "題");
+        assert_eq!(content.text.en.body, "line one\nline two");
         assert_eq!(
             content.timeline,
             vec![TimelineEvent {
                 date: "2025-02-05".into(),
-                ja: "発見".into(),
-                en: "Discovered".into(),
+                text: Localized::new("発見".into(), "Discovered".into()),
             }]
         );
         assert_eq!(content.actions.len(), 1);
@@ -330,10 +406,38 @@ mod tests {
         });
         assert_eq!(content.check(), Err(ContentRejection::TimelineDate));
         let mut content = complete();
-        content.en.title = "x".repeat(201);
+        content.text.en.title = "x".repeat(201);
         assert_eq!(content.check(), Err(ContentRejection::TitleTooLong));
         let mut content = complete();
-        content.ja.body = "長".repeat(100_001);
+        content.text.ja.body = "長".repeat(100_001);
         assert_eq!(content.check(), Err(ContentRejection::TooLong));
+    }
+
+    /// Revisions are stored as JSON; one saved before the text was [`Localized`] reads the
+    /// same, and is written back in the same shape.
+    #[test]
+    fn stored_revisions_keep_their_shape() {
+        let stored = r#"{"ja":{"title":"題","summary":"","body":"本文","contact":""},"en":{"title":"Title","summary":"","body":"Body","contact":""},"timeline":[{"date":"2025-02-05","ja":"発見","en":"Discovered"}],"actions":[{"ja":"変更","en":"Change"}],"faq":[{"question_ja":"問","answer_ja":"答","question_en":"Q","answer_en":"A"}]}"#;
+        let content: NoticeContent = serde_json::from_str(stored).unwrap();
+        assert_eq!(content.text.en.title, "Title");
+        assert_eq!(content.timeline[0].text.ja, "発見");
+        assert_eq!(content.actions[0].en, "Change");
+        assert_eq!(content.faq[0].question.en, "Q");
+        assert_eq!(content.faq[0].answer.ja, "答");
+        assert_eq!(serde_json::to_string(&content).unwrap(), stored);
+
+        let rendered = r#"{"ja":{"title":"題","summary":"","body_html":"<p>本文</p>","contact_html":""},"en":{"title":"Title","summary":"","body_html":"<p>Body</p>","contact_html":""},"timeline":[],"actions":[],"faq":[{"question_ja":"問","answer_ja_html":"<p>答</p>","question_en":"Q","answer_en_html":"<p>A</p>"}]}"#;
+        let notice: RenderedNotice = serde_json::from_str(rendered).unwrap();
+        assert_eq!(notice.faq[0].answer_html.en, "<p>A</p>");
+        assert_eq!(notice.text.ja.body_html, "<p>本文</p>");
+        assert_eq!(serde_json::to_string(&notice).unwrap(), rendered);
+
+        let draft: NoticeContent = serde_json::from_str(r#"{"en":{"title":"T"}}"#).unwrap();
+        assert_eq!(draft.text.en.title, "T");
+        assert_eq!(draft.text.ja, NoticeText::default());
+        assert_eq!(
+            serde_json::from_str::<NoticeContent>("{}").unwrap(),
+            NoticeContent::default()
+        );
     }
 }

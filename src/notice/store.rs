@@ -22,18 +22,15 @@ impl RenderedNotice {
             contact_html: render(&t.contact),
         };
         Self {
-            ja: text(&content.ja),
-            en: text(&content.en),
+            text: content.text.as_ref().map(text),
             timeline: content.timeline.clone(),
             actions: content.actions.clone(),
             faq: content
                 .faq
                 .iter()
                 .map(|entry| RenderedFaq {
-                    question_ja: entry.question_ja.trim().to_owned(),
-                    answer_ja_html: render(&entry.answer_ja),
-                    question_en: entry.question_en.trim().to_owned(),
-                    answer_en_html: render(&entry.answer_en),
+                    question: entry.question.as_ref().map(|q| q.trim().to_owned()),
+                    answer_html: entry.answer.as_ref().map(|a| render(a)),
                 })
                 .collect(),
         }

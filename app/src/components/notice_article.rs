@@ -5,20 +5,18 @@
 //! language stands in, marked with its own `lang` and announced once at the top.
 
 use super::HelpdeskDetails;
-use crate::i18n::Locale;
 use crate::i18n::fill;
+use crate::i18n::{Locale, Localized};
 use crate::notice_api::NoticeView;
 use crate::{use_locale, use_strings};
+use breachcheck::notice::RenderedText;
 use leptos::prelude::*;
 
 /// The text in `locale`, else the other language's; with the language it is in.
-fn choose(locale: Locale, ja: &str, en: &str) -> Option<(String, Locale)> {
-    let (first, second) = match locale {
-        Locale::Ja => ((ja, Locale::Ja), (en, Locale::En)),
-        Locale::En => ((en, Locale::En), (ja, Locale::Ja)),
-    };
-    [first, second]
+fn choose(locale: Locale, text: Localized<&str>) -> Option<(String, Locale)> {
+    [locale, locale.other()]
         .into_iter()
+        .map(|language| (*text.get(language), language))
         .find(|(text, _)| !text.trim().is_empty())
         .map(|(text, language)| (text.to_owned(), language))
 }
@@ -30,8 +28,8 @@ struct Chooser {
 }
 
 impl Chooser {
-    fn pick(&mut self, ja: &str, en: &str) -> Option<(String, &'static str)> {
-        let (text, language) = choose(self.locale, ja, en)?;
+    fn pick(&mut self, text: Localized<&str>) -> Option<(String, &'static str)> {
+        let (text, language) = choose(self.locale, text)?;
         self.fell_back |= language != self.locale;
         Some((text, language.code()))
     }
@@ -63,20 +61,21 @@ pub fn NoticeArticle(
             fell_back: false,
         };
         let rendered = &notice.notice;
-        let title = chooser
-            .pick(&rendered.ja.title, &rendered.en.title)
-            .map(|(text, lang)| {
-                if in_preview {
-                    view! { <h2 lang=lang>{text}</h2> }.into_any()
-                } else {
-                    view! { <h1 lang=lang>{text}</h1> }.into_any()
-                }
-            });
+        let in_both = |field: fn(&RenderedText) -> &String| {
+            rendered.text.as_ref().map(|text| field(text).as_str())
+        };
+        let title = chooser.pick(in_both(|t| &t.title)).map(|(text, lang)| {
+            if in_preview {
+                view! { <h2 lang=lang>{text}</h2> }.into_any()
+            } else {
+                view! { <h1 lang=lang>{text}</h1> }.into_any()
+            }
+        });
         let summary = chooser
-            .pick(&rendered.ja.summary, &rendered.en.summary)
+            .pick(in_both(|t| &t.summary))
             .map(|(text, lang)| view! { <p class="lead" lang=lang>{text}</p> });
         let body = chooser
-            .pick(&rendered.ja.body_html, &rendered.en.body_html)
+            .pick(in_both(|t| &t.body_html))
             .map(|(html, lang)| view! { <div class="prose" lang=lang inner_html=html></div> });
         let dates = notice.published_on.clone().map(|published| {
             let updated = notice.updated_on.clone().map(|updated| {
@@ -98,7 +97,7 @@ pub fn NoticeArticle(
             .timeline
             .iter()
             .filter_map(|event| {
-                let (text, lang) = chooser.pick(&event.ja, &event.en)?;
+                let (text, lang) = chooser.pick(event.text.as_ref().map(String::as_str))?;
                 let date = event.date.clone();
                 Some(view! {
                     <li>
@@ -116,14 +115,12 @@ pub fn NoticeArticle(
                 </section>
             }
         });
-        let japanese = chooser.locale == Locale::Ja;
         let categories = (!notice.categories.is_empty()).then(|| {
             let items = notice
                 .categories
                 .iter()
                 .map(|label| {
-                    let text = if japanese { &label.ja } else { &label.en };
-                    view! { <li>{text.clone()}</li> }
+                    view! { <li>{label.get(chooser.locale).clone()}</li> }
                 })
                 .collect::<Vec<_>>();
             view! {
@@ -136,7 +133,7 @@ pub fn NoticeArticle(
             .actions
             .iter()
             .filter_map(|action| {
-                let (text, lang) = chooser.pick(&action.ja, &action.en)?;
+                let (text, lang) = chooser.pick(action.as_ref().map(String::as_str))?;
                 Some(view! { <li lang=lang>{text}</li> })
             })
             .collect::<Vec<_>>();
@@ -152,9 +149,9 @@ pub fn NoticeArticle(
             .iter()
             .filter_map(|entry| {
                 let (question, question_lang) =
-                    chooser.pick(&entry.question_ja, &entry.question_en)?;
+                    chooser.pick(entry.question.as_ref().map(String::as_str))?;
                 let (answer, answer_lang) =
-                    chooser.pick(&entry.answer_ja_html, &entry.answer_en_html)?;
+                    chooser.pick(entry.answer_html.as_ref().map(String::as_str))?;
                 Some(view! {
                     <details class="faq">
                         <summary lang=question_lang>{question}</summary>
@@ -166,7 +163,7 @@ pub fn NoticeArticle(
         let faq = (!faq.is_empty()).then(|| {
             view! { <section class="notice-section">{heading(in_preview, n.faq)} {faq}</section> }
         });
-        let contact = match chooser.pick(&rendered.ja.contact_html, &rendered.en.contact_html) {
+        let contact = match chooser.pick(in_both(|t| &t.contact_html)) {
             Some((html, lang)) => {
                 view! { <div class="prose" lang=lang inner_html=html></div> }.into_any()
             }
@@ -200,18 +197,19 @@ mod tests {
 
     #[test]
     fn a_missing_translation_falls_back_to_the_other_language() {
+        let both = Localized::new;
         assert_eq!(
-            choose(Locale::En, "本文", "Body"),
+            choose(Locale::En, both("本文", "Body")),
             Some(("Body".into(), Locale::En))
         );
         assert_eq!(
-            choose(Locale::En, "本文", "  "),
+            choose(Locale::En, both("本文", "  ")),
             Some(("本文".into(), Locale::Ja))
         );
         assert_eq!(
-            choose(Locale::Ja, "", "Body"),
+            choose(Locale::Ja, both("", "Body")),
             Some(("Body".into(), Locale::En))
         );
-        assert_eq!(choose(Locale::Ja, "", ""), None);
+        assert_eq!(choose(Locale::Ja, both("", "")), None);
     }
 }

@@ -11,10 +11,8 @@ fn NoticeItem(notice: NoticeListing) -> impl IntoView {
     let locale = use_locale();
     let href = format!("/incidents/{}", notice.slug);
     move || {
-        let (text, lang) = match locale.get() {
-            crate::i18n::Locale::Ja => (&notice.ja, "ja"),
-            crate::i18n::Locale::En => (&notice.en, "en"),
-        };
+        let locale = locale.get();
+        let (text, lang) = (notice.headline.get(locale), locale.code());
         let n = s().notice;
         let updated = notice.updated_on.clone().map(|updated| {
             view! {

@@ -12,10 +12,8 @@ use leptos_router::hooks::use_params_map;
 
 /// The notice's title and summary in `locale`, else the other language.
 fn head(notice: &NoticeView, locale: crate::i18n::Locale) -> (String, String) {
-    let (first, second) = match locale {
-        crate::i18n::Locale::Ja => (&notice.notice.ja, &notice.notice.en),
-        crate::i18n::Locale::En => (&notice.notice.en, &notice.notice.ja),
-    };
+    let text = &notice.notice.text;
+    let (first, second) = (text.get(locale), text.get(locale.other()));
     let either = |a: &String, b: &String| {
         if a.trim().is_empty() {
             b.clone()

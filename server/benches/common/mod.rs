@@ -84,14 +84,15 @@ async fn order_system(app: &Application, admin: &SignedIn) -> IncidentId {
     }
     let new = NewIncident {
         slug: Slug::parse("order-system").unwrap(),
-        title_ja: "受注システムへの不正アクセス".into(),
-        title_en: "Unauthorised access to the order system".into(),
+        title: breachcheck::locale::Localized::new(
+            "受注システムへの不正アクセス".into(),
+            "Unauthorised access to the order system".into(),
+        ),
         occurred_from: None,
         occurred_to: None,
         announced_on: None,
         categories: Categories::new(vec![Category::standard(Standard::Phone)]).unwrap(),
-        advice_ja: String::new(),
-        advice_en: String::new(),
+        advice: breachcheck::locale::Localized::default(),
     };
     incident::create(&admin.as_admin().unwrap(), &db, new)
         .await
@@ -159,18 +160,20 @@ fn notice() -> NoticeContent {
         "## Summary\n\nOn 5 February 2025 we found unauthorised access to the order system.\n\n"
             .repeat(12);
     NoticeContent {
-        ja: NoticeText {
-            title: "受注システムへの不正アクセスについて".into(),
-            summary: "法人のお客さまの情報が流出した可能性があります。".into(),
-            body: body_ja,
-            contact: String::new(),
-        },
-        en: NoticeText {
-            title: "Unauthorised access to our order system".into(),
-            summary: "Data on corporate customers may have leaked.".into(),
-            body: body_en,
-            contact: String::new(),
-        },
+        text: breachcheck::locale::Localized::new(
+            NoticeText {
+                title: "受注システムへの不正アクセスについて".into(),
+                summary: "法人のお客さまの情報が流出した可能性があります。".into(),
+                body: body_ja,
+                contact: String::new(),
+            },
+            NoticeText {
+                title: "Unauthorised access to our order system".into(),
+                summary: "Data on corporate customers may have leaked.".into(),
+                body: body_en,
+                contact: String::new(),
+            },
+        ),
         ..Default::default()
     }
 }

@@ -45,8 +45,8 @@ fn summary(notice: &PublishedNotice) -> Summary {
     Summary {
         slug: notice.slug.clone(),
         url: format!("/incidents/{}", notice.slug),
-        title: Localized::new(text.ja.title.clone(), text.en.title.clone()),
-        summary: Localized::new(text.ja.summary.clone(), text.en.summary.clone()),
+        title: text.text.as_ref().map(|t| t.title.clone()),
+        summary: text.text.as_ref().map(|t| t.summary.clone()),
         published_at: rfc3339(notice.first_published_at),
         updated_at: (notice.published_at > notice.first_published_at)
             .then(|| rfc3339(notice.published_at)),
@@ -126,11 +126,8 @@ pub async fn incident(
             let text = &notice.rendered;
             Json(Detail {
                 summary: summary(notice),
-                body_html: Localized::new(text.ja.body_html.clone(), text.en.body_html.clone()),
-                contact_html: Localized::new(
-                    text.ja.contact_html.clone(),
-                    text.en.contact_html.clone(),
-                ),
+                body_html: text.text.as_ref().map(|t| t.body_html.clone()),
+                contact_html: text.text.as_ref().map(|t| t.contact_html.clone()),
                 timeline: text.timeline.clone(),
                 actions: text.actions.clone(),
                 faq: text.faq.clone(),

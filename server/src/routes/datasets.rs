@@ -25,6 +25,7 @@ use breachcheck::dataset::{DatasetError, DatasetId, lifecycle};
 use breachcheck::import::columns::{Column, HeaderProblem, Mapping, looks_like_data};
 use breachcheck::import::job::{self, ImportError, Uploader};
 use breachcheck::import::source::SourceError;
+use breachcheck::locale::Localized;
 use leptos::prelude::provide_context;
 
 /// Why a change to an incident or a list was refused, as the page will say it.
@@ -68,14 +69,12 @@ fn new_incident(fields: &IncidentFields) -> Result<NewIncident, DatasetError> {
     }
     Ok(NewIncident {
         slug: Slug::parse(&fields.slug)?,
-        title_ja: fields.title_ja.trim().to_owned(),
-        title_en: fields.title_en.trim().to_owned(),
+        title: Localized::new(fields.title_ja.trim(), fields.title_en.trim()).map(str::to_owned),
         occurred_from: CalendarDate::parse_optional(&fields.occurred_from)?,
         occurred_to: CalendarDate::parse_optional(&fields.occurred_to)?,
         announced_on: CalendarDate::parse_optional(&fields.announced_on)?,
         categories: Categories::new(list)?,
-        advice_ja: fields.advice_ja.clone(),
-        advice_en: fields.advice_en.clone(),
+        advice: Localized::new(fields.advice_ja.clone(), fields.advice_en.clone()),
     })
 }
 

@@ -46,10 +46,7 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 }
 
 fn entry(notice: &PublishedNotice, locale: Locale, base: &str) -> atom_syndication::Entry {
-    let text = match locale {
-        Locale::Ja => &notice.rendered.ja,
-        Locale::En => &notice.rendered.en,
-    };
+    let text = notice.rendered.text.get(locale);
     let page = format!("{base}/incidents/{}", notice.slug);
     EntryBuilder::default()
         .title(Text::plain(text.title.clone()))

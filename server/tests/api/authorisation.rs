@@ -176,16 +176,18 @@ async fn every_staff_page_route_and_server_function_checks_the_callers_rights() 
     .await;
     // A published notice, for the notice pages and functions.
     let notice = breachcheck::notice::NoticeContent {
-        ja: breachcheck::notice::NoticeText {
-            title: "題".into(),
-            body: "本文".into(),
-            ..Default::default()
-        },
-        en: breachcheck::notice::NoticeText {
-            title: "Title".into(),
-            body: "Body".into(),
-            ..Default::default()
-        },
+        text: breachcheck::locale::Localized::new(
+            breachcheck::notice::NoticeText {
+                title: "題".into(),
+                body: "本文".into(),
+                ..Default::default()
+            },
+            breachcheck::notice::NoticeText {
+                title: "Title".into(),
+                body: "Body".into(),
+                ..Default::default()
+            },
+        ),
         ..Default::default()
     };
     let admin = proof.as_admin().unwrap();

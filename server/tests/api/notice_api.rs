@@ -20,11 +20,13 @@ fn content(title_en: &str) -> NoticeContent {
         contact: String::new(),
     };
     NoticeContent {
-        ja: text(
-            "受注システムへの不正アクセス",
-            "本文 <script>alert(1)</script>",
+        text: breachcheck::locale::Localized::new(
+            text(
+                "受注システムへの不正アクセス",
+                "本文 <script>alert(1)</script>",
+            ),
+            text(title_en, "Body [x](javascript:alert(1))"),
         ),
-        en: text(title_en, "Body [x](javascript:alert(1))"),
         ..Default::default()
     }
 }

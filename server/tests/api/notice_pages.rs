@@ -452,7 +452,7 @@ async fn notice_pages_are_cached_with_an_etag_and_refreshed_after_an_update() {
         .unwrap()
         .unwrap()
         .content;
-    content.en.body = "The updated text.".into();
+    content.text.en.body = "The updated text.".into();
     store::save(&admin, &app.database, found.id, &content)
         .await
         .unwrap();
@@ -513,10 +513,10 @@ async fn every_answer_of_the_check_links_to_the_published_notice() {
     let proof = staff_proof(&app, "writer@example.com", Role::Admin).await;
     let admin = proof.as_admin().unwrap();
     let mut content = breachcheck::notice::NoticeContent::default();
-    content.ja.title = "題".into();
-    content.ja.body = "本文".into();
-    content.en.title = "Title".into();
-    content.en.body = "Body".into();
+    content.text.ja.title = "題".into();
+    content.text.ja.body = "本文".into();
+    content.text.en.title = "Title".into();
+    content.text.en.body = "Body".into();
     store::save(&admin, &app.database, found.id, &content)
         .await
         .unwrap();
@@ -549,10 +549,10 @@ async fn a_long_notice_is_saved_and_previewed_while_other_forms_keep_their_limit
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(stored.content.en.body, long);
+    assert_eq!(stored.content.text.en.body, long);
 
     let mut content = breachcheck::notice::NoticeContent::default();
-    content.en.body = long.clone();
+    content.text.en.body = long.clone();
     let preview = editor
         .app
         .client

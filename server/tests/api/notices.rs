@@ -4,35 +4,41 @@
 use crate::helpers::lists::new_incident;
 use crate::helpers::{spawn_app, staff_proof};
 use breachcheck::audit::{self, Filter};
+use breachcheck::locale::Localized;
 use breachcheck::notice::store::{self, NoticeError};
 use breachcheck::notice::{FaqEntry, Missing, NoticeContent, NoticeText, TimelineEvent};
 use breachcheck::staff::Role;
 
 fn content(title_en: &str, body_en: &str) -> NoticeContent {
     NoticeContent {
-        ja: NoticeText {
-            title: "受注システムへの不正アクセスについて".into(),
-            summary: "お客さま情報が流出した可能性があります。".into(),
-            body: "## 概要\n\n調査中です。".into(),
-            contact: "専用窓口: 0120-000-000".into(),
-        },
-        en: NoticeText {
-            title: title_en.into(),
-            summary: "Customer data may have leaked.".into(),
-            body: body_en.into(),
-            contact: "Helpdesk: 0120-000-000".into(),
-        },
+        text: Localized::new(
+            NoticeText {
+                title: "受注システムへの不正アクセスについて".into(),
+                summary: "お客さま情報が流出した可能性があります。".into(),
+                body: "## 概要\n\n調査中です。".into(),
+                contact: "専用窓口: 0120-000-000".into(),
+            },
+            NoticeText {
+                title: title_en.into(),
+                summary: "Customer data may have leaked.".into(),
+                body: body_en.into(),
+                contact: "Helpdesk: 0120-000-000".into(),
+            },
+        ),
         timeline: vec![TimelineEvent {
             date: "2025-02-05".into(),
-            ja: "不正アクセスを検知".into(),
-            en: "Unauthorised access discovered".into(),
+            text: Localized::new(
+                "不正アクセスを検知".into(),
+                "Unauthorised access discovered".into(),
+            ),
         }],
         actions: vec![],
         faq: vec![FaqEntry {
-            question_ja: "何が流出しましたか".into(),
-            answer_ja: "契約名など".into(),
-            question_en: "What leaked?".into(),
-            answer_en: "Contract names <script>alert(1)</script> and more".into(),
+            question: Localized::new("何が流出しましたか".into(), "What leaked?".into()),
+            answer: Localized::new(
+                "契約名など".into(),
+                "Contract names <script>alert(1)</script> and more".into(),
+            ),
         }],
     }
 }
@@ -62,12 +68,12 @@ async fn saves_are_revisions_and_an_old_one_can_be_restored() {
 
     let saved = store::revision(db, incident, 1).await.unwrap().unwrap();
     assert_eq!(saved.content, first, "what was written is kept as written");
-    assert!(saved.rendered.en.body_html.contains("First text."));
+    assert!(saved.rendered.text.en.body_html.contains("First text."));
     assert!(
-        !saved.rendered.en.body_html.contains("<script"),
+        !saved.rendered.text.en.body_html.contains("<script"),
         "rendered at save, sanitised"
     );
-    assert!(!saved.rendered.faq[0].answer_en_html.contains("<script"));
+    assert!(!saved.rendered.faq[0].answer_html.en.contains("<script"));
 
     assert_eq!(store::restore(&admin, db, incident, 1).await.unwrap(), 3);
     let restored = store::revision(db, incident, 3).await.unwrap().unwrap();
@@ -136,13 +142,13 @@ async fn only_complete_notices_are_published_and_unpublished_ones_are_not_public
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(shown.rendered.en.title, "Unauthorised access");
+    assert_eq!(shown.rendered.text.en.title, "Unauthorised access");
     store::publish(&admin, db, incident).await.unwrap();
     let shown = store::published_by_slug(db, "ORDER-SYSTEM")
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(shown.rendered.en.title, "Updated title");
+    assert_eq!(shown.rendered.text.en.title, "Updated title");
     assert!(
         shown.published_at > shown.first_published_at,
         "shown as updated"

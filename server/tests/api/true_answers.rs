@@ -9,6 +9,7 @@ use breachcheck::dataset::category::{
     Categories, Category, MAX_CATEGORIES, MAX_LABEL_CHARS, Standard,
 };
 use breachcheck::dataset::incident::{self, CalendarDate, NewIncident, Slug};
+use breachcheck::dataset::incident_limits::{ADVICE_MAX, TITLE_MAX};
 use breachcheck::digest::Profile;
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
@@ -25,13 +26,11 @@ fn longest_incident(slug: &str) -> NewIncident {
     }
     NewIncident {
         slug: Slug::parse(slug).unwrap(),
-        title_ja: wide(200),
-        title_en: wide(200),
+        title: breachcheck::locale::Localized::from_fn(|_| wide(TITLE_MAX)),
         occurred_from: CalendarDate::parse_optional("2025-02-05").unwrap(),
         occurred_to: CalendarDate::parse_optional("2025-02-28").unwrap(),
         announced_on: CalendarDate::parse_optional("2025-03-01").unwrap(),
-        advice_ja: wide(2000),
-        advice_en: wide(2000),
+        advice: breachcheck::locale::Localized::from_fn(|_| wide(ADVICE_MAX)),
         categories: Categories::new(categories).unwrap(),
     }
 }
@@ -192,6 +191,6 @@ async fn a_refused_form_keeps_what_was_typed() {
         .await
         .unwrap()
         .expect("registered");
-    assert_eq!(stored.advice_ja, advice_ja);
+    assert_eq!(stored.advice.ja, advice_ja);
     assert_eq!(stored.categories.iter().count(), 58);
 }

@@ -31,7 +31,7 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
             .iter()
             .map(|c| s().data.column(*c))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(s().list_separator)
     };
     let encoding = match report.encoding {
         Some(breachcheck::import::TextEncoding::ShiftJis) => "Shift_JIS (CP932)",

@@ -28,12 +28,12 @@ fn IncidentRow(incident: IncidentView) -> impl IntoView {
     let title = incident_title(incident.title.clone());
     let categories = incident.categories.clone();
     let labels = move || {
-        let japanese = locale.get() == crate::i18n::Locale::Ja;
+        let locale = locale.get();
         categories
             .iter()
-            .map(|c| if japanese { c.ja.clone() } else { c.en.clone() })
+            .map(|c| c.get(locale).as_str())
             .collect::<Vec<_>>()
-            .join(if japanese { "、" } else { ", " })
+            .join(s().list_separator)
     };
     view! {
         <tr>
@@ -65,10 +65,7 @@ fn NewIncidentForm() -> impl IntoView {
             let id = format!("category-{}", standard.key());
             let for_id = id.clone();
             let checked = typed.category.iter().any(|key| key == standard.key());
-            let label = move || match locale.get() {
-                crate::i18n::Locale::Ja => standard.label_ja(),
-                crate::i18n::Locale::En => standard.label_en(),
-            };
+            let label = move || *standard.labels().get(locale.get());
             view! {
                 <label class="checkbox" for=for_id>
                     <input

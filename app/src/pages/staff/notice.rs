@@ -147,13 +147,13 @@ fn Rows(content: NoticeContent) -> impl IntoView {
                         id=format!("timeline-ja-{i}")
                         name="timeline_ja".into()
                         label=|s| s.notice.event_ja
-                        value=event.ja
+                        value=event.text.ja
                     />
                     <Field
                         id=format!("timeline-en-{i}")
                         name="timeline_en".into()
                         label=|s| s.notice.event_en
-                        value=event.en
+                        value=event.text.en
                     />
                 </div>
             }
@@ -189,26 +189,26 @@ fn Rows(content: NoticeContent) -> impl IntoView {
                         id=format!("faq-question-ja-{i}")
                         name="faq_question_ja".into()
                         label=|s| s.notice.question_ja
-                        value=entry.question_ja
+                        value=entry.question.ja
                     />
                     <Area
                         id=format!("faq-answer-ja-{i}")
                         name="faq_answer_ja".into()
                         label=|s| s.notice.answer_ja
-                        value=entry.answer_ja
+                        value=entry.answer.ja
                         rows=3
                     />
                     <Field
                         id=format!("faq-question-en-{i}")
                         name="faq_question_en".into()
                         label=|s| s.notice.question_en
-                        value=entry.question_en
+                        value=entry.question.en
                     />
                     <Area
                         id=format!("faq-answer-en-{i}")
                         name="faq_answer_en".into()
                         label=|s| s.notice.answer_en
-                        value=entry.answer_en
+                        value=entry.answer.en
                         rows=3
                     />
                 </div>
@@ -414,8 +414,8 @@ fn NoticeForm(
                 on:input=on_input
             >
                 <p class="hint" id="notice-markdown-hint">{move || s().notice.markdown_hint}</p>
-                <LanguageFields lang="ja" text=content.ja.clone()/>
-                <LanguageFields lang="en" text=content.en.clone()/>
+                <LanguageFields lang="ja" text=content.text.ja.clone()/>
+                <LanguageFields lang="en" text=content.text.en.clone()/>
                 <Rows content=content.clone()/>
                 <p class="hint">{move || s().notice.categories_hint}</p>
                 <button type="submit">{move || s().notice.save}</button>

@@ -13,6 +13,7 @@ use breachcheck::identifier::{ContractNumber, ContractPattern};
 use breachcheck::import::columns::Mapping;
 use breachcheck::import::job::{self, Importer, Uploader};
 use breachcheck::import::report::ImportReport;
+use breachcheck::locale::Localized;
 use breachcheck::pepper::Pepper;
 use breachcheck::staff::Role;
 use breachcheck::staff::sign_in::SignedIn;
@@ -32,12 +33,16 @@ pub async fn importer(app: &TestApp, profile: Profile) -> Importer {
 pub async fn new_incident(app: &TestApp, admin: &SignedIn, slug: &str) -> IncidentId {
     let incident = NewIncident {
         slug: Slug::parse(slug).unwrap(),
-        title_ja: "受注システムへの不正アクセス".into(),
-        title_en: "Unauthorised access to the order system".into(),
+        title: Localized::new(
+            "受注システムへの不正アクセス".into(),
+            "Unauthorised access to the order system".into(),
+        ),
         occurred_from: CalendarDate::parse_optional("2025-02-05").unwrap(),
         occurred_to: None,
-        advice_ja: "不審な電話やメールにご注意ください。".into(),
-        advice_en: "Be wary of calls and mails that claim to come from us.".into(),
+        advice: Localized::new(
+            "不審な電話やメールにご注意ください。".into(),
+            "Be wary of calls and mails that claim to come from us.".into(),
+        ),
         announced_on: CalendarDate::parse_optional("2025-02-20").unwrap(),
         categories: Categories::new(vec![
             Category::standard(Standard::ContractName),
