@@ -28,7 +28,7 @@ mod shell;
 #[cfg(feature = "ssr")]
 pub use shell::{content_security_policy, shell};
 
-use components::{SiteFooter, SiteHeader};
+use components::{SiteFooter, SiteHeader, StaffNav};
 use i18n::{Locale, LocaleText, Strings};
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{move || s().skip_to_content}</a>
             <SiteHeader/>
+            <StaffNav/>
             <main id="main" tabindex="-1">
                 // Async: every page is complete when it leaves the server, so it works
                 // without JavaScript and needs no streaming scripts.

@@ -7,7 +7,7 @@ test('an admin adds a helpdesk member, who then cannot manage staff', async ({ p
   const adminSecret = addStaff('users-admin@example.com', 'admin', 'Users Admin');
   await signIn(page, 'users-admin@example.com', STAFF_PASSWORD, adminSecret);
 
-  await page.getByRole('link', { name: 'Manage staff accounts' }).click();
+  await page.getByRole('link', { name: 'Staff accounts', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Staff accounts');
   await page.getByLabel('Email', { exact: true }).fill('new-desk@example.com');
   await page.getByLabel('Name', { exact: true }).fill('New Desk');
@@ -26,8 +26,8 @@ test('an admin adds a helpdesk member, who then cannot manage staff', async ({ p
   await expect(page).toHaveURL(/note=signed_out/);
 
   await signIn(page, 'new-desk@example.com', 'green-teapot-comet-17', deskSecret);
-  await expect(page.locator('.signed-in-as')).toContainText('(Helpdesk)');
-  await expect(page.getByRole('link', { name: 'Manage staff accounts' })).toHaveCount(0);
+  await expect(page.locator('.staff-nav__who')).toContainText('(Helpdesk)');
+  await expect(page.getByRole('link', { name: 'Staff accounts', exact: true })).toHaveCount(0);
   const response = await page.goto('/staff/users');
   expect(response?.status()).toBe(403);
   await expect(page.getByRole('alert')).toHaveText('Your role does not allow this page.');

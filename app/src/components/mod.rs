@@ -6,6 +6,7 @@ mod helpdesk;
 mod language_switch;
 mod notice_article;
 mod safe_text;
+mod staff_nav;
 mod staff_table;
 
 pub use check_answer::{CheckAnswer, CheckNotice};
@@ -16,4 +17,5 @@ pub use helpdesk::HelpdeskDetails;
 pub use language_switch::LanguageSwitch;
 pub use notice_article::NoticeArticle;
 pub use safe_text::{PageTitle, TextArea};
+pub use staff_nav::{StaffNav, StaffPage};
 pub use staff_table::{Refused, TableHead};

@@ -32,6 +32,7 @@ mod public_check;
 mod sign_in;
 mod staff_account;
 mod staff_cli;
+mod staff_nav;
 mod staff_pages;
 mod staff_users;
 mod text_stays_text;

@@ -115,12 +115,11 @@ async fn get(app: &TestApp, path: &str, cookie: &str, lang: &str) -> String {
         .send()
         .await
         .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.text().await.unwrap()
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    // A failure says which one (a 503 may be a timeout or the notices being unreadable).
+    assert!(status.is_success(), "{path}: {status} {body}");
+    body
 }
 
 /// A JSON document holds `text` as one of its strings, exactly.

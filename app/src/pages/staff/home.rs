@@ -41,10 +41,6 @@ pub fn StaffHomePage() -> impl IntoView {
     let s = use_strings();
     let me = StaffView::from_request();
     let role = me.role;
-    let role_name = move || match role {
-        Some(Role::Admin) => s().staff_role_admin,
-        _ => s().staff_role_helpdesk,
-    };
     let about = move || match role {
         Some(Role::Admin) => s().staff_home_admin,
         _ => s().staff_home_helpdesk,
@@ -53,42 +49,7 @@ pub fn StaffHomePage() -> impl IntoView {
     view! {
         <PageTitle text=head_text(|s| s.staff_home_title.to_owned())/>
         <h1>{move || s().staff_home_title}</h1>
-        <p class="signed-in-as">
-            {move || s().staff_signed_in_as}
-            " "
-            <strong>{me.display_name}</strong>
-            " ("
-            {role_name}
-            ")"
-        </p>
         <p>{about}</p>
-        {(role == Some(Role::Admin))
-            .then(|| {
-                view! {
-                    <ul class="staff-links">
-                        <li>
-                            <a href="/staff/users">{move || s().staff_manage_users}</a>
-                        </li>
-                        <li>
-                            <a href="/staff/incidents">{move || s().data.incidents_link}</a>
-                        </li>
-                        <li>
-                            <a href="/staff/datasets">{move || s().data.datasets_link}</a>
-                        </li>
-                        <li>
-                            <a href="/staff/audit">{move || s().staff_audit_link}</a>
-                        </li>
-                    </ul>
-                }
-            })}
-        <p>
-            <a href="/staff/lookup">{move || s().check.staff_title}</a>
-        </p>
-        <p>
-            <a href="/staff/account">{move || s().staff_account_link}</a>
-        </p>
-        <form class="form form--inline" method="post" action="/staff/logout">
-            <button type="submit">{move || s().staff_sign_out}</button>
-        </form>
+        <p>{move || s().staff_home_nav}</p>
     }
 }

@@ -23,7 +23,7 @@ pub use dataset::StaffDatasetPage;
 pub use datasets::StaffDatasetsPage;
 pub use enrolment::StaffEnrolmentPage;
 pub use helpdesk_lookup::StaffLookupPage;
-pub use home::StaffHomePage;
+pub use home::{StaffHomePage, StaffView};
 pub use import_progress::StaffImportPage;
 pub use incidents::StaffIncidentsPage;
 pub use notice::StaffNoticePage;

@@ -190,6 +190,11 @@ pub async fn spawn_app() -> TestApp {
 /// Builds the application on port 0 against a fresh database; `customise` may change the
 /// settings first.
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    // `TEST_LOG=1` shows the applications' log lines (filtered by `RUST_LOG`); otherwise the
+    // tests print only their own failures.
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init(server::config::Environment::Development);
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let (test_database, url) = TestDatabase::create(&dir).await;
     let mut settings = test_settings();
