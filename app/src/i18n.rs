@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod data;
+pub mod dates;
 pub mod domain;
 pub mod notice;
 pub mod numbered;

@@ -59,7 +59,7 @@ test('an answer can be kept: it says what and when, takes the focus, and prints 
   await expect(answer).toBeFocused();
   await expect(page).toHaveTitle(/^Your contract is in the list of affected customers \| /);
   await expect(answer.locator('.asked')).toHaveText('PQ100001');
-  await expect(answer.locator('.answered-at')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} JST$/);
+  await expect(answer.locator('.answered-at')).toHaveText(/^\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} JST$/);
   await expect(answer.locator('.reference-code')).toHaveText(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 
   await page.emulateMedia({ media: 'print' });

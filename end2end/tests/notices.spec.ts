@@ -85,7 +85,7 @@ test('a visitor reads the notice, switches language, opens the FAQ and goes to t
   await expect(page.getByRole('heading', { level: 1, name: TITLE_EN })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('heading', { level: 2, name: 'Timeline' })).toBeVisible();
-  await expect(page.locator('.timeline')).toContainText('2025-02-05 Unauthorised access discovered');
+  await expect(page.locator('.timeline')).toContainText('5 February 2025 Unauthorised access discovered');
 
   // The FAQ opens without JavaScript's help: <details>.
   const answer = page.getByText(ANSWER_EN);

@@ -3,7 +3,7 @@
 
 use super::HelpdeskDetails;
 use crate::check_api::{AffectedIncident, CheckResult, CheckView, Factor, PublishedList};
-use crate::i18n::fill;
+use crate::i18n::{dates, fill};
 use crate::{use_locale, use_strings};
 use leptos::prelude::*;
 
@@ -36,15 +36,14 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
             </p>
         }
     });
-    let period = match (occurred_from, occurred_to) {
-        (None, None) => None,
-        (from, to) => Some(format!(
-            "{} – {}",
-            from.unwrap_or_default(),
-            to.unwrap_or_default()
-        )),
-    };
-    let period = period.map(|period| {
+    let period = (occurred_from.is_some() || occurred_to.is_some()).then(|| {
+        let period = move || {
+            dates::period(
+                locale.get(),
+                occurred_from.as_deref(),
+                occurred_to.as_deref(),
+            )
+        };
         view! {
             <p>
                 <strong>{move || s().check.period} ": "</strong>
@@ -115,7 +114,8 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl
                 } else {
                     s().check.not_found_list
                 };
-                fill(template, &[("title", &title), ("date", &list.published_on)])
+                let date = dates::date(locale.get(), &list.published_on);
+                fill(template, &[("title", &title), ("date", &date)])
             };
             let notice = href.map(|href| {
                 view! {
@@ -185,6 +185,7 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl
 #[component]
 pub fn CheckAnswer(result: CheckResult, #[prop(optional)] for_staff: bool) -> impl IntoView {
     let s = use_strings();
+    let locale = use_locale();
     let CheckResult {
         affected,
         lists,
@@ -252,7 +253,7 @@ pub fn CheckAnswer(result: CheckResult, #[prop(optional)] for_staff: bool) -> im
             <dl class="answer-facts">
                 {asked}
                 <dt>{move || s().check.answered_at}</dt>
-                <dd class="answered-at">{answered_at}</dd>
+                <dd class="answered-at">{move || dates::moment(locale.get(), &answered_at)}</dd>
                 <dt>{move || s().check.reference}</dt>
                 <dd>
                     <code class="reference-code">{reference}</code>

@@ -5,8 +5,8 @@
 //! language stands in, marked with its own `lang` and announced once at the top.
 
 use super::HelpdeskDetails;
-use crate::i18n::fill;
 use crate::i18n::{Locale, Localized};
+use crate::i18n::{dates, fill};
 use crate::notice_api::NoticeView;
 use crate::{use_locale, use_strings};
 use breachcheck::notice::RenderedText;
@@ -83,12 +83,13 @@ pub fn NoticeArticle(
                     " · "
                     {n.updated}
                     ": "
-                    <time datetime=updated.clone()>{updated.clone()}</time>
+                    <time datetime=updated.clone()>{dates::date(chooser.locale, &updated)}</time>
                 }
             });
             view! {
                 <p class="notice-dates">
-                    {n.published} ": " <time datetime=published.clone()>{published.clone()}</time>
+                    {n.published} ": "
+                    <time datetime=published.clone()>{dates::date(chooser.locale, &published)}</time>
                     {updated}
                 </p>
             }
@@ -101,7 +102,7 @@ pub fn NoticeArticle(
                 let date = event.date.clone();
                 Some(view! {
                     <li>
-                        <time datetime=date.clone()>{date.clone()}</time>
+                        <time datetime=date.clone()>{dates::date(chooser.locale, &date)}</time>
                         " "
                         <span lang=lang>{text}</span>
                     </li>

@@ -11,8 +11,8 @@ use crate::domain_api::{
     ChallengeStatus, ChallengeView, DnsFinding, DomainProblem, DomainView, load_challenge,
     load_domain_result, set_page_status, use_domain_view,
 };
-use crate::i18n::fill;
 use crate::i18n::{Locale, Strings};
+use crate::i18n::{dates, fill};
 use crate::{head_text, provide_locale, use_locale, use_strings};
 use breachcheck::identifier::{DomainRejection, ROLE_LOCAL_PARTS};
 use leptos::prelude::*;
@@ -216,7 +216,10 @@ fn Challenge(challenge: ChallengeView, decided: Option<DomainView>) -> impl Into
         let domain = domain.clone();
         move || fill(s().domain.challenge_intro, &[("domain", &domain)])
     };
-    let expires = move || fill(s().domain.expires, &[("time", &expires_at)]);
+    let expires = move || {
+        let time = dates::moment(locale, &expires_at);
+        fill(s().domain.expires, &[("time", &time)])
+    };
     let dns = match &decided {
         Some(DomainView::Dns(finding)) => Some(view! { <DnsResult finding=finding.clone()/> }),
         _ => None,

@@ -1,5 +1,6 @@
 use crate::components::PageTitle;
 use crate::head_text;
+use crate::i18n::dates;
 use crate::notice_api::{NoticeListing, list_notices};
 use crate::{site::SiteInfo, use_locale, use_strings};
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ fn NoticeItem(notice: NoticeListing) -> impl IntoView {
                 " · "
                 {n.updated}
                 ": "
-                <time datetime=updated.clone()>{updated.clone()}</time>
+                <time datetime=updated.clone()>{dates::date(locale, &updated)}</time>
             }
         });
         let summary = (!text.summary.is_empty())
@@ -31,7 +32,9 @@ fn NoticeItem(notice: NoticeListing) -> impl IntoView {
                 </h3>
                 <p class="notice-dates">
                     {n.published} ": "
-                    <time datetime=notice.published_on.clone()>{notice.published_on.clone()}</time>
+                    <time datetime=notice.published_on.clone()>
+                        {dates::date(locale, &notice.published_on)}
+                    </time>
                     {updated}
                 </p>
                 {summary}

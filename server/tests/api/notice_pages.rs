@@ -577,3 +577,72 @@ async fn a_long_notice_is_saved_and_previewed_while_other_forms_keep_their_limit
         .await;
     assert_eq!(other.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dates_are_written_the_way_each_language_writes_them() {
+    let editor = Editor::new(|_| {}).await;
+    editor
+        .save(&fields("Unauthorised access to the order system", "Body."))
+        .await;
+    editor.publish().await;
+    let page = |lang: &'static str| {
+        let app = &editor.app;
+        async move {
+            let response = app
+                .get_with(
+                    "/incidents/order-system",
+                    "cookie",
+                    &format!("breachcheck_lang={lang}"),
+                )
+                .await;
+            crate::helpers::without_markers(&response.text().await.unwrap())
+        }
+    };
+    // The timeline's date: machine form for the browser, the language's form for people.
+    let en = page("en").await;
+    assert!(
+        article(&en).contains(r#"<time datetime="2025-02-05">5 February 2025</time>"#),
+        "{}",
+        article(&en)
+    );
+    let ja = page("ja").await;
+    assert!(
+        article(&ja).contains(r#"<time datetime="2025-02-05">2025年2月5日</time>"#),
+        "{}",
+        article(&ja)
+    );
+
+    // The staff list of incidents: a period, and a one-day period as one date.
+    let one_day = editor
+        .app
+        .post_form(
+            "/staff/incidents",
+            &[
+                ("slug", "one-day"),
+                ("title_ja", "一日の事案"),
+                ("title_en", "A one-day incident"),
+                ("occurred_from", "2025-03-01"),
+                ("occurred_to", "2025-03-01"),
+                ("category", "phone"),
+            ],
+            Some(&editor.cookie),
+        )
+        .await;
+    assert_eq!(location(&one_day), "/staff/incidents?done=1");
+    let list = editor
+        .app
+        .get_with(
+            "/staff/incidents",
+            "cookie",
+            &format!("{}; breachcheck_lang=en", editor.cookie),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let list = crate::helpers::without_markers(&list);
+    assert!(list.contains("5 February 2025 – 9 February 2025"), "{list}");
+    assert!(list.contains("20 February 2025"), "announced");
+    assert!(list.contains("<td>1 March 2025</td>"), "{list}");
+    assert!(!list.contains("1 March 2025 –"), "{list}");
+}

@@ -3,6 +3,7 @@
 use super::home::StaffView;
 use crate::components::PageTitle;
 use crate::head_text;
+use crate::i18n::dates;
 use crate::staff_api::{AuditRow, list_audit};
 use crate::use_strings;
 use breachcheck::staff::Role;
@@ -12,6 +13,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
     let s = use_strings();
+    let locale = crate::use_locale();
     if rows.is_empty() {
         return view! { <p class="notice" role="status">{move || s().audit_empty}</p> }.into_any();
     }
@@ -21,7 +23,7 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
             view! {
                 <tr>
                     <td>{row.seq}</td>
-                    <td>{row.at}</td>
+                    <td>{move || dates::moment(locale.get(), &row.at)}</td>
                     <td>{row.actor}</td>
                     <td>{row.action}</td>
                     <td>

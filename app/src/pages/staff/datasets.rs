@@ -5,11 +5,13 @@ use crate::components::PageTitle;
 use crate::components::{Refused, TableHead};
 use crate::dataset_api::{IncidentDatasets, list_datasets};
 use crate::head_text;
-use crate::use_strings;
+use crate::i18n::dates;
+use crate::{use_locale, use_strings};
 use leptos::prelude::*;
 
 #[component]
 fn IncidentLists(entry: IncidentDatasets) -> impl IntoView {
+    let locale = use_locale();
     let s = use_strings();
     let title = incident_title(entry.incident.title);
     let body = if entry.datasets.is_empty() {
@@ -25,7 +27,7 @@ fn IncidentLists(entry: IncidentDatasets) -> impl IntoView {
                         <td>{row.id}</td>
                         <td>{move || s().data.status(status)}</td>
                         <td>{row.row_count}</td>
-                        <td>{row.created_at}</td>
+                        <td>{move || dates::moment(locale.get(), &row.created_at)}</td>
                         <td>
                             <a href=format!(
                                 "/staff/datasets/{}",

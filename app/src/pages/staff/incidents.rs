@@ -6,20 +6,10 @@ use crate::components::PageTitle;
 use crate::components::{Refused, TableHead, TextArea};
 use crate::dataset_api::{IncidentView, list_incidents};
 use crate::head_text;
+use crate::i18n::dates;
 use crate::{use_locale, use_strings};
 use breachcheck::dataset::category::Standard;
 use leptos::prelude::*;
-
-fn period(incident: &IncidentView) -> String {
-    match (&incident.occurred_from, &incident.occurred_to) {
-        (None, None) => "—".to_owned(),
-        (from, to) => format!(
-            "{} – {}",
-            from.as_deref().unwrap_or("?"),
-            to.as_deref().unwrap_or("?")
-        ),
-    }
-}
 
 #[component]
 fn IncidentRow(incident: IncidentView) -> impl IntoView {
@@ -46,8 +36,24 @@ fn IncidentRow(incident: IncidentView) -> impl IntoView {
                     {move || s().notice.editor_link}
                 </a>
             </td>
-            <td>{period(&incident)}</td>
-            <td>{incident.announced_on.clone().unwrap_or_else(|| "—".to_owned())}</td>
+            <td>
+                {move || {
+                    dates::period(
+                            locale.get(),
+                            incident.occurred_from.as_deref(),
+                            incident.occurred_to.as_deref(),
+                        )
+                        .unwrap_or_else(|| "—".to_owned())
+                }}
+            </td>
+            <td>
+                {move || {
+                    incident
+                        .announced_on
+                        .as_deref()
+                        .map_or_else(|| "—".to_owned(), |on| dates::date(locale.get(), on))
+                }}
+            </td>
             <td>{labels}</td>
         </tr>
     }

@@ -6,8 +6,8 @@
 use super::outcome::{PostOutcome, incident_title};
 use crate::components::{NoticeArticle, Refused, TableHead};
 use crate::components::{PageTitle, TextArea};
-use crate::i18n::fill;
 use crate::i18n::{Locale, Strings};
+use crate::i18n::{dates, fill};
 use crate::notice_api::{NoticeEditor, NoticeView, load_notice_editor};
 use crate::outcome::Done;
 use crate::site::SiteInfo;
@@ -302,6 +302,7 @@ fn Revisions(editor: NoticeEditor) -> impl IntoView {
         return view! { <p>{move || s().notice.revisions_none}</p> }.into_any();
     }
     let slug = editor.incident.slug.clone();
+    let locale = use_locale();
     let published = editor.published_revision;
     let rows = editor
         .revisions
@@ -314,7 +315,7 @@ fn Revisions(editor: NoticeEditor) -> impl IntoView {
             view! {
                 <tr>
                     <td>{row.number} {marker}</td>
-                    <td>{row.saved_at}</td>
+                    <td>{move || dates::moment(locale.get(), &row.saved_at)}</td>
                     <td>{row.saved_by}</td>
                     <td>
                         <a href=base.clone()>{move || s().notice.revision_view}</a>

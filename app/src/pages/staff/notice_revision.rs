@@ -4,22 +4,27 @@
 use super::numeric_param;
 use crate::components::PageTitle;
 use crate::components::{NoticeArticle, Refused};
-use crate::i18n::fill;
+use crate::i18n::{dates, fill};
 use crate::notice_api::{RevisionView, load_notice_revision};
-use crate::{head_text, use_strings};
+use crate::{head_text, use_locale, use_strings};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 fn Revision(revision: RevisionView) -> impl IntoView {
     let s = use_strings();
+    let locale = use_locale();
     let number = revision.row.number;
     let editor = format!("/staff/incidents/{}/notice", revision.incident.slug);
     let restore = format!("{editor}/revisions/{number}/restore");
     view! {
         <h1>{move || fill(s().notice.revision_title, &[("revision", &number.to_string())])}</h1>
         <p>
-            {move || s().notice.revision_saved_at} ": " {revision.row.saved_at.clone()} " · "
+            {move || s().notice.revision_saved_at} ": "
+            {
+                let saved_at = revision.row.saved_at.clone();
+                move || dates::moment(locale.get(), &saved_at)
+            } " · "
             {move || s().notice.revision_saved_by} ": " {revision.row.saved_by.clone()}
         </p>
         <p>
