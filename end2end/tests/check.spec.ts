@@ -100,7 +100,7 @@ test('a helpdesk user looks a caller up with a ticket reference, and the audit l
 }) => {
   const deskSecret = addStaff('check-desk@example.com', 'helpdesk', 'Desk Person');
   await signIn(page, 'check-desk@example.com', STAFF_PASSWORD, deskSecret);
-  await page.getByRole('link', { name: 'Customer lookup (helpdesk)' }).click();
+  await page.getByRole('navigation', { name: 'Staff menu' }).getByRole('link', { name: 'Lookup', exact: true }).click();
   // The page has a second form, for domains.
   const form = page.locator('form', { has: page.getByLabel('Contract number') });
   await form.getByLabel('Ticket reference').fill('INC-E2E-0001');

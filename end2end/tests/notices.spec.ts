@@ -129,3 +129,32 @@ for (const [name, path] of [
     });
   }
 }
+
+test('the notice editor is laid out for a wide screen and for a phone', async ({ browser }) => {
+  const secret = addStaff('notice-layout@example.com', 'admin', 'Layout Admin');
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, 'notice-layout@example.com', STAFF_PASSWORD, secret);
+  // Wide: the form and the preview side by side, each wide enough to write in. Phone: one
+  // column as wide as the screen allows, nothing wider than the screen.
+  for (const [width, height, column] of [
+    [1280, 900, 560],
+    [390, 844, 340],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`/staff/incidents/${SLUG}/notice`);
+    const form = await page.locator('.notice-form').boundingBox();
+    expect(form!.width, `form column at ${width} px`).toBeGreaterThanOrEqual(column);
+    // Every label sits above its field, never beside it.
+    for (const id of ['notice-title-ja', 'notice-body-en', 'timeline-date-0', 'faq-answer-en-0']) {
+      const label = await page.locator(`label[for="${id}"]`).boundingBox();
+      const field = await page.locator(`#${id}`).boundingBox();
+      expect(label!.y + label!.height, `${id} label at ${width} px`).toBeLessThanOrEqual(field!.y + 1);
+    }
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, `horizontal scrolling at ${width} px`).toBeLessThanOrEqual(0);
+  }
+  await context.close();
+});

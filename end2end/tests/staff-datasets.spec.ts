@@ -23,7 +23,7 @@ test('an admin uploads a list and reads its report; a second admin approves and 
   const approverSecret = addStaff('lists-approver@example.com', 'admin', 'List Approver');
   await signIn(page, 'lists-uploader@example.com', STAFF_PASSWORD, uploaderSecret);
 
-  await page.getByRole('link', { name: 'Manage incidents' }).click();
+  await page.getByRole('navigation', { name: 'Staff menu' }).getByRole('link', { name: 'Incidents and notices' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Incidents');
   await createIncident(page, 'e2e-order-system', 'Unauthorised access to the order system');
 

@@ -6,7 +6,7 @@ use breachcheck::check::domain::Token;
 use breachcheck::identifier::Domain;
 use server::domain_control::dns::{DnsOutcome, DnsVerifier, record_name};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_txt_record_proves_control_and_anything_else_is_named() {
     let good = Domain::parse("example-good.co.jp").unwrap();
     let wrong = Domain::parse("example-wrong.co.jp").unwrap();
@@ -38,7 +38,7 @@ async fn the_txt_record_proves_control_and_anything_else_is_named() {
     assert_eq!(verifier.check(&missing, &token).await, DnsOutcome::NoRecord);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_resolver_is_a_failure_not_an_absence() {
     // Nothing listens here: the resolver times out.
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();

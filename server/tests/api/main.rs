@@ -6,9 +6,12 @@
 //! test binary of their own (`tests/metrics.rs`), because the metrics recorder is the
 //! process's. Two rare failures that once made these run one at a time: on tokio's
 //! single-threaded runtime a staff page with a server-side resource hung until the request
-//! timeout (no test uses that runtime any more); on the multi-threaded one, Leptos's
-//! sandboxed reactive arena panicked ("no Arena is active"): a `<Title>` whose text read a
-//! signal, which leptos_meta reads outside the arena (see `app::use_strings`).
+//! timeout, cause not found (no test uses that runtime any more); on the multi-threaded one,
+//! Leptos's sandboxed reactive arena panicked ("no Arena is active"): a `<Title>` whose text
+//! read a signal, which leptos_meta reads outside the arena (see `app::use_strings`).
+//!
+//! `TEST_LOG=1` shows the applications' log lines (filtered by `RUST_LOG`), for a failure
+//! that the assertion alone does not explain.
 
 mod audit;
 mod authorisation;

@@ -106,7 +106,7 @@ async fn public(app: &TestApp, path: &str) -> (StatusCode, String) {
     )
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn markdown_is_sanitised_when_saved_and_shown_as_written() {
     let editor = Editor::new(|_| {}).await;
     let saved = editor
@@ -165,7 +165,7 @@ async fn markdown_is_sanitised_when_saved_and_shown_as_written() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publishing_needs_both_languages_and_hidden_notices_are_nowhere() {
     let editor = Editor::new(|_| {}).await;
     let app = &editor.app;
@@ -224,7 +224,7 @@ async fn publishing_needs_both_languages_and_hidden_notices_are_nowhere() {
     assert!(!feed.contains("order-system"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publishing_what_someone_else_has_since_changed_is_refused() {
     let editor = Editor::new(|_| {}).await;
     editor.save(&fields("First", "Body")).await;
@@ -243,7 +243,7 @@ async fn publishing_what_someone_else_has_since_changed_is_refused() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restoring_a_revision_brings_back_its_text() {
     let editor = Editor::new(|_| {}).await;
     editor
@@ -285,7 +285,7 @@ async fn restoring_a_revision_brings_back_its_text() {
     assert!(missing.ends_with("?error=revision"), "{missing}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helpdesk_staff_cannot_change_notices() {
     let editor = Editor::new(|_| {}).await;
     let app = &editor.app;
@@ -303,7 +303,7 @@ async fn helpdesk_staff_cannot_change_notices() {
     assert_eq!(editor.latest().await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cached_pages_go_gzipped_to_browsers_that_take_it_each_with_its_own_nonce() {
     use std::io::Read;
     let editor = Editor::new(|_| {}).await;
@@ -369,7 +369,7 @@ async fn cached_pages_go_gzipped_to_browsers_that_take_it_each_with_its_own_nonc
     assert_eq!(refused, None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notice_pages_are_cached_with_an_etag_and_refreshed_after_an_update() {
     const REFRESH_MS: u64 = 300;
     let editor = Editor::new(|s| s.notice_refresh_ms = Some(REFRESH_MS)).await;
@@ -530,7 +530,7 @@ async fn every_answer_of_the_check_links_to_the_published_notice() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_notice_is_saved_and_previewed_while_other_forms_keep_their_limit() {
     let editor = Editor::new(|_| {}).await;
     // 30,000 Japanese characters: about 270 KB as a form, far over the usual 16 KiB.

@@ -191,7 +191,7 @@ pub fn StaffIncidentsPage() -> impl IntoView {
                                 <TableHead columns=vec![
                                     |s| s.data.incident_slug,
                                     |s| s.data.incident_title,
-                                    |s| s.data.incident_occurred_from,
+                                    |s| s.check.period,
                                     |s| s.data.incident_announced_on,
                                     |s| s.data.incident_categories,
                                 ]/>
