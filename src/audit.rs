@@ -39,40 +39,7 @@ impl fmt::Display for Actor {
     }
 }
 
-crate::codes! {
-    /// What an entry records, spelt in the log as `area.event`.
-    Action {
-        StaffSignInFailed => "staff.sign_in_failed",
-        StaffSignedIn => "staff.signed_in",
-        StaffSignedOut => "staff.signed_out",
-        StaffAccountCheckFailed => "staff.account_check_failed",
-        StaffPasswordChanged => "staff.password_changed",
-        StaffTotpReenrolmentStarted => "staff.totp_reenrolment_started",
-        StaffTotpReenrolled => "staff.totp_reenrolled",
-        StaffCreated => "staff.created",
-        StaffDisabled => "staff.disabled",
-        StaffEnabled => "staff.enabled",
-        StaffRoleChanged => "staff.role_changed",
-        StaffPasswordReset => "staff.password_reset",
-        StaffEnrolmentViewed => "staff.enrolment_viewed",
-        IncidentCreated => "incident.created",
-        DatasetImportStarted => "dataset.import_started",
-        DatasetImported => "dataset.imported",
-        DatasetImportFailed => "dataset.import_failed",
-        DatasetApproved => "dataset.approved",
-        DatasetActivated => "dataset.activated",
-        DatasetRolledBack => "dataset.rolled_back",
-        DatasetRetired => "dataset.retired",
-        NoticeRevised => "notice.revised",
-        NoticeRestored => "notice.restored",
-        NoticePublished => "notice.published",
-        NoticeUpdated => "notice.updated",
-        NoticeUnpublished => "notice.unpublished",
-        LookupHelpdesk => "lookup.helpdesk",
-        DomainMailSent => "domain.mail_sent",
-        DomainVerified => "domain.verified",
-    }
-}
+pub use crate::audit_action::Action;
 
 /// What to record. `subject` is a digest, never a plaintext identifier.
 #[derive(Debug)]
@@ -324,35 +291,82 @@ mod tests {
     }
 
     #[test]
+    fn a_name_part_is_matched_literally_anywhere() {
+        assert_eq!(contains_pattern("Taro"), "%taro%");
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(contains_pattern("山田"), "%山田%");
+    }
+
+    #[test]
     fn actors_are_written_plainly() {
         assert_eq!(Actor::Staff(7).to_string(), "staff:7");
         assert_eq!(Actor::Public.to_string(), "public");
     }
 }
 
-/// What to show of the log: newest first, optionally narrowed by action and actor.
+/// What to show of the log: newest first, optionally narrowed by action and by a part of
+/// the acting staff member's name.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
-    pub action: Option<String>,
-    pub actor: Option<String>,
+    pub action: Option<Action>,
+    /// A part of the actor's display name, any case (ASCII letters; Japanese has none).
+    pub actor_name: Option<String>,
     pub limit: i64,
+}
+
+/// An entry as the log's readers see it: with the acting staff member's name, when the
+/// actor is one.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub entry: Entry,
+    pub actor_name: Option<String>,
+}
+
+/// `text` as a `LIKE` pattern that matches it anywhere, its own `%`, `_` and `\` taken
+/// literally.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_ascii_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// The newest entries that match `filter`. Read-only; who may call it is decided by the
 /// caller's proof (see `staff::admin::audit_entries`).
-pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Entry>, StorageError> {
+pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Listed>, StorageError> {
     let rows = sqlx::query(
-        "SELECT seq, at, actor, action, subject_digest, detail, prev_hash, hash \
-         FROM audit_log WHERE ($1 = '' OR action = $1) AND ($2 = '' OR actor = $2) \
-         ORDER BY seq DESC LIMIT $3",
+        "SELECT a.seq, a.at, a.actor, a.action, a.subject_digest, a.detail, a.prev_hash, \
+         a.hash, s.display_name FROM audit_log a \
+         LEFT JOIN staff s ON a.actor = 'staff:' || s.id \
+         WHERE ($1 = '' OR a.action = $1) \
+         AND ($2 = '' OR LOWER(s.display_name) LIKE $2 ESCAPE '\\') \
+         ORDER BY a.seq DESC LIMIT $3",
     )
-    .bind(filter.action.clone().unwrap_or_default())
-    .bind(filter.actor.clone().unwrap_or_default())
+    .bind(filter.action.map_or("", Action::as_str))
+    .bind(
+        filter
+            .actor_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(contains_pattern)
+            .unwrap_or_default(),
+    )
     .bind(filter.limit.clamp(1, 500))
     .fetch_all(db.pool())
     .await?;
     rows.iter()
-        .map(entry_from_row)
+        .map(|row| {
+            Ok(Listed {
+                entry: entry_from_row(row)?,
+                actor_name: row.try_get(8)?,
+            })
+        })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(Into::into)
 }

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "server")]
 pub mod audit;
+pub mod audit_action;
 pub mod check;
 #[cfg(feature = "server")]
 pub mod clock;

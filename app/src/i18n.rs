@@ -3,6 +3,7 @@
 //! Each language is one value of [`Strings`]; a string missing in either language is a
 //! compile error, not a blank on the page.
 
+pub mod audit;
 pub mod check;
 pub mod data;
 pub mod dates;
@@ -196,6 +197,7 @@ pub struct Strings {
     pub data: &'static data::DataStrings,
     pub check: &'static check::CheckStrings,
     pub notice: &'static notice::NoticeStrings,
+    pub audit: &'static audit::AuditStrings,
     pub domain: &'static domain::DomainStrings,
 }
 
@@ -319,6 +321,7 @@ pub static JA: Strings = Strings {
     data: &data::JA,
     check: &check::JA,
     notice: &notice::JA,
+    audit: &audit::JA,
     domain: &domain::JA,
 };
 
@@ -442,6 +445,7 @@ pub static EN: Strings = Strings {
     data: &data::EN,
     check: &check::EN,
     notice: &notice::EN,
+    audit: &audit::EN,
     domain: &domain::EN,
 };
 

@@ -1,6 +1,7 @@
 //! Server functions of the staff area. Each proves the caller's rights before anything
 //! else: no signed-in staff member → 401, the wrong role → 403.
 
+use breachcheck::audit_action::Action;
 use breachcheck::staff::StaffSummary;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,9 +23,21 @@ pub struct Enrolment {
 pub struct AuditRow {
     pub seq: i64,
     pub at: String,
-    pub actor: String,
-    pub action: String,
+    pub actor: AuditActor,
+    /// `None` for an action this build does not know (written by a newer one).
+    pub action: Option<Action>,
+    /// The action as stored, shown when it is not one this build knows.
+    pub action_code: String,
     pub detail: String,
+}
+
+/// Who an audit entry names as its actor, as a reader needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditActor {
+    /// A staff member, by name (or by the stored `staff:<id>` if the name is gone).
+    Staff(String),
+    Public,
+    System,
 }
 
 #[cfg(feature = "ssr")]
@@ -137,11 +150,13 @@ pub async fn list_audit(
     let me = access::caller()?;
     let admin = access::admin(&me)?;
     let db = expect_context::<breachcheck::storage::Database>();
+    let action = match action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(code) => Some(Action::parse(code).ok_or_else(|| access::invalid("unknown action"))?),
+    };
     let filter = Filter {
-        action: action
-            .map(|a| a.trim().to_owned())
-            .filter(|a| !a.is_empty()),
-        actor: actor.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()),
+        action,
+        actor_name: actor,
         limit: AUDIT_SHOWN,
     };
     let entries = breachcheck::staff::admin::audit_entries(&admin, &db, &filter)
@@ -149,12 +164,22 @@ pub async fn list_audit(
         .map_err(access::internal)?;
     Ok(entries
         .into_iter()
-        .map(|entry| AuditRow {
-            seq: entry.seq,
-            at: japan_time_exact(entry.at),
-            actor: entry.actor,
-            action: entry.action,
-            detail: entry.detail,
+        .map(|listed| {
+            let entry = listed.entry;
+            let actor = match (entry.actor.as_str(), listed.actor_name) {
+                ("public", _) => AuditActor::Public,
+                ("system", _) => AuditActor::System,
+                (_, Some(name)) => AuditActor::Staff(name),
+                (stored, None) => AuditActor::Staff(stored.to_owned()),
+            };
+            AuditRow {
+                seq: entry.seq,
+                at: japan_time_exact(entry.at),
+                actor,
+                action: Action::parse(&entry.action),
+                action_code: entry.action,
+                detail: entry.detail,
+            }
         })
         .collect())
 }

@@ -116,7 +116,7 @@ test('a helpdesk user looks a caller up with a ticket reference, and the audit l
   const admin = await other.newPage();
   await signIn(admin, 'check-auditor@example.com', STAFF_PASSWORD, adminSecret);
   await admin.goto('/staff/audit');
-  const row = admin.locator('tr', { hasText: 'lookup.helpdesk' }).first();
+  const row = admin.locator('tr', { hasText: 'Helpdesk lookup' }).first();
   await expect(row).toContainText('INC-E2E-0001');
   await other.close();
 });

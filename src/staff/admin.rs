@@ -194,6 +194,6 @@ pub async fn audit_entries(
     _admin: &Admin<'_>,
     db: &Database,
     filter: &audit::Filter,
-) -> Result<Vec<audit::Entry>, AdminError> {
+) -> Result<Vec<audit::Listed>, AdminError> {
     Ok(audit::recent(db, filter).await?)
 }

@@ -177,7 +177,7 @@ async fn only_complete_notices_are_published_and_unpublished_ones_are_not_public
         .await
         .unwrap()
         .into_iter()
-        .map(|entry| entry.action)
+        .map(|listed| listed.entry.action)
         .filter(|action| action.starts_with("notice."))
         .collect();
     for action in [

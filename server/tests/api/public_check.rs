@@ -641,17 +641,18 @@ async fn the_helpdesk_looks_up_with_a_ticket_and_the_lookup_is_audited() {
     assert!(body.contains("Phone number"), "the categories");
 
     let filter = breachcheck::audit::Filter {
-        action: Some("lookup.helpdesk".into()),
-        actor: None,
+        action: Some(breachcheck::audit::Action::LookupHelpdesk),
+        actor_name: None,
         limit: 10,
     };
     let entries = breachcheck::audit::recent(&app.database, &filter)
         .await
         .unwrap();
-    let entry = entries
+    let entry = &entries
         .iter()
-        .find(|e| e.action == "lookup.helpdesk")
-        .expect("the lookup is audited");
+        .find(|e| e.entry.action == "lookup.helpdesk")
+        .expect("the lookup is audited")
+        .entry;
     assert_eq!(entry.actor, format!("staff:{}", desk.0));
     assert!(entry.detail.contains("INC-2025-0142"), "{}", entry.detail);
     assert!(!entry.detail.contains("EF123456"));

@@ -9,6 +9,20 @@ fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// The audit table's rows, each its cells' text (number, time, actor, action, detail).
+fn audit_rows(body: &str) -> Vec<Vec<String>> {
+    let html = scraper::Html::parse_document(body);
+    let row = scraper::Selector::parse("table.staff-table tbody tr").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    html.select(&row)
+        .map(|r| {
+            r.select(&cell)
+                .map(|c| c.text().collect::<String>().trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
 async fn get(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
     app.client
         .get(app.url(path))
@@ -282,7 +296,22 @@ async fn admins_read_and_filter_the_audit_log() {
     let all = get(&app, "/staff/audit", &admin).await;
     assert_eq!(all.status(), StatusCode::OK);
     let body = all.text().await.unwrap();
-    assert!(body.contains("staff.signed_in") && body.contains("staff.sign_in_failed"));
+    // Actions in the page's language, actors by name.
+    let rows = audit_rows(&body);
+    assert!(
+        rows.iter()
+            .any(|r| r[2] == "Name of admin" && r[3] == "Signed in"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[2] == "The public" && r[3] == "Sign-in failed"),
+        "{rows:?}"
+    );
+    assert!(
+        !rows.iter().any(|r| r[3].contains('.')),
+        "no action codes: {rows:?}"
+    );
     assert!(
         !body.contains("nobody@example.com"),
         "no plaintext email in the log"
@@ -310,14 +339,39 @@ async fn admins_read_and_filter_the_audit_log() {
         .text()
         .await
         .unwrap();
-    assert!(filtered.contains(&format!("staff:{}", admin_id.0)));
-    assert!(!filtered.contains("staff.sign_in_failed"));
-    let nothing = get(&app, "/staff/audit?actor=staff:99999", &admin)
+    let rows = audit_rows(&filtered);
+    assert!(rows.len() >= 2, "{rows:?}");
+    assert!(rows.iter().all(|r| r[3] == "Signed in"), "{rows:?}");
+    assert!(
+        filtered.contains(r#"<option value="staff.signed_in" selected"#),
+        "the filter shows what it filters by"
+    );
+    // By a part of the actor's name, in any case; `%` is a character, not a wildcard.
+    let by_name = get(&app, "/staff/audit?actor=OF%20DESK", &admin)
         .await
         .text()
         .await
         .unwrap();
-    assert!(nothing.contains("No entries match."));
+    let rows = audit_rows(&by_name);
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r[2] == "Name of desk"),
+        "{rows:?}"
+    );
+    for nobody in [
+        "staff:99999",
+        "%25",
+        format!("staff:{}", admin_id.0).as_str(),
+    ] {
+        let nothing = get(&app, &format!("/staff/audit?actor={nobody}"), &admin)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(nothing.contains("No entries match."), "{nobody}");
+    }
+    // An action this site does not have is refused, not a server error.
+    let unknown = get(&app, "/staff/audit?action=staff.nonsense", &admin).await;
+    assert!(unknown.status().is_client_error(), "{}", unknown.status());
 
     assert_eq!(
         get(&app, "/staff/audit", &desk).await.status(),

@@ -3,12 +3,22 @@
 use super::home::StaffView;
 use crate::components::PageTitle;
 use crate::head_text;
+use crate::i18n::Strings;
 use crate::i18n::dates;
-use crate::staff_api::{AuditRow, list_audit};
+use crate::staff_api::{AuditActor, AuditRow, list_audit};
 use crate::use_strings;
+use breachcheck::audit_action::Action;
 use breachcheck::staff::Role;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+
+fn actor_text(s: &'static Strings, actor: &AuditActor) -> String {
+    match actor {
+        AuditActor::Staff(name) => name.clone(),
+        AuditActor::Public => s.audit.actor_public.to_owned(),
+        AuditActor::System => s.audit.actor_system.to_owned(),
+    }
+}
 
 #[component]
 fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
@@ -24,8 +34,13 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
                 <tr>
                     <td>{row.seq}</td>
                     <td>{move || dates::moment(locale.get(), &row.at)}</td>
-                    <td>{row.actor}</td>
-                    <td>{row.action}</td>
+                    <td>{move || actor_text(s(), &row.actor)}</td>
+                    <td>
+                        {move || {
+                            row.action
+                                .map_or_else(|| row.action_code.clone(), |a| s().audit.action(a).to_owned())
+                        }}
+                    </td>
                     <td>
                         <code>{row.detail}</code>
                     </td>
@@ -90,8 +105,25 @@ pub fn StaffAuditPage() -> impl IntoView {
         <h1>{move || s().audit_title}</h1>
         <form class="form form--inline" method="get" action="/staff/audit">
             <label for="audit-action">{move || s().audit_action}</label>
-            <input id="audit-action" name="action" type="text" value=move || current("action")/>
-            <label for="audit-actor">{move || s().audit_actor}</label>
+            <select id="audit-action" name="action">
+                <option value="" selected=move || current("action").is_empty()>
+                    {move || s().audit.all_actions}
+                </option>
+                {Action::ALL
+                    .iter()
+                    .map(|&action| {
+                        view! {
+                            <option
+                                value=action.as_str()
+                                selected=move || current("action") == action.as_str()
+                            >
+                                {move || s().audit.action(action)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <label for="audit-actor">{move || s().audit.actor_name}</label>
             <input id="audit-actor" name="actor" type="text" value=move || current("actor")/>
             <button type="submit">{move || s().audit_filter}</button>
         </form>

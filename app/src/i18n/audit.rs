@@ -1,0 +1,165 @@
+//! Strings of the audit log page: each recorded action named in the page's language.
+
+use breachcheck::audit_action::Action;
+
+pub struct AuditStrings {
+    pub all_actions: &'static str,
+    /// The actor filter's label: it matches a part of a staff member's name.
+    pub actor_name: &'static str,
+    pub actor_public: &'static str,
+    pub actor_system: &'static str,
+    pub staff_sign_in_failed: &'static str,
+    pub staff_signed_in: &'static str,
+    pub staff_signed_out: &'static str,
+    pub staff_account_check_failed: &'static str,
+    pub staff_password_changed: &'static str,
+    pub staff_totp_reenrolment_started: &'static str,
+    pub staff_totp_reenrolled: &'static str,
+    pub staff_created: &'static str,
+    pub staff_disabled: &'static str,
+    pub staff_enabled: &'static str,
+    pub staff_role_changed: &'static str,
+    pub staff_password_reset: &'static str,
+    pub staff_enrolment_viewed: &'static str,
+    pub incident_created: &'static str,
+    pub dataset_import_started: &'static str,
+    pub dataset_imported: &'static str,
+    pub dataset_import_failed: &'static str,
+    pub dataset_approved: &'static str,
+    pub dataset_activated: &'static str,
+    pub dataset_rolled_back: &'static str,
+    pub dataset_retired: &'static str,
+    pub notice_revised: &'static str,
+    pub notice_restored: &'static str,
+    pub notice_published: &'static str,
+    pub notice_updated: &'static str,
+    pub notice_unpublished: &'static str,
+    pub lookup_helpdesk: &'static str,
+    pub domain_mail_sent: &'static str,
+    pub domain_verified: &'static str,
+}
+
+impl AuditStrings {
+    /// The action in words; every action has its own (an exhaustive match).
+    pub fn action(&self, action: Action) -> &'static str {
+        match action {
+            Action::StaffSignInFailed => self.staff_sign_in_failed,
+            Action::StaffSignedIn => self.staff_signed_in,
+            Action::StaffSignedOut => self.staff_signed_out,
+            Action::StaffAccountCheckFailed => self.staff_account_check_failed,
+            Action::StaffPasswordChanged => self.staff_password_changed,
+            Action::StaffTotpReenrolmentStarted => self.staff_totp_reenrolment_started,
+            Action::StaffTotpReenrolled => self.staff_totp_reenrolled,
+            Action::StaffCreated => self.staff_created,
+            Action::StaffDisabled => self.staff_disabled,
+            Action::StaffEnabled => self.staff_enabled,
+            Action::StaffRoleChanged => self.staff_role_changed,
+            Action::StaffPasswordReset => self.staff_password_reset,
+            Action::StaffEnrolmentViewed => self.staff_enrolment_viewed,
+            Action::IncidentCreated => self.incident_created,
+            Action::DatasetImportStarted => self.dataset_import_started,
+            Action::DatasetImported => self.dataset_imported,
+            Action::DatasetImportFailed => self.dataset_import_failed,
+            Action::DatasetApproved => self.dataset_approved,
+            Action::DatasetActivated => self.dataset_activated,
+            Action::DatasetRolledBack => self.dataset_rolled_back,
+            Action::DatasetRetired => self.dataset_retired,
+            Action::NoticeRevised => self.notice_revised,
+            Action::NoticeRestored => self.notice_restored,
+            Action::NoticePublished => self.notice_published,
+            Action::NoticeUpdated => self.notice_updated,
+            Action::NoticeUnpublished => self.notice_unpublished,
+            Action::LookupHelpdesk => self.lookup_helpdesk,
+            Action::DomainMailSent => self.domain_mail_sent,
+            Action::DomainVerified => self.domain_verified,
+        }
+    }
+}
+
+pub static JA: AuditStrings = AuditStrings {
+    all_actions: "すべての操作",
+    actor_name: "実行者(名前の一部)",
+    actor_public: "一般の利用者",
+    actor_system: "システム",
+    staff_sign_in_failed: "サインイン失敗",
+    staff_signed_in: "サインイン",
+    staff_signed_out: "サインアウト",
+    staff_account_check_failed: "本人確認の失敗(アカウント変更時)",
+    staff_password_changed: "パスワード変更",
+    staff_totp_reenrolment_started: "認証アプリの再登録開始",
+    staff_totp_reenrolled: "認証アプリの再登録完了",
+    staff_created: "スタッフ追加",
+    staff_disabled: "スタッフ無効化",
+    staff_enabled: "スタッフ有効化",
+    staff_role_changed: "役割の変更",
+    staff_password_reset: "パスワード再設定",
+    staff_enrolment_viewed: "認証アプリ登録情報の表示",
+    incident_created: "事案の登録",
+    dataset_import_started: "リストの取り込み開始",
+    dataset_imported: "リストの取り込み完了",
+    dataset_import_failed: "リストの取り込み失敗",
+    dataset_approved: "リストの承認",
+    dataset_activated: "リストの公開",
+    dataset_rolled_back: "リストを以前の版に戻す",
+    dataset_retired: "リストの取り下げ",
+    notice_revised: "お知らせの保存",
+    notice_restored: "お知らせの版の復元",
+    notice_published: "お知らせの公開",
+    notice_updated: "お知らせの更新公開",
+    notice_unpublished: "お知らせの非公開化",
+    lookup_helpdesk: "ヘルプデスクの照会",
+    domain_mail_sent: "ドメイン確認メールの送信",
+    domain_verified: "ドメインの確認完了",
+};
+
+pub static EN: AuditStrings = AuditStrings {
+    all_actions: "All actions",
+    actor_name: "Actor (part of the name)",
+    actor_public: "The public",
+    actor_system: "System",
+    staff_sign_in_failed: "Sign-in failed",
+    staff_signed_in: "Signed in",
+    staff_signed_out: "Signed out",
+    staff_account_check_failed: "Account check failed",
+    staff_password_changed: "Password changed",
+    staff_totp_reenrolment_started: "Authenticator re-enrolment started",
+    staff_totp_reenrolled: "Authenticator re-enrolled",
+    staff_created: "Staff member added",
+    staff_disabled: "Staff member disabled",
+    staff_enabled: "Staff member enabled",
+    staff_role_changed: "Role changed",
+    staff_password_reset: "Password reset",
+    staff_enrolment_viewed: "Enrolment details viewed",
+    incident_created: "Incident registered",
+    dataset_import_started: "List import started",
+    dataset_imported: "List imported",
+    dataset_import_failed: "List import failed",
+    dataset_approved: "List approved",
+    dataset_activated: "List published",
+    dataset_rolled_back: "List rolled back",
+    dataset_retired: "List retired",
+    notice_revised: "Notice saved",
+    notice_restored: "Notice revision restored",
+    notice_published: "Notice published",
+    notice_updated: "Notice update published",
+    notice_unpublished: "Notice unpublished",
+    lookup_helpdesk: "Helpdesk lookup",
+    domain_mail_sent: "Domain check mail sent",
+    domain_verified: "Domain verified",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_its_own_words_in_both_languages() {
+        for strings in [&JA, &EN] {
+            let mut words: Vec<&str> = Action::ALL.iter().map(|&a| strings.action(a)).collect();
+            assert!(words.iter().all(|w| !w.is_empty()));
+            words.sort_unstable();
+            words.dedup();
+            assert_eq!(words.len(), Action::ALL.len(), "two actions read the same");
+        }
+    }
+}
