@@ -158,3 +158,20 @@ test('the notice editor is laid out for a wide screen and for a phone', async ({
   }
   await context.close();
 });
+
+test('the staff pages an admin works in have no serious accessibility violations', async ({ browser }) => {
+  const secret = addStaff('notice-axe@example.com', 'admin', 'Axe Admin');
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await signIn(page, 'notice-axe@example.com', STAFF_PASSWORD, secret);
+  for (const path of ['/staff', `/staff/incidents/${SLUG}/notice`, '/staff/audit']) {
+    await page.goto(path);
+    await expect(page.getByRole('navigation', { name: 'Staff menu' })).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    expect(serious, path).toEqual([]);
+  }
+  await context.close();
+});
