@@ -311,8 +311,17 @@ pub struct Filter {
     pub action: Option<Action>,
     /// A part of the actor's display name, any case (ASCII letters; Japanese has none).
     pub actor_name: Option<String>,
+    /// Entries at or after this moment (Unix milliseconds).
+    pub from: Option<i64>,
+    /// Entries before this moment.
+    pub until: Option<i64>,
+    /// Entries older than this one (its `seq`): the next page.
+    pub before_seq: Option<i64>,
     pub limit: i64,
 }
+
+/// The most entries one read returns (a page, or one CSV export).
+pub const MAX_LISTED: i64 = 10_000;
 
 /// An entry as the log's readers see it: with the acting staff member's name, when the
 /// actor is one.
@@ -345,6 +354,7 @@ pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Listed>, Stora
          LEFT JOIN staff s ON a.actor = 'staff:' || s.id \
          WHERE ($1 = '' OR a.action = $1) \
          AND ($2 = '' OR LOWER(s.display_name) LIKE $2 ESCAPE '\\') \
+         AND a.at >= $4 AND a.at < $5 AND a.seq < $6 \
          ORDER BY a.seq DESC LIMIT $3",
     )
     .bind(filter.action.map_or("", Action::as_str))
@@ -357,7 +367,10 @@ pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Listed>, Stora
             .map(contains_pattern)
             .unwrap_or_default(),
     )
-    .bind(filter.limit.clamp(1, 500))
+    .bind(filter.limit.clamp(1, MAX_LISTED))
+    .bind(filter.from.unwrap_or(i64::MIN))
+    .bind(filter.until.unwrap_or(i64::MAX))
+    .bind(filter.before_seq.unwrap_or(i64::MAX))
     .fetch_all(db.pool())
     .await?;
     rows.iter()

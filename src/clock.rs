@@ -38,6 +38,23 @@ pub fn japan_date(millis: i64) -> String {
     format(millis, JST, DATE)
 }
 
+/// When the day `YYYY-MM-DD` begins in Japan, in Unix milliseconds; `None` for anything
+/// that is not a real date.
+pub fn japan_day_start(iso: &str) -> Option<i64> {
+    let layout = format_description!("[year]-[month]-[day]");
+    if iso.len() != 10 {
+        return None;
+    }
+    let date = time::Date::parse(iso, layout).ok()?;
+    let start = date.midnight().assume_offset(JST);
+    Some((start.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// When the day after `YYYY-MM-DD` begins in Japan: the end of that day, exclusive.
+pub fn japan_day_end(iso: &str) -> Option<i64> {
+    japan_day_start(iso).map(|start| start + 24 * 3_600_000)
+}
+
 /// A moment as a customer in Japan reads it: `2026-11-22 13:05 JST`.
 pub fn japan_time(millis: i64) -> String {
     format(millis, JST, MINUTE)
@@ -52,6 +69,24 @@ pub fn japan_time_exact(millis: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_in_japan_begins_at_midnight_jst() {
+        // 2026-11-22 00:00 JST = 2026-11-21 15:00 UTC.
+        assert_eq!(japan_day_start("2026-11-22"), Some(1_795_273_200_000));
+        assert_eq!(japan_day_end("2026-11-22"), Some(1_795_359_600_000));
+        assert_eq!(
+            japan_date(japan_day_start("2026-11-22").unwrap()),
+            "2026-11-22"
+        );
+        assert_eq!(
+            japan_date(japan_day_end("2026-11-22").unwrap() - 1),
+            "2026-11-22"
+        );
+        for bad in ["", "2026-11-31", "2026-1-2", "+2026-11-22", "yesterday"] {
+            assert_eq!(japan_day_start(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn known_instants() {

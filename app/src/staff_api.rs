@@ -31,6 +31,121 @@ pub struct AuditRow {
     pub detail: String,
 }
 
+impl AuditRow {
+    /// An entry as the page and the CSV export show it.
+    #[cfg(feature = "ssr")]
+    pub fn of(listed: breachcheck::audit::Listed) -> Self {
+        let entry = listed.entry;
+        let actor = match (entry.actor.as_str(), listed.actor_name) {
+            ("public", _) => AuditActor::Public,
+            ("system", _) => AuditActor::System,
+            (_, Some(name)) => AuditActor::Staff(name),
+            (stored, None) => AuditActor::Staff(stored.to_owned()),
+        };
+        AuditRow {
+            seq: entry.seq,
+            at: breachcheck::clock::japan_time_exact(entry.at),
+            actor,
+            action: Action::parse(&entry.action),
+            action_code: entry.action,
+            detail: entry.detail,
+        }
+    }
+
+    /// The action in words, or as stored when this build does not know it.
+    pub fn action_text(&self, s: &'static crate::i18n::Strings) -> String {
+        self.action.map_or_else(
+            || self.action_code.clone(),
+            |a| s.audit.action(a).to_owned(),
+        )
+    }
+}
+
+/// What the audit page lists: the entries, or why its filters were refused.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum AuditListing {
+    Entries(Vec<AuditRow>),
+    Refused(AuditQueryError),
+}
+
+/// The audit page's filters, as its GET form, its paging link and its CSV link send them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    /// An action's code, or empty for all.
+    pub action: String,
+    /// A part of the actor's name.
+    pub actor: String,
+    /// The first and last day, `YYYY-MM-DD` in Japan, either may be empty.
+    pub from: String,
+    pub to: String,
+    /// Older than this entry: the next page.
+    pub before: Option<i64>,
+}
+
+/// Why the audit filters cannot be applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AuditQueryError {
+    #[error("unknown action")]
+    Action,
+    #[error("a date is written YYYY-MM-DD")]
+    Date,
+    #[error("the period ends before it begins")]
+    Order,
+}
+
+impl AuditQuery {
+    /// The query string that repeats these filters, for a page `before` an entry (or the
+    /// first page).
+    pub fn to_query(&self, before: Option<i64>) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("action", &self.action),
+            ("actor", &self.actor),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !value.trim().is_empty() {
+                out.append_pair(key, value.trim());
+            }
+        }
+        if let Some(before) = before {
+            out.append_pair("before", &before.to_string());
+        }
+        out.finish()
+    }
+
+    /// The core's filter, reading at most `limit` entries.
+    #[cfg(feature = "ssr")]
+    pub fn filter(&self, limit: i64) -> Result<breachcheck::audit::Filter, AuditQueryError> {
+        use breachcheck::clock::{japan_day_end, japan_day_start};
+        let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        let action = match text(&self.action) {
+            None => None,
+            Some(code) => Some(Action::parse(&code).ok_or(AuditQueryError::Action)?),
+        };
+        let day = |value: &str, bound: fn(&str) -> Option<i64>| match text(value) {
+            None => Ok(None),
+            Some(date) => bound(&date).map(Some).ok_or(AuditQueryError::Date),
+        };
+        let from = day(&self.from, japan_day_start)?;
+        let until = day(&self.to, japan_day_end)?;
+        if let (Some(from), Some(until)) = (from, until)
+            && from >= until
+        {
+            return Err(AuditQueryError::Order);
+        }
+        Ok(breachcheck::audit::Filter {
+            action,
+            actor_name: text(&self.actor),
+            from,
+            until,
+            before_seq: self.before,
+            limit,
+        })
+    }
+}
+
 /// Who an audit entry names as its actor, as a reader needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuditActor {
@@ -38,6 +153,16 @@ pub enum AuditActor {
     Staff(String),
     Public,
     System,
+}
+
+impl AuditActor {
+    pub fn text(&self, s: &'static crate::i18n::Strings) -> String {
+        match self {
+            AuditActor::Staff(name) => name.clone(),
+            AuditActor::Public => s.audit.actor_public.to_owned(),
+            AuditActor::System => s.audit.actor_system.to_owned(),
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -48,10 +173,16 @@ pub(crate) mod access {
     use leptos::prelude::*;
 
     fn refuse(status: StatusCode, message: &str) -> ServerFnError {
+        refuse_with(status);
+        ServerFnError::new(message)
+    }
+
+    /// Sets the response's status for an answer that is not an error of the function
+    /// itself (a refusal the page explains).
+    pub fn refuse_with(status: StatusCode) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(status);
         }
-        ServerFnError::new(message)
     }
 
     /// The signed-in staff member the server's authentication found for this request.
@@ -144,42 +275,31 @@ pub async fn pending_totp() -> Result<Option<Enrolment>, ServerFnError> {
 pub async fn list_audit(
     action: Option<String>,
     actor: Option<String>,
-) -> Result<Vec<AuditRow>, ServerFnError> {
-    use breachcheck::audit::Filter;
-    use breachcheck::clock::japan_time_exact;
+    from: Option<String>,
+    to: Option<String>,
+    before: Option<i64>,
+) -> Result<AuditListing, ServerFnError> {
     let me = access::caller()?;
     let admin = access::admin(&me)?;
     let db = expect_context::<breachcheck::storage::Database>();
-    let action = match action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-        None => None,
-        Some(code) => Some(Action::parse(code).ok_or_else(|| access::invalid("unknown action"))?),
+    let query = AuditQuery {
+        action: action.unwrap_or_default(),
+        actor: actor.unwrap_or_default(),
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
+        before,
     };
-    let filter = Filter {
-        action,
-        actor_name: actor,
-        limit: AUDIT_SHOWN,
+    let filter = match query.filter(AUDIT_SHOWN) {
+        Ok(filter) => filter,
+        Err(refused) => {
+            access::refuse_with(http::StatusCode::UNPROCESSABLE_ENTITY);
+            return Ok(AuditListing::Refused(refused));
+        }
     };
     let entries = breachcheck::staff::admin::audit_entries(&admin, &db, &filter)
         .await
         .map_err(access::internal)?;
-    Ok(entries
-        .into_iter()
-        .map(|listed| {
-            let entry = listed.entry;
-            let actor = match (entry.actor.as_str(), listed.actor_name) {
-                ("public", _) => AuditActor::Public,
-                ("system", _) => AuditActor::System,
-                (_, Some(name)) => AuditActor::Staff(name),
-                (stored, None) => AuditActor::Staff(stored.to_owned()),
-            };
-            AuditRow {
-                seq: entry.seq,
-                at: japan_time_exact(entry.at),
-                actor,
-                action: Action::parse(&entry.action),
-                action_code: entry.action,
-                detail: entry.detail,
-            }
-        })
-        .collect())
+    Ok(AuditListing::Entries(
+        entries.into_iter().map(AuditRow::of).collect(),
+    ))
 }

@@ -8,6 +8,15 @@ pub struct AuditStrings {
     pub actor_name: &'static str,
     pub actor_public: &'static str,
     pub actor_system: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub older: &'static str,
+    pub csv: &'static str,
+    /// The CSV export's column of stored action codes.
+    pub code: &'static str,
+    pub refused_action: &'static str,
+    pub refused_date: &'static str,
+    pub refused_order: &'static str,
     pub staff_sign_in_failed: &'static str,
     pub staff_signed_in: &'static str,
     pub staff_signed_out: &'static str,
@@ -40,6 +49,15 @@ pub struct AuditStrings {
 }
 
 impl AuditStrings {
+    pub fn refused(&self, refused: crate::staff_api::AuditQueryError) -> &'static str {
+        use crate::staff_api::AuditQueryError;
+        match refused {
+            AuditQueryError::Action => self.refused_action,
+            AuditQueryError::Date => self.refused_date,
+            AuditQueryError::Order => self.refused_order,
+        }
+    }
+
     /// The action in words; every action has its own (an exhaustive match).
     pub fn action(&self, action: Action) -> &'static str {
         match action {
@@ -81,6 +99,14 @@ pub static JA: AuditStrings = AuditStrings {
     actor_name: "実行者(名前の一部)",
     actor_public: "一般の利用者",
     actor_system: "システム",
+    from: "期間(開始日)",
+    to: "期間(終了日)",
+    older: "さらに古い記録",
+    csv: "この条件の記録をCSVでダウンロード",
+    code: "操作コード",
+    refused_action: "その操作はありません。一覧から選んでください。",
+    refused_date: "日付は YYYY-MM-DD の形で入力してください。",
+    refused_order: "終了日が開始日より前になっています。",
     staff_sign_in_failed: "サインイン失敗",
     staff_signed_in: "サインイン",
     staff_signed_out: "サインアウト",
@@ -117,6 +143,14 @@ pub static EN: AuditStrings = AuditStrings {
     actor_name: "Actor (part of the name)",
     actor_public: "The public",
     actor_system: "System",
+    from: "From (date)",
+    to: "To (date)",
+    older: "Older entries",
+    csv: "Download these entries as CSV",
+    code: "Action code",
+    refused_action: "There is no such action. Choose one from the list.",
+    refused_date: "Write dates as YYYY-MM-DD.",
+    refused_order: "The period ends before it begins.",
     staff_sign_in_failed: "Sign-in failed",
     staff_signed_in: "Signed in",
     staff_signed_out: "Signed out",

@@ -1,6 +1,7 @@
 //! The router: Leptos pages and server functions, plus the few routes that are not pages.
 
 mod api;
+mod audit;
 mod back;
 mod check;
 pub use check::ANSWER_BLOCK_BYTES;
@@ -239,6 +240,7 @@ pub fn router(
             "/staff/datasets/{id}/rejected.csv",
             get(datasets::rejected_csv),
         )
+        .route("/staff/audit.csv", get(audit::csv))
         .merge(staff_forms())
         .leptos_routes_with_context(&state, uncached_pages(), context, app_shell)
         .fallback_service(

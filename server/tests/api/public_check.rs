@@ -642,8 +642,8 @@ async fn the_helpdesk_looks_up_with_a_ticket_and_the_lookup_is_audited() {
 
     let filter = breachcheck::audit::Filter {
         action: Some(breachcheck::audit::Action::LookupHelpdesk),
-        actor_name: None,
         limit: 10,
+        ..Default::default()
     };
     let entries = breachcheck::audit::recent(&app.database, &filter)
         .await

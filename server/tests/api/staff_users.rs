@@ -378,3 +378,130 @@ async fn admins_read_and_filter_the_audit_log() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_pages_filters_by_period_and_exports_csv() {
+    use breachcheck::audit::{Action, Actor, NewEntry};
+    use breachcheck::clock::japan_date;
+    let app = spawn_app().await;
+    let (admin_id, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let (_, desk_totp) = create_staff(&app, "desk@example.com", Role::Helpdesk).await;
+    let admin = signed_in(&app, "admin@example.com", &admin_totp, unix_now()).await;
+    let desk = signed_in(&app, "desk@example.com", &desk_totp, unix_now()).await;
+    // A name a spreadsheet would run as a formula, and more entries than a page holds.
+    sqlx::query("UPDATE staff SET display_name = $1 WHERE id = $2")
+        .bind("=HYPERLINK(\"http://evil.example\")")
+        .bind(admin_id.0)
+        .execute(app.database.pool())
+        .await
+        .unwrap();
+    for i in 0..205 {
+        let entry = NewEntry {
+            actor: Actor::Staff(admin_id.0),
+            action: Action::StaffEnrolmentViewed,
+            subject: None,
+            detail: serde_json::json!({ "n": i }),
+        };
+        audit::append(&app.database, entry).await.unwrap();
+    }
+
+    // Paging: a full page links to the older entries, which follow without overlap.
+    let first = get(&app, "/staff/audit", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let first_rows = audit_rows(&first);
+    assert_eq!(first_rows.len(), 200);
+    let html = scraper::Html::parse_document(&first);
+    let older = html
+        .select(&scraper::Selector::parse("a.older").unwrap())
+        .next()
+        .expect("a link to older entries")
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let last_seq: i64 = first_rows.last().unwrap()[0].parse().unwrap();
+    assert_eq!(older, format!("/staff/audit?before={last_seq}"));
+    let second = get(&app, &older, &admin).await.text().await.unwrap();
+    let second_rows = audit_rows(&second);
+    assert!(!second_rows.is_empty(), "the older entries");
+    let seqs: Vec<i64> = second_rows.iter().map(|r| r[0].parse().unwrap()).collect();
+    assert!(seqs.iter().all(|&seq| seq < last_seq), "{seqs:?}");
+    assert!(
+        !second.contains("class=\"older\""),
+        "the last page links no further"
+    );
+
+    // The period, in days in Japan.
+    let today = japan_date(breachcheck::now_millis());
+    let yesterday = japan_date(breachcheck::now_millis() - 24 * 3_600_000);
+    let today_only = get(
+        &app,
+        &format!("/staff/audit?from={today}&to={today}"),
+        &admin,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert_eq!(audit_rows(&today_only).len(), 200);
+    let before_today = get(&app, &format!("/staff/audit?to={yesterday}"), &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(before_today.contains("No entries match."));
+    for (query, says) in [
+        (
+            format!("from={today}&to={yesterday}"),
+            "The period ends before it begins.",
+        ),
+        ("from=2026-02-30".to_owned(), "Write dates as YYYY-MM-DD."),
+        (
+            "action=staff.nonsense".to_owned(),
+            "There is no such action.",
+        ),
+    ] {
+        let refused = get(&app, &format!("/staff/audit?{query}"), &admin).await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}"
+        );
+        assert!(refused.text().await.unwrap().contains(says), "{query}");
+    }
+
+    // The CSV export: the same filters, every entry (not a page), a BOM, formulas defused.
+    let csv = get(
+        &app,
+        "/staff/audit.csv?action=staff.enrolment_viewed",
+        &admin,
+    )
+    .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = csv.text().await.unwrap();
+    let body = body.strip_prefix('\u{FEFF}').expect("a BOM for Excel");
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        lines[0],
+        r#""No.","Time","Actor","Action","Action code","Detail""#
+    );
+    assert_eq!(lines.len(), 1 + 205, "every entry the filter selects");
+    assert!(
+        lines[1].contains(r#""'=HYPERLINK(""http://evil.example"")""#),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains(r#""Enrolment details viewed","staff.enrolment_viewed""#));
+    assert_eq!(
+        get(&app, "/staff/audit.csv", &desk).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let anonymous = app.get("/staff/audit.csv").await;
+    assert!(!anonymous.status().is_success(), "{}", anonymous.status());
+    let refused = get(&app, "/staff/audit.csv?from=someday", &admin).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -3,22 +3,13 @@
 use super::home::StaffView;
 use crate::components::PageTitle;
 use crate::head_text;
-use crate::i18n::Strings;
 use crate::i18n::dates;
-use crate::staff_api::{AuditActor, AuditRow, list_audit};
+use crate::staff_api::{AUDIT_SHOWN, AuditListing, AuditQuery, AuditRow, list_audit};
 use crate::use_strings;
 use breachcheck::audit_action::Action;
 use breachcheck::staff::Role;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-fn actor_text(s: &'static Strings, actor: &AuditActor) -> String {
-    match actor {
-        AuditActor::Staff(name) => name.clone(),
-        AuditActor::Public => s.audit.actor_public.to_owned(),
-        AuditActor::System => s.audit.actor_system.to_owned(),
-    }
-}
 
 #[component]
 fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
@@ -30,19 +21,16 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|row| {
+            let (seq, at, detail) = (row.seq, row.at.clone(), row.detail.clone());
+            let actor = row.actor.clone();
             view! {
                 <tr>
-                    <td>{row.seq}</td>
-                    <td>{move || dates::moment(locale.get(), &row.at)}</td>
-                    <td>{move || actor_text(s(), &row.actor)}</td>
+                    <td>{seq}</td>
+                    <td>{move || dates::moment(locale.get(), &at)}</td>
+                    <td>{move || actor.text(s())}</td>
+                    <td>{move || row.action_text(s())}</td>
                     <td>
-                        {move || {
-                            row.action
-                                .map_or_else(|| row.action_code.clone(), |a| s().audit.action(a).to_owned())
-                        }}
-                    </td>
-                    <td>
-                        <code>{row.detail}</code>
+                        <code>{detail}</code>
                     </td>
                 </tr>
             }
@@ -75,17 +63,57 @@ pub fn StaffAuditPage() -> impl IntoView {
     let me = StaffView::from_request();
     let is_admin = me.role == Some(Role::Admin);
     let query = use_query_map();
-    let filter = move || {
+    let asked = move || {
         let query = query.read();
-        (query.get("action"), query.get("actor"))
+        let text = |key: &str| query.get(key).unwrap_or_default();
+        AuditQuery {
+            action: text("action"),
+            actor: text("actor"),
+            from: text("from"),
+            to: text("to"),
+            before: query.get("before").and_then(|b| b.parse().ok()),
+        }
     };
-    let entries = Resource::new_blocking(filter, |(action, actor)| list_audit(action, actor));
+    let entries = Resource::new_blocking(asked, |q| {
+        list_audit(
+            Some(q.action),
+            Some(q.actor),
+            Some(q.from),
+            Some(q.to),
+            q.before,
+        )
+    });
     let current = move |key: &'static str| query.read().get(key).unwrap_or_default();
+    let csv = move || format!("/staff/audit.csv?{}", asked().to_query(None));
 
     let listing = move || {
         Suspend::new(async move {
             match entries.await {
-                Ok(rows) => view! { <AuditTable rows/> }.into_any(),
+                Ok(AuditListing::Entries(rows)) => {
+                    // A full page may have older entries behind it.
+                    let older = (rows.len() as i64 == AUDIT_SHOWN)
+                        .then(|| rows.last().map(|row| row.seq))
+                        .flatten()
+                        .map(|last| {
+                            let href = format!("/staff/audit?{}", asked().to_query(Some(last)));
+                            view! {
+                                <p>
+                                    <a class="older" href=href>{move || s().audit.older}</a>
+                                </p>
+                            }
+                        });
+                    view! {
+                        <AuditTable rows/>
+                        {older}
+                    }
+                    .into_any()
+                }
+                Ok(AuditListing::Refused(refused)) => view! {
+                    <p class="notice notice--error" role="alert">
+                        {move || s().audit.refused(refused)}
+                    </p>
+                }
+                .into_any(),
                 Err(_) => {
                     let text = move || {
                         if is_admin {
@@ -125,8 +153,15 @@ pub fn StaffAuditPage() -> impl IntoView {
             </select>
             <label for="audit-actor">{move || s().audit.actor_name}</label>
             <input id="audit-actor" name="actor" type="text" value=move || current("actor")/>
+            <label for="audit-from">{move || s().audit.from}</label>
+            <input id="audit-from" name="from" type="date" value=move || current("from")/>
+            <label for="audit-to">{move || s().audit.to}</label>
+            <input id="audit-to" name="to" type="date" value=move || current("to")/>
             <button type="submit">{move || s().audit_filter}</button>
         </form>
+        <p>
+            <a class="csv" href=csv>{move || s().audit.csv}</a>
+        </p>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
     }
 }
