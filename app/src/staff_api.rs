@@ -61,6 +61,36 @@ impl AuditRow {
     }
 }
 
+/// The result of walking the audit chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChainCheck {
+    Intact {
+        entries: u64,
+    },
+    /// The first entry whose link or contents do not hold.
+    Broken {
+        seq: i64,
+    },
+}
+
+#[server(endpoint = "staff/audit_verify", output = crate::codec::TextJson)]
+pub async fn verify_audit_chain() -> Result<ChainCheck, ServerFnError> {
+    use breachcheck::audit::Verification;
+    let me = access::caller()?;
+    let admin = access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let verification = breachcheck::staff::admin::verify_audit(&admin, &db)
+        .await
+        .map_err(access::internal)?;
+    Ok(match verification {
+        Verification::Intact { entries } => ChainCheck::Intact { entries },
+        Verification::Broken { seq, reason } => {
+            tracing::error!(seq, %reason, "the audit chain is broken");
+            ChainCheck::Broken { seq }
+        }
+    })
+}
+
 /// What the audit page lists: the entries, or why its filters were refused.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum AuditListing {

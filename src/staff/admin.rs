@@ -197,3 +197,11 @@ pub async fn audit_entries(
 ) -> Result<Vec<audit::Listed>, AdminError> {
     Ok(audit::recent(db, filter).await?)
 }
+
+/// Walks the audit chain, for admins.
+pub async fn verify_audit(
+    _admin: &Admin<'_>,
+    db: &Database,
+) -> Result<audit::Verification, AdminError> {
+    Ok(audit::verify(db).await?)
+}

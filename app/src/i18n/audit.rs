@@ -14,6 +14,11 @@ pub struct AuditStrings {
     pub csv: &'static str,
     /// The CSV export's column of stored action codes.
     pub code: &'static str,
+    pub verify: &'static str,
+    /// `{entries}`: how many entries were checked.
+    pub chain_intact: &'static str,
+    /// `{seq}`: the first entry that does not hold.
+    pub chain_broken: &'static str,
     pub refused_action: &'static str,
     pub refused_date: &'static str,
     pub refused_order: &'static str,
@@ -104,6 +109,9 @@ pub static JA: AuditStrings = AuditStrings {
     older: "さらに古い記録",
     csv: "この条件の記録をCSVでダウンロード",
     code: "操作コード",
+    verify: "記録の連鎖を検証する",
+    chain_intact: "{entries}件の記録を検証しました。改ざん・削除・並べ替えはありません。",
+    chain_broken: "記録の連鎖が番号{seq}で切れています。記録が変更・削除・並べ替えされた可能性があります。",
     refused_action: "その操作はありません。一覧から選んでください。",
     refused_date: "日付は YYYY-MM-DD の形で入力してください。",
     refused_order: "終了日が開始日より前になっています。",
@@ -148,6 +156,9 @@ pub static EN: AuditStrings = AuditStrings {
     older: "Older entries",
     csv: "Download these entries as CSV",
     code: "Action code",
+    verify: "Verify the chain of entries",
+    chain_intact: "Entries checked: {entries}. None was changed, removed or reordered.",
+    chain_broken: "The chain breaks at entry {seq}: an entry may have been changed, removed or reordered.",
     refused_action: "There is no such action. Choose one from the list.",
     refused_date: "Write dates as YYYY-MM-DD.",
     refused_order: "The period ends before it begins.",

@@ -310,17 +310,30 @@ pub fn router(
     (router, state)
 }
 
+/// The app's pages, listed once per process. Listing them renders the whole app with
+/// resource loading suppressed for the whole process (leptos_server's `SuppressResourceLoad`
+/// is a global flag, and a resource first polled while it is set waits forever: leptos
+/// issue #4773). Listed again for every application built, as the tests build one each in
+/// parallel, a page being served by another application now and then hung until the request
+/// timeout. Listed once, the window closes before any application of the process serves.
+pub fn page_routes() -> &'static [leptos_axum::AxumRouteListing] {
+    static ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::LazyLock::new(|| generate_route_list(App));
+    &ROUTES
+}
+
 /// Every page but those [`page_cache`] serves and the mailed link, which its own handler
 /// renders.
 fn uncached_pages() -> Vec<leptos_axum::AxumRouteListing> {
-    generate_route_list(App)
-        .into_iter()
+    page_routes()
+        .iter()
         .filter(|route| {
             let path = route.path();
             path != "/"
                 && !path.starts_with("/incidents/")
                 && !path.starts_with("/check/domain/confirm/")
         })
+        .cloned()
         .collect()
 }
 

@@ -81,6 +81,7 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
         "/api/staff/list" => (Access::Admin, ""),
         "/api/staff/enrolment" => (Access::Admin, "id={id}"),
         "/api/staff/audit" => (Access::Admin, ""),
+        "/api/staff/audit_verify" => (Access::Admin, ""),
         "/api/staff/pending_totp" => (Access::Staff, ""),
         "/api/staff/incidents" | "/api/staff/upload_form" | "/api/staff/datasets" => {
             (Access::Admin, "")
@@ -210,8 +211,10 @@ async fn every_staff_page_route_and_server_function_checks_the_callers_rights() 
         app,
     };
 
-    let pages: Vec<String> = leptos_axum::generate_route_list(app::App)
-        .into_iter()
+    // The server's own listing: listing the pages again here would suppress resource loads
+    // in every application of the process meanwhile (see `page_routes`).
+    let pages: Vec<String> = server::routes::page_routes()
+        .iter()
         .map(|route| route.path().to_owned())
         .filter(|path| path.starts_with("/staff"))
         .collect();

@@ -100,3 +100,37 @@ async fn the_first_migration_creates_settings_and_audit_log() {
     .await;
     assert!(duplicate.is_err());
 }
+
+/// Building an application lists the app's pages, which suppresses resource loading in the
+/// whole process while it runs (a Leptos global); a page whose resource first polled in
+/// that window used to wait until the request timeout. The listing now happens once per
+/// process, before anything serves: pages keep answering while other applications build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_keep_answering_while_other_applications_are_built() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let url = app.url("/check");
+    let asking = tokio::spawn(async move {
+        let mut answered = 0;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+        while std::time::Instant::now() < deadline {
+            let response = client.get(&url).send().await.expect("answered in time");
+            assert_eq!(response.status(), reqwest::StatusCode::OK);
+            answered += 1;
+        }
+        answered
+    });
+    let mut others = Vec::new();
+    while !asking.is_finished() {
+        others.push(spawn_app().await);
+    }
+    let answered = asking.await.unwrap();
+    assert!(
+        answered > 10,
+        "{answered} pages while {} apps were built",
+        others.len()
+    );
+}

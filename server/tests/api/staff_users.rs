@@ -505,3 +505,49 @@ async fn the_audit_log_pages_filters_by_period_and_exports_csv() {
     let refused = get(&app, "/staff/audit.csv?from=someday", &admin).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_verifies_the_audit_chain_from_the_page() {
+    let app = spawn_app().await;
+    let (_, admin_totp) = create_staff(&app, "admin@example.com", Role::Admin).await;
+    let admin = signed_in(&app, "admin@example.com", &admin_totp, unix_now()).await;
+    let chain_text = |body: &str| {
+        let html = scraper::Html::parse_document(body);
+        html.select(&scraper::Selector::parse("#audit-chain").unwrap())
+            .next()
+            .map(|p| p.text().collect::<String>())
+    };
+    let page = get(&app, "/staff/audit", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(chain_text(&page), None, "walked only when asked");
+    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    let intact = get(&app, "/staff/audit?verify=1", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        chain_text(&intact).as_deref(),
+        Some(
+            format!("Entries checked: {entries}. None was changed, removed or reordered.").as_str()
+        )
+    );
+    // An entry changed behind the application's back is found.
+    sqlx::query(r#"UPDATE audit_log SET detail = '{"changed":true}' WHERE seq = 1"#)
+        .execute(app.database.pool())
+        .await
+        .unwrap();
+    let broken = get(&app, "/staff/audit?verify=1", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let said = chain_text(&broken).unwrap();
+    assert!(said.starts_with("The chain breaks at entry 1:"), "{said}");
+}

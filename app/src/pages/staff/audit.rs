@@ -4,7 +4,10 @@ use super::home::StaffView;
 use crate::components::PageTitle;
 use crate::head_text;
 use crate::i18n::dates;
-use crate::staff_api::{AUDIT_SHOWN, AuditListing, AuditQuery, AuditRow, list_audit};
+use crate::i18n::fill;
+use crate::staff_api::{
+    AUDIT_SHOWN, AuditListing, AuditQuery, AuditRow, ChainCheck, list_audit, verify_audit_chain,
+};
 use crate::use_strings;
 use breachcheck::audit_action::Action;
 use breachcheck::staff::Role;
@@ -85,6 +88,33 @@ pub fn StaffAuditPage() -> impl IntoView {
     });
     let current = move |key: &'static str| query.read().get(key).unwrap_or_default();
     let csv = move || format!("/staff/audit.csv?{}", asked().to_query(None));
+    // The chain is walked only when asked (the button), not on every visit.
+    let verify_asked = move || query.read().get("verify").is_some();
+    let chain = Resource::new_blocking(verify_asked, |asked| async move {
+        if asked {
+            Some(verify_audit_chain().await)
+        } else {
+            None
+        }
+    });
+    let chain_result = move || {
+        Suspend::new(async move {
+            chain.await.map(|checked| {
+                let (class, text) = match checked {
+                    Ok(ChainCheck::Intact { entries }) => (
+                        "notice",
+                        fill(s().audit.chain_intact, &[("entries", &entries.to_string())]),
+                    ),
+                    Ok(ChainCheck::Broken { seq }) => (
+                        "notice notice--error",
+                        fill(s().audit.chain_broken, &[("seq", &seq.to_string())]),
+                    ),
+                    Err(_) => ("notice notice--error", s().error_generic.to_owned()),
+                };
+                view! { <p class=class role="status" id="audit-chain">{text}</p> }
+            })
+        })
+    };
 
     let listing = move || {
         Suspend::new(async move {
@@ -162,6 +192,11 @@ pub fn StaffAuditPage() -> impl IntoView {
         <p>
             <a class="csv" href=csv>{move || s().audit.csv}</a>
         </p>
+        <form class="form form--inline" method="get" action="/staff/audit">
+            <input type="hidden" name="verify" value="1"/>
+            <button type="submit">{move || s().audit.verify}</button>
+        </form>
+        <Suspense fallback=|| ()>{chain_result}</Suspense>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
     }
 }
