@@ -123,14 +123,16 @@ async fn pages_keep_answering_while_other_applications_are_built() {
         }
         answered
     });
-    let mut others = Vec::new();
-    while !asking.is_finished() {
-        others.push(spawn_app().await);
+    // Each is dropped once built (its database with it): building is the moment that counts,
+    // and a PostgreSQL server has connections for only so many applications at once.
+    let mut built = 0;
+    while !asking.is_finished() && built < 20 {
+        drop(spawn_app().await);
+        built += 1;
     }
     let answered = asking.await.unwrap();
     assert!(
         answered > 10,
-        "{answered} pages while {} apps were built",
-        others.len()
+        "{answered} pages while {built} apps were built"
     );
 }
