@@ -42,7 +42,7 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
         .collect_view();
     view! {
         <p>{move || s().audit_newest()}</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="staff-table">
                 <thead>
                     <tr>

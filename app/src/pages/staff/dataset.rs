@@ -142,7 +142,7 @@ fn Report(id: i64, report: ImportReport) -> impl IntoView {
                 view! {
                     <h3>{move || s().data.report_rejected_heading}</h3>
                     {(total > listed as u64).then(|| view! { <p>{only_first}</p> })}
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="staff-table rejected-rows">
                             <TableHead columns=vec![
                                 |s| s.data.report_line,

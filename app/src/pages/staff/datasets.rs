@@ -40,7 +40,7 @@ fn IncidentLists(entry: IncidentDatasets) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="staff-table">
                     <TableHead columns=vec![
                         |s| s.data.dataset_number,

@@ -186,7 +186,7 @@ pub fn StaffIncidentsPage() -> impl IntoView {
                         .map(|incident| view! { <IncidentRow incident/> }.into_any())
                         .collect_view();
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="staff-table">
                                 <TableHead columns=vec![
                                     |s| s.data.incident_slug,

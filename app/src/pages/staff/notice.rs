@@ -330,7 +330,7 @@ fn Revisions(editor: NoticeEditor) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="staff-table">
                 <TableHead columns=vec![
                     |s| s.notice.revision,

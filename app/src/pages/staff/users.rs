@@ -127,7 +127,7 @@ pub fn StaffUsersPage() -> impl IntoView {
                         })
                         .collect_view();
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="staff-table">
                                 <thead>
                                     <tr>
