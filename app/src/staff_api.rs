@@ -28,7 +28,18 @@ pub struct AuditRow {
     pub action: Option<Action>,
     /// The action as stored, shown when it is not one this build knows.
     pub action_code: String,
+    /// The stored details, as JSON (the CSV export gives them so).
     pub detail: String,
+    /// The same details as named fields, in the order stored, for the page.
+    pub fields: Vec<(String, DetailValue)>,
+}
+
+/// One value of an audit entry's details.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DetailValue {
+    Text(String),
+    Yes,
+    No,
 }
 
 impl AuditRow {
@@ -42,6 +53,21 @@ impl AuditRow {
             (_, Some(name)) => AuditActor::Staff(name),
             (stored, None) => AuditActor::Staff(stored.to_owned()),
         };
+        let fields = match serde_json::from_str::<serde_json::Value>(&entry.detail) {
+            Ok(serde_json::Value::Object(map)) => map
+                .into_iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        serde_json::Value::Bool(true) => DetailValue::Yes,
+                        serde_json::Value::Bool(false) => DetailValue::No,
+                        serde_json::Value::String(text) => DetailValue::Text(text),
+                        other => DetailValue::Text(other.to_string()),
+                    };
+                    (key, value)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         AuditRow {
             seq: entry.seq,
             at: breachcheck::clock::japan_time_exact(entry.at),
@@ -49,6 +75,7 @@ impl AuditRow {
             action: Action::parse(&entry.action),
             action_code: entry.action,
             detail: entry.detail,
+            fields,
         }
     }
 

@@ -2,6 +2,31 @@
 
 use breachcheck::audit_action::Action;
 
+/// The keys audit entries' details use, as the core writes them (`json!` in `src/`).
+pub const DETAIL_KEYS: [&str; 21] = [
+    "staff_id",
+    "role",
+    "incident_id",
+    "slug",
+    "dataset_id",
+    "job_id",
+    "profile",
+    "rows",
+    "rejected_rows",
+    "rejected_rows_acknowledged",
+    "fingerprint",
+    "revision",
+    "error",
+    "ticket",
+    "kind",
+    "phone_given",
+    "found",
+    "proof",
+    "stage",
+    "account",
+    "what",
+];
+
 pub struct AuditStrings {
     pub all_actions: &'static str,
     /// The actor filter's label: it matches a part of a staff member's name.
@@ -14,6 +39,10 @@ pub struct AuditStrings {
     pub csv: &'static str,
     /// The CSV export's column of stored action codes.
     pub code: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    /// The names of the details' fields, in the order of [`DETAIL_KEYS`].
+    pub fields: [&'static str; DETAIL_KEYS.len()],
     pub verify: &'static str,
     /// `{entries}`: how many entries were checked.
     pub chain_intact: &'static str,
@@ -54,6 +83,14 @@ pub struct AuditStrings {
 }
 
 impl AuditStrings {
+    /// A detail's name in words; a key this build does not know is shown as it is.
+    pub fn field(&self, key: &str) -> String {
+        DETAIL_KEYS
+            .iter()
+            .position(|known| *known == key)
+            .map_or_else(|| key.to_owned(), |i| self.fields[i].to_owned())
+    }
+
     pub fn refused(&self, refused: crate::staff_api::AuditQueryError) -> &'static str {
         use crate::staff_api::AuditQueryError;
         match refused {
@@ -109,6 +146,31 @@ pub static JA: AuditStrings = AuditStrings {
     older: "さらに古い記録",
     csv: "この条件の記録をCSVでダウンロード",
     code: "操作コード",
+    yes: "はい",
+    no: "いいえ",
+    fields: [
+        "スタッフ番号",
+        "役割",
+        "事案番号",
+        "識別名",
+        "リスト番号",
+        "取り込み番号",
+        "方式",
+        "行数",
+        "除外した行",
+        "除外行の確認",
+        "指紋",
+        "版",
+        "エラー",
+        "チケット番号",
+        "識別子の種類",
+        "電話番号の入力",
+        "該当件数",
+        "確認の方法",
+        "段階",
+        "アカウント(鍵付きハッシュ)",
+        "確認した項目",
+    ],
     verify: "記録の連鎖を検証する",
     chain_intact: "{entries}件の記録を検証しました。改ざん・削除・並べ替えはありません。",
     chain_broken: "記録の連鎖が番号{seq}で切れています。記録が変更・削除・並べ替えされた可能性があります。",
@@ -156,6 +218,31 @@ pub static EN: AuditStrings = AuditStrings {
     older: "Older entries",
     csv: "Download these entries as CSV",
     code: "Action code",
+    yes: "Yes",
+    no: "No",
+    fields: [
+        "Staff no.",
+        "Role",
+        "Incident no.",
+        "Short name",
+        "List no.",
+        "Import no.",
+        "Hashing",
+        "Rows",
+        "Rejected rows",
+        "Rejected rows acknowledged",
+        "Fingerprint",
+        "Revision",
+        "Error",
+        "Ticket",
+        "Kind of identifier",
+        "Phone number given",
+        "Found",
+        "Proved by",
+        "Stage",
+        "Account (keyed hash)",
+        "What was checked",
+    ],
     verify: "Verify the chain of entries",
     chain_intact: "Entries checked: {entries}. None was changed, removed or reordered.",
     chain_broken: "The chain breaks at entry {seq}: an entry may have been changed, removed or reordered.",
@@ -206,5 +293,22 @@ mod tests {
             words.dedup();
             assert_eq!(words.len(), Action::ALL.len(), "two actions read the same");
         }
+    }
+
+    #[test]
+    fn every_detail_has_its_own_name_in_both_languages() {
+        let mut keys = DETAIL_KEYS.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), DETAIL_KEYS.len());
+        for strings in [&JA, &EN] {
+            let mut names = strings.fields.to_vec();
+            assert!(names.iter().all(|n| !n.is_empty()));
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), DETAIL_KEYS.len(), "two details read the same");
+        }
+        assert_eq!(EN.field("ticket"), "Ticket");
+        assert_eq!(EN.field("unknown_key"), "unknown_key");
     }
 }

@@ -405,6 +405,43 @@ async fn the_audit_log_pages_filters_by_period_and_exports_csv() {
         audit::append(&app.database, entry).await.unwrap();
     }
 
+    // Details are named fields in the page's language, values in words where they are codes.
+    let looked_up = NewEntry {
+        actor: Actor::Staff(admin_id.0),
+        action: Action::LookupHelpdesk,
+        subject: None,
+        detail: serde_json::json!({
+            "ticket": "INC-1", "kind": "contract+phone", "phone_given": true, "role": "helpdesk",
+            "later_key": 7,
+        }),
+    };
+    audit::append(&app.database, looked_up).await.unwrap();
+    let lookups = get(&app, "/staff/audit?action=lookup.helpdesk", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let html = scraper::Html::parse_document(&lookups);
+    let dt = scraper::Selector::parse("dl.audit-detail dt").unwrap();
+    let dd = scraper::Selector::parse("dl.audit-detail dd").unwrap();
+    let text = |e: scraper::ElementRef| e.text().collect::<String>();
+    let shown: std::collections::BTreeMap<String, String> = html
+        .select(&dt)
+        .map(text)
+        .zip(html.select(&dd).map(text))
+        .collect();
+    let expected: std::collections::BTreeMap<String, String> = [
+        ("Ticket", "INC-1"),
+        ("Kind of identifier", "Contract number + phone"),
+        ("Phone number given", "Yes"),
+        ("Role", "Helpdesk"),
+        ("later_key", "7"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    assert_eq!(shown, expected);
+
     // Paging: a full page links to the older entries, which follow without overlap.
     let first = get(&app, "/staff/audit", &admin)
         .await

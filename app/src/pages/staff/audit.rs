@@ -3,16 +3,38 @@
 use super::home::StaffView;
 use crate::components::PageTitle;
 use crate::head_text;
+use crate::i18n::Strings;
 use crate::i18n::dates;
 use crate::i18n::fill;
 use crate::staff_api::{
-    AUDIT_SHOWN, AuditListing, AuditQuery, AuditRow, ChainCheck, list_audit, verify_audit_chain,
+    AUDIT_SHOWN, AuditListing, AuditQuery, AuditRow, ChainCheck, DetailValue, list_audit,
+    verify_audit_chain,
 };
 use crate::use_strings;
 use breachcheck::audit_action::Action;
 use breachcheck::staff::Role;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+
+/// A detail's value in words: yes and no, a role, a kind of identifier; the rest as stored.
+fn detail_text(s: &'static Strings, key: &str, value: &DetailValue) -> String {
+    use breachcheck::identifier::Kind;
+    match value {
+        DetailValue::Yes => s.audit.yes.to_owned(),
+        DetailValue::No => s.audit.no.to_owned(),
+        DetailValue::Text(text) => match key {
+            "role" => match Role::parse(text) {
+                Some(Role::Admin) => s.staff_role_admin.to_owned(),
+                Some(Role::Helpdesk) => s.staff_role_helpdesk.to_owned(),
+                None => text.clone(),
+            },
+            "kind" => {
+                Kind::parse(text).map_or_else(|| text.clone(), |kind| s.data.kind(kind).to_owned())
+            }
+            _ => text.clone(),
+        },
+    }
+}
 
 #[component]
 fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
@@ -24,7 +46,7 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|row| {
-            let (seq, at, detail) = (row.seq, row.at.clone(), row.detail.clone());
+            let (seq, at, fields) = (row.seq, row.at.clone(), row.fields.clone());
             let actor = row.actor.clone();
             view! {
                 <tr>
@@ -33,7 +55,18 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
                     <td>{move || actor.text(s())}</td>
                     <td>{move || row.action_text(s())}</td>
                     <td>
-                        <code>{detail}</code>
+                        <dl class="audit-detail">
+                            {fields
+                                .into_iter()
+                                .map(|(key, value)| {
+                                    let name = key.clone();
+                                    view! {
+                                        <dt>{move || s().audit.field(&name)}</dt>
+                                        <dd>{move || detail_text(s(), &key, &value)}</dd>
+                                    }
+                                })
+                                .collect_view()}
+                        </dl>
                     </td>
                 </tr>
             }
