@@ -44,7 +44,8 @@ pub struct AuditStrings {
     /// The names of the details' fields, in the order of [`DETAIL_KEYS`].
     pub fields: [&'static str; DETAIL_KEYS.len()],
     pub verify: &'static str,
-    /// `{entries}`: how many entries were checked.
+    /// `{entries}`: how many entries were checked. The chain cannot show that entries after
+    /// the newest one were removed (nothing follows them to break), so it is not said.
     pub chain_intact: &'static str,
     /// `{seq}`: the first entry that does not hold.
     pub chain_broken: &'static str,
@@ -172,7 +173,7 @@ pub static JA: AuditStrings = AuditStrings {
         "確認した項目",
     ],
     verify: "記録の連鎖を検証する",
-    chain_intact: "{entries}件の記録を検証しました。改ざん・削除・並べ替えはありません。",
+    chain_intact: "{entries}件の記録を検証しました。連鎖は途切れていません(最新の記録までの間に、変更・欠落・並べ替えはありません)。",
     chain_broken: "記録の連鎖が番号{seq}で切れています。記録が変更・削除・並べ替えされた可能性があります。",
     refused_action: "その操作はありません。一覧から選んでください。",
     refused_date: "日付は YYYY-MM-DD の形で入力してください。",
@@ -244,7 +245,7 @@ pub static EN: AuditStrings = AuditStrings {
         "What was checked",
     ],
     verify: "Verify the chain of entries",
-    chain_intact: "Entries checked: {entries}. None was changed, removed or reordered.",
+    chain_intact: "Entries checked: {entries}. The chain is unbroken: up to the newest entry, none was changed, is missing or is out of order.",
     chain_broken: "The chain breaks at entry {seq}: an entry may have been changed, removed or reordered.",
     refused_action: "There is no such action. Choose one from the list.",
     refused_date: "Write dates as YYYY-MM-DD.",

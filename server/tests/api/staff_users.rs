@@ -541,6 +541,15 @@ async fn the_audit_log_pages_filters_by_period_and_exports_csv() {
     assert!(!anonymous.status().is_success(), "{}", anonymous.status());
     let refused = get(&app, "/staff/audit.csv?from=someday", &admin).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A NUL in a filter, or a page number that is not one, is bad input: 400, never a 500.
+    for path in [
+        "/staff/audit?actor=%00",
+        "/staff/audit.csv?actor=%00",
+        "/staff/audit.csv?before=abc",
+    ] {
+        let response = get(&app, path, &admin).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -572,7 +581,7 @@ async fn an_admin_verifies_the_audit_chain_from_the_page() {
     assert_eq!(
         chain_text(&intact).as_deref(),
         Some(
-            format!("Entries checked: {entries}. None was changed, removed or reordered.").as_str()
+            format!("Entries checked: {entries}. The chain is unbroken: up to the newest entry, none was changed, is missing or is out of order.").as_str()
         )
     );
     // An entry changed behind the application's back is found.
