@@ -311,6 +311,8 @@ pub struct Filter {
     pub action: Option<Action>,
     /// A part of the actor's display name, any case (ASCII letters; Japanese has none).
     pub actor_name: Option<String>,
+    /// Exactly this actor's entries.
+    pub actor: Option<Actor>,
     /// Entries at or after this moment (Unix milliseconds).
     pub from: Option<i64>,
     /// Entries before this moment.
@@ -354,7 +356,7 @@ pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Listed>, Stora
          LEFT JOIN staff s ON a.actor = 'staff:' || s.id \
          WHERE ($1 = '' OR a.action = $1) \
          AND ($2 = '' OR LOWER(s.display_name) LIKE $2 ESCAPE '\\') \
-         AND a.at >= $4 AND a.at < $5 AND a.seq < $6 \
+         AND a.at >= $4 AND a.at < $5 AND a.seq < $6 AND ($7 = '' OR a.actor = $7) \
          ORDER BY a.seq DESC LIMIT $3",
     )
     .bind(filter.action.map_or("", Action::as_str))
@@ -371,6 +373,12 @@ pub async fn recent(db: &Database, filter: &Filter) -> Result<Vec<Listed>, Stora
     .bind(filter.from.unwrap_or(i64::MIN))
     .bind(filter.until.unwrap_or(i64::MAX))
     .bind(filter.before_seq.unwrap_or(i64::MAX))
+    .bind(
+        filter
+            .actor
+            .map(|actor| actor.to_string())
+            .unwrap_or_default(),
+    )
     .fetch_all(db.pool())
     .await?;
     rows.iter()

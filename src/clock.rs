@@ -55,6 +55,20 @@ pub fn japan_day_end(iso: &str) -> Option<i64> {
     japan_day_start(iso).map(|start| start + 24 * 3_600_000)
 }
 
+const DAY_MILLIS: i64 = 24 * 3_600_000;
+const JST_MILLIS: i64 = 9 * 3_600_000;
+
+/// The day in Japan that `millis` falls on, counted from 1970-01-01: the same number for
+/// every moment of one Japanese calendar day.
+pub fn japan_day_number(millis: i64) -> i64 {
+    (millis + JST_MILLIS).div_euclid(DAY_MILLIS)
+}
+
+/// When the Japanese day numbered `day` (see [`japan_day_number`]) begins.
+pub fn japan_day_number_start(day: i64) -> i64 {
+    day * DAY_MILLIS - JST_MILLIS
+}
+
 /// A moment as a customer in Japan reads it: `2026-11-22 13:05 JST`.
 pub fn japan_time(millis: i64) -> String {
     format(millis, JST, MINUTE)
@@ -86,6 +100,16 @@ mod tests {
         for bad in ["", "2026-11-31", "2026-1-2", "+2026-11-22", "yesterday"] {
             assert_eq!(japan_day_start(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn day_numbers_turn_at_midnight_in_japan() {
+        let start = japan_day_start("2026-11-22").unwrap();
+        let day = japan_day_number(start);
+        assert_eq!(japan_day_number(start - 1), day - 1);
+        assert_eq!(japan_day_number(start + DAY_MILLIS - 1), day);
+        assert_eq!(japan_day_number_start(day), start);
+        assert_eq!(japan_day_number(japan_day_number_start(-3)), -3);
     }
 
     #[test]

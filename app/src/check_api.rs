@@ -56,6 +56,9 @@ pub struct CheckResult {
     pub asked: Asked,
     /// When the answer was given, Japan time (`YYYY-MM-DD HH:MM JST`).
     pub answered_at: String,
+    /// For an earlier answer the helpdesk found by its reference code: the day it was
+    /// given (`YYYY-MM-DD`, Japan); the lists are those it covered, published now or not.
+    pub given_on: Option<String>,
 }
 
 /// What a lookup asked about, in canonical form.
@@ -89,6 +92,8 @@ pub struct Entered {
     pub phone: String,
     pub domain: String,
     pub ticket: String,
+    /// The helpdesk's search by reference code.
+    pub reference: String,
 }
 
 /// Why the form came back.
@@ -102,15 +107,24 @@ pub enum CheckProblem {
     /// The proof of work was expired, replayed or forged.
     Proof,
     Ticket,
+    /// Not a reference code (ten letters and digits).
+    Reference,
 }
 
 /// What the server decided for a posted check; absent on a plain visit to the form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CheckView {
     Refused(CheckProblem),
-    Limited { retry_after_secs: u64 },
-    Busy { retry_after_secs: u64 },
+    Limited {
+        retry_after_secs: u64,
+    },
+    Busy {
+        retry_after_secs: u64,
+    },
     Answered(CheckResult),
+    /// The helpdesk's search: no answer about this number in the search period had the
+    /// code quoted.
+    NoSuchReference,
 }
 
 /// The form's facts. Public: the pattern and the published lists are no secret.
@@ -258,9 +272,10 @@ mod source {
         Ok(CheckResult {
             affected,
             lists: published_reading(read, db, &answer.lists).await?,
-            reference: answer.reference.clone(),
+            reference: answer.reference.to_string(),
             asked,
-            answered_at: japan_time(breachcheck::now_millis()),
+            answered_at: japan_time(answer.answered_at),
+            given_on: None,
         })
     }
 

@@ -18,7 +18,21 @@ pub struct Enrolment {
     pub qr_svg: String,
 }
 
-/// One audit entry as an admin reads it.
+/// What the caller may read of the audit log: an admin every entry, anyone else their own
+/// lookups (the page and the CSV export both read through here).
+#[cfg(feature = "ssr")]
+pub async fn readable_audit(
+    me: &breachcheck::staff::sign_in::SignedIn,
+    db: &breachcheck::storage::Database,
+    filter: &breachcheck::audit::Filter,
+) -> Result<Vec<breachcheck::audit::Listed>, breachcheck::storage::StorageError> {
+    match me.as_admin() {
+        Some(admin) => breachcheck::staff::admin::audit_entries(&admin, db, filter).await,
+        None => breachcheck::staff::account::own_lookups(me, db, filter).await,
+    }
+}
+
+/// One audit entry as a staff member reads it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AuditRow {
     pub seq: i64,
@@ -195,6 +209,7 @@ impl AuditQuery {
         Ok(breachcheck::audit::Filter {
             action,
             actor_name: text(&self.actor),
+            actor: None,
             from,
             until,
             before_seq: self.before,
@@ -337,7 +352,6 @@ pub async fn list_audit(
     before: Option<i64>,
 ) -> Result<AuditListing, ServerFnError> {
     let me = access::caller()?;
-    let admin = access::admin(&me)?;
     let db = expect_context::<breachcheck::storage::Database>();
     let query = AuditQuery {
         action: action.unwrap_or_default(),
@@ -353,10 +367,30 @@ pub async fn list_audit(
             return Ok(AuditListing::Refused(refused));
         }
     };
-    let entries = breachcheck::staff::admin::audit_entries(&admin, &db, &filter)
+    let entries = readable_audit(&me, &db, &filter)
         .await
         .map_err(access::internal)?;
     Ok(AuditListing::Entries(
         entries.into_iter().map(AuditRow::of).collect(),
     ))
+}
+
+/// The caller's own lookups since midnight in Japan, newest first (any role: they are
+/// their own), for the lookup page.
+#[server(endpoint = "staff/own_lookups_today", output = crate::codec::TextJson)]
+pub async fn own_lookups_today() -> Result<Vec<AuditRow>, ServerFnError> {
+    use breachcheck::clock::{japan_day_number, japan_day_number_start};
+    let me = access::caller()?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let filter = breachcheck::audit::Filter {
+        from: Some(japan_day_number_start(japan_day_number(
+            breachcheck::now_millis(),
+        ))),
+        limit: AUDIT_SHOWN,
+        ..Default::default()
+    };
+    let entries = breachcheck::staff::account::own_lookups(&me, &db, &filter)
+        .await
+        .map_err(access::internal)?;
+    Ok(entries.into_iter().map(AuditRow::of).collect())
 }

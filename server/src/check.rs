@@ -16,7 +16,9 @@ use breachcheck::check::lookup::{
     Answer, Finding, Lookup, LookupError, Query, active_lists, asks_for_phone,
 };
 use breachcheck::check::pow::{PowError, PowKeys, Solution};
+use breachcheck::check::reference::ReferenceCode;
 use breachcheck::check::stats::{Event, Tally};
+use breachcheck::clock::japan_date;
 use breachcheck::identifier::{ContractNumber, ContractPattern, Domain, Kind, Phone};
 use breachcheck::staff::sign_in::SignedIn;
 use breachcheck::storage::{Database, StorageError};
@@ -44,6 +46,8 @@ pub struct CheckFields {
     /// The helpdesk's domain lookup.
     pub domain: String,
     pub ticket: String,
+    /// The helpdesk's search for an earlier answer by its reference code.
+    pub reference: String,
     pub pow_challenge: String,
     pub pow_number: String,
     pub pow_salt: String,
@@ -58,6 +62,7 @@ impl CheckFields {
             phone: self.phone.clone(),
             domain: self.domain.clone(),
             ticket: self.ticket.clone(),
+            reference: self.reference.clone(),
         }
     }
 
@@ -148,6 +153,16 @@ impl Decision {
             retry_after: Some(BUSY_RETRY_SECS),
             alike: Vec::new(),
             outcome: LookupOutcome::Busy,
+        }
+    }
+
+    fn no_such_reference() -> Self {
+        Self {
+            view: CheckView::NoSuchReference,
+            status: StatusCode::OK,
+            retry_after: None,
+            alike: Vec::new(),
+            outcome: LookupOutcome::Answered,
         }
     }
 
@@ -346,12 +361,16 @@ impl CheckService {
             Some(ticket) => ticket,
             None => return Decision::refused(CheckProblem::Ticket),
         };
-        let asked = if fields.domain.trim().is_empty() {
-            self.parse(&fields, false).map(Question::Contract)
-        } else {
+        let asked = if !fields.domain.trim().is_empty() {
             Domain::parse(&fields.domain)
                 .map(Question::Domain)
                 .map_err(CheckProblem::Domain)
+        } else if !fields.reference.trim().is_empty() {
+            ReferenceCode::parse(&fields.reference)
+                .ok_or(CheckProblem::Reference)
+                .and_then(|code| Ok(Question::Reference(self.parse(&fields, false)?, code)))
+        } else {
+            self.parse(&fields, false).map(Question::Contract)
         };
         let asked = match asked {
             Ok(asked) => asked,
@@ -364,43 +383,76 @@ impl CheckService {
         {
             return decision;
         }
+        // The earlier answer's day and lists, for a search by reference code.
         let answer = match &asked {
-            Question::Contract(query) => self.lookup.answer(query).await,
+            Question::Contract(query) => self.lookup.answer(query).await.map(|a| (None, Some(a))),
             Question::Domain(domain) => match self.lookup.domain_digests(domain).await {
-                Ok(digests) => self.lookup.answer_domain(&digests).await,
+                Ok(digests) => self
+                    .lookup
+                    .answer_domain(&digests)
+                    .await
+                    .map(|a| (None, Some(a))),
                 Err(error) => Err(error),
             },
+            Question::Reference(query, code) => {
+                self.lookup
+                    .earlier(query, code)
+                    .await
+                    .map(|found| match found {
+                        Some((earlier, answer)) => (Some(earlier), Some(answer)),
+                        None => (None, None),
+                    })
+            }
         };
-        let answer = match answer {
-            Ok(answer) => answer,
+        let (earlier, answer) = match answer {
+            Ok(found) => found,
             Err(LookupError::Busy(_)) => return Decision::busy(),
             Err(LookupError::Storage(error)) => return Decision::failed(error),
         };
         let (kind, phone_given) = match &asked {
-            Question::Contract(query) => ("contract", query.phone.is_some()),
-            Question::Domain(_) => ("domain", false),
+            Question::Contract(query) | Question::Reference(query, _) => {
+                (Kind::Contract, query.phone.is_some())
+            }
+            Question::Domain(_) => (Kind::Domain, false),
         };
+        let mut detail = json!({
+            "ticket": ticket.0,
+            "kind": kind.as_str(),
+            "phone_given": phone_given,
+        });
+        if let Question::Reference(..) = asked {
+            // Whether the code named an answer; the code itself is not kept.
+            detail["by_reference"] = json!(true);
+            detail["reference_found"] = json!(earlier.is_some());
+        }
+        if let Some(answer) = &answer {
+            detail["found"] = json!(answer.findings.len());
+        }
         let entry = NewEntry {
             actor: Actor::Staff(staff.staff_id().0),
             action: Action::LookupHelpdesk,
-            subject: Some(answer.subject.0.to_vec()),
-            detail: json!({
-                "ticket": ticket.0,
-                "kind": kind,
-                "phone_given": phone_given,
-                "found": answer.findings.len(),
-            }),
+            // A code that named no answer leaves no digest: nothing about the number.
+            subject: answer.as_ref().map(|answer| answer.subject.0.to_vec()),
+            detail,
         };
         // No answer without its audit entry.
         if let Err(error) = audit::append(self.db(), entry).await {
             return Decision::failed(error);
         }
+        let Some(answer) = answer else {
+            return Decision::no_such_reference();
+        };
         let asked = match &asked {
-            Question::Contract(query) => Asked::Contract(query.contract.as_str().to_owned()),
+            Question::Contract(query) | Question::Reference(query, _) => {
+                Asked::Contract(query.contract.as_str().to_owned())
+            }
             Question::Domain(domain) => Asked::Domain(Some(domain.as_str().to_owned())),
         };
         match app::check_api::result(self.db(), &answer, true, asked).await {
-            Ok(result) => Decision::answered(result),
+            Ok(mut result) => {
+                result.given_on = earlier.map(|earlier| japan_date(earlier.day_start));
+                Decision::answered(result)
+            }
             Err(error) => Decision::failed(error),
         }
     }
@@ -417,6 +469,8 @@ impl CheckService {
 enum Question {
     Contract(Query),
     Domain(Domain),
+    /// The answer a caller was given earlier, by the reference code they quote.
+    Reference(Query, ReferenceCode),
 }
 
 /// A helpdesk ticket reference: 1 to 64 of letters, digits and `# - _ . / :`.

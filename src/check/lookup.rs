@@ -5,6 +5,8 @@
 //! same hashing and the same queries, so time says nothing the page does not.
 
 use super::Factor;
+use super::reference::{self, EarlierAnswer, ReferenceCode, ReferenceKey};
+use crate::clock::japan_day_number;
 use crate::dataset::incident::IncidentId;
 use crate::dataset::{DatasetId, Status};
 use crate::digest::{Digest, Digester, Profile};
@@ -12,8 +14,6 @@ use crate::hashing_pool::{Busy, HashingPool};
 use crate::identifier::{ContractNumber, Domain, Kind, Phone, contract_with_phone};
 use crate::pepper::Pepper;
 use crate::storage::{Database, StorageError};
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 use sqlx::Row;
 
 /// What was asked: a parsed contract number and, where the form asked for it, the phone.
@@ -58,9 +58,11 @@ pub struct ActiveList {
 pub struct Answer {
     pub lists: Vec<ActiveList>,
     pub findings: Vec<Finding>,
-    /// A code the customer can quote: the same for the same number and the same lists,
-    /// and it reveals neither the number nor its digest.
-    pub reference: String,
+    /// A code the customer can quote: the same for the same number, the same lists and the
+    /// same day, and it reveals none of them (see `check::reference`).
+    pub reference: ReferenceCode,
+    /// When the answer was given (Unix milliseconds): its day is in the reference.
+    pub answered_at: i64,
     /// The contract number's digest (for the helpdesk's audit entry), never shown.
     pub subject: Digest,
 }
@@ -89,18 +91,42 @@ pub async fn active_lists(db: &Database) -> Result<Vec<ActiveList>, StorageError
     .fetch_all(db.pool())
     .await?;
     rows.iter()
-        .map(|row| {
-            let profile: String = row.try_get(4)?;
-            Ok(ActiveList {
-                dataset: DatasetId(row.try_get(0)?),
-                incident: IncidentId(row.try_get(1)?),
-                has_phone: row.try_get::<i64, _>(2)? != 0,
-                activated_at: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
-                profile: Profile::from_record(&profile),
-            })
-        })
+        .map(list_from_row)
         .collect::<Result<_, sqlx::Error>>()
         .map_err(StorageError::from)
+}
+
+/// The lists `ids` name, published now or not (an earlier answer's, which a reference code
+/// names), oldest first; an id that names no list is left out.
+pub async fn lists_named(
+    db: &Database,
+    ids: &[DatasetId],
+) -> Result<Vec<ActiveList>, StorageError> {
+    let mut lists = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = sqlx::query(
+            "SELECT id, incident_id, has_phone, activated_at, profile FROM datasets WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(db.pool())
+        .await?;
+        if let Some(row) = row {
+            lists.push(list_from_row(&row)?);
+        }
+    }
+    lists.sort_by_key(|list| (list.activated_at, list.dataset));
+    Ok(lists)
+}
+
+fn list_from_row(row: &sqlx::any::AnyRow) -> Result<ActiveList, sqlx::Error> {
+    let profile: String = row.try_get(4)?;
+    Ok(ActiveList {
+        dataset: DatasetId(row.try_get(0)?),
+        incident: IncidentId(row.try_get(1)?),
+        has_phone: row.try_get::<i64, _>(2)? != 0,
+        activated_at: row.try_get::<Option<i64>, _>(3)?.unwrap_or(0),
+        profile: Profile::from_record(&profile),
+    })
 }
 
 /// Whether any published list asks for the phone as a verification factor.
@@ -113,7 +139,7 @@ pub struct Lookup {
     pub db: Database,
     pub digester: Digester,
     pub pool: HashingPool,
-    reference_key: [u8; 32],
+    pub references: ReferenceKey,
 }
 
 impl std::fmt::Debug for Lookup {
@@ -128,7 +154,7 @@ impl Lookup {
             db,
             digester,
             pool,
-            reference_key: pepper.derive("lookup-reference"),
+            references: ReferenceKey::new(pepper),
         }
     }
 
@@ -140,7 +166,8 @@ impl Lookup {
     }
 
     /// [`Self::answer`] for lists the caller has just read (the public check needs them
-    /// first, to know whether the phone is required).
+    /// first, to know whether the phone is required), or for the lists an earlier answer
+    /// covered, published or not (the helpdesk's search by reference code).
     pub async fn answer_among(
         &self,
         query: &Query,
@@ -168,18 +195,16 @@ impl Lookup {
 
         let mut hits: Vec<(DatasetId, Kind, i64)> = Vec::new();
         for (alone, with_phone) in &digests {
+            // Every list's rows; `findings` keeps those of the lists asked about.
             let rows = sqlx::query(
-                "SELECT a.dataset_id, a.kind, a.categories FROM affected a \
-                 JOIN datasets d ON d.id = a.dataset_id \
-                 WHERE d.status = $5 AND ((a.kind = $1 AND a.digest = $2) \
-                 OR (a.kind = $3 AND a.digest = $4))",
+                "SELECT dataset_id, kind, categories FROM affected \
+                 WHERE (kind = $1 AND digest = $2) OR (kind = $3 AND digest = $4)",
             )
             .bind(Kind::Contract.as_str())
             .bind(alone.0.to_vec())
             .bind(Kind::ContractPhone.as_str())
             // No phone: a value no digest has, so the query is the same either way.
             .bind(with_phone.map_or_else(Vec::new, |digest| digest.0.to_vec()))
-            .bind(Status::Active.as_str())
             .fetch_all(self.db.pool())
             .await?;
             for row in rows {
@@ -189,12 +214,39 @@ impl Lookup {
             }
         }
         let findings = findings(&lists, &hits, query.phone.is_some());
+        let answered_at = crate::now_millis();
         Ok(Answer {
-            reference: self.reference(Kind::Contract.digest_input(&contract).as_bytes(), &lists),
+            reference: self.reference(
+                &contract_reference_input(&query.contract),
+                answered_at,
+                &lists,
+            ),
+            answered_at,
             subject: digests[0].0,
             lists,
             findings,
         })
+    }
+
+    /// The answer whose reference code a caller quotes, recomputed: which day it was given
+    /// and which lists it covered (see `check::reference`), and what those lists, published
+    /// now or not, say about `query`. `None` when no answer about this number in the
+    /// search period had that code. Nothing about the caller is stored.
+    pub async fn earlier(
+        &self,
+        query: &Query,
+        code: &ReferenceCode,
+    ) -> Result<Option<(EarlierAnswer, Answer)>, LookupError> {
+        let now = crate::now_millis();
+        let history = reference::history(&self.db, now).await?;
+        let asked = contract_reference_input(&query.contract);
+        let Some(earlier) = self.references.find(&asked, code, &history, now) else {
+            return Ok(None);
+        };
+        let lists = lists_named(&self.db, &earlier.lists).await?;
+        let mut answer = self.answer_among(query, lists).await?;
+        answer.reference = code.clone();
+        Ok(Some((earlier, answer)))
     }
 
     /// A domain's digests under the hashing profile of every published list: what a
@@ -262,8 +314,10 @@ impl Lookup {
             .first()
             .map(|(_, digest)| *digest)
             .ok_or(StorageError::Corrupt("a verified domain has no digest"))?;
+        let answered_at = crate::now_millis();
         Ok(Answer {
-            reference: self.reference(&subject.0, &lists),
+            reference: self.reference(&subject.0, answered_at, &lists),
+            answered_at,
             subject,
             lists,
             findings,
@@ -286,15 +340,18 @@ impl Lookup {
         profiles
     }
 
-    fn reference(&self, asked: &[u8], lists: &[ActiveList]) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.reference_key)
-            .expect("HMAC takes a key of any length");
-        mac.update(asked);
-        for list in lists {
-            mac.update(&list.dataset.0.to_be_bytes());
-        }
-        reference_code(&mac.finalize().into_bytes())
+    fn reference(&self, asked: &[u8], at: i64, lists: &[ActiveList]) -> ReferenceCode {
+        let ids: Vec<DatasetId> = lists.iter().map(|list| list.dataset).collect();
+        self.references.code(asked, japan_day_number(at), &ids)
     }
+}
+
+/// What a contract number's reference code is made from: its canonical form.
+pub fn contract_reference_input(contract: &ContractNumber) -> Vec<u8> {
+    Kind::Contract
+        .digest_input(contract.as_str())
+        .as_bytes()
+        .to_vec()
 }
 
 /// Each list's finding from the rows that matched: a list with a factor needs the
@@ -328,22 +385,6 @@ fn findings(
             })
         })
         .collect()
-}
-
-/// Ten characters of Crockford base32 (no I, L, O, U: nothing to misread on the phone),
-/// grouped as `XXXXX-XXXXX`.
-fn reference_code(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut bits = u64::from_be_bytes(bytes[..8].try_into().expect("a MAC has 32 bytes"));
-    let mut code = String::with_capacity(11);
-    for i in 0..10 {
-        if i == 5 {
-            code.push('-');
-        }
-        code.push(char::from(ALPHABET[(bits >> 59) as usize]));
-        bits <<= 5;
-    }
-    code
 }
 
 #[cfg(test)]
@@ -383,17 +424,5 @@ mod tests {
         assert_eq!(factors(&[contract(2)], false), vec![(2, Factor::NotGiven)]);
         // A phone row without its contract row cannot happen; it answers nothing.
         assert_eq!(factors(&[both(2)], true), vec![]);
-    }
-
-    #[test]
-    fn reference_codes_are_grouped_and_unambiguous() {
-        let code = reference_code(&[0xff; 32]);
-        assert_eq!(code, "ZZZZZ-ZZZZZ");
-        let code = reference_code(&[0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0]);
-        assert_eq!(code.len(), 11);
-        assert!(
-            code.chars()
-                .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"ILOU".contains(c)))
-        );
     }
 }

@@ -9,9 +9,15 @@ pub mod limit;
 pub mod lookup;
 pub mod pow;
 #[cfg(feature = "server")]
+pub mod reference;
+#[cfg(feature = "server")]
 pub mod stats;
 
 use serde::{Deserialize, Serialize};
+
+/// How many days back the helpdesk's search for a quoted reference code goes (see
+/// `reference`): a customer may call months after the answer.
+pub const REFERENCE_SEARCH_DAYS: i64 = 400;
 
 /// How a dataset's verification factor fared for a lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -192,6 +192,15 @@ async fn make_active(
         return Err(DatasetError::WrongStatus(dataset.status));
     }
     sqlx::query(
+        "UPDATE dataset_publications SET withdrawn_at = $1 WHERE withdrawn_at IS NULL \
+         AND dataset_id IN (SELECT id FROM datasets WHERE incident_id = $2 AND status = $3)",
+    )
+    .bind(now)
+    .bind(dataset.incident_id.0)
+    .bind(Status::Active.as_str())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
         "UPDATE datasets SET status = $1, retired_at = $2 \
          WHERE incident_id = $3 AND status = $4",
     )
@@ -211,6 +220,11 @@ async fn make_active(
     .bind(id.0)
     .execute(&mut *tx)
     .await?;
+    sqlx::query("INSERT INTO dataset_publications (dataset_id, published_at) VALUES ($1, $2)")
+        .bind(id.0)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     audit::commit_with(tx, entry(admin, action, &dataset)).await?;
     Ok(())
 }
@@ -236,12 +250,21 @@ pub async fn retire(admin: &Admin<'_>, db: &Database, id: DatasetId) -> Result<(
     if dataset.status != Status::Active {
         return Err(DatasetError::WrongStatus(dataset.status));
     }
+    let now = crate::now_millis();
     sqlx::query("UPDATE datasets SET status = $1, retired_at = $2 WHERE id = $3")
         .bind(Status::Retired.as_str())
-        .bind(crate::now_millis())
+        .bind(now)
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
+    sqlx::query(
+        "UPDATE dataset_publications SET withdrawn_at = $1 \
+         WHERE dataset_id = $2 AND withdrawn_at IS NULL",
+    )
+    .bind(now)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await?;
     audit::commit_with(tx, entry(admin, Action::DatasetRetired, &dataset)).await?;
     Ok(())
 }

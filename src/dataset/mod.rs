@@ -47,7 +47,7 @@ mod server_side {
     use crate::storage::StorageError;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
     pub struct DatasetId(pub i64);
 
     /// Everything that can go wrong with incidents and datasets, in words an admin can act

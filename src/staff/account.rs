@@ -181,3 +181,26 @@ pub async fn complete_totp_reenrolment(
     throttle::clear(&staff.db, &check_subject(me)).await?;
     Ok(())
 }
+
+/// The caller's own lookups in the audit log, narrowed further by `filter` (its period,
+/// its paging): what a helpdesk member may read of the log. Another actor or another
+/// action cannot be asked for; asking for another action finds nothing.
+pub async fn own_lookups(
+    me: &SignedIn,
+    db: &Database,
+    filter: &audit::Filter,
+) -> Result<Vec<audit::Listed>, StorageError> {
+    if filter
+        .action
+        .is_some_and(|action| action != Action::LookupHelpdesk)
+    {
+        return Ok(Vec::new());
+    }
+    let own = audit::Filter {
+        action: Some(Action::LookupHelpdesk),
+        actor: Some(Actor::Staff(me.staff_id().0)),
+        actor_name: None,
+        ..filter.clone()
+    };
+    audit::recent(db, &own).await
+}

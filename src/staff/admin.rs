@@ -194,8 +194,8 @@ pub async fn audit_entries(
     _admin: &Admin<'_>,
     db: &Database,
     filter: &audit::Filter,
-) -> Result<Vec<audit::Listed>, AdminError> {
-    Ok(audit::recent(db, filter).await?)
+) -> Result<Vec<audit::Listed>, crate::storage::StorageError> {
+    audit::recent(db, filter).await
 }
 
 /// Walks the audit chain, for admins.

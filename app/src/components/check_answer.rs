@@ -97,7 +97,13 @@ fn Incident(incident: AffectedIncident) -> impl IntoView {
 /// and for a listed one whose phone did not match (or that the list has no phone for):
 /// every sentence on it is true in all of those cases, and none says "not in the list".
 #[component]
-fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl IntoView {
+fn NotFound(
+    lists: Vec<PublishedList>,
+    for_staff: bool,
+    by_domain: bool,
+    /// An earlier answer the helpdesk found: it speaks of the lists that answer covered.
+    earlier: bool,
+) -> impl IntoView {
     let s = use_strings();
     let locale = use_locale();
     let none = lists.is_empty();
@@ -163,6 +169,8 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl
             {move || {
                 if by_domain {
                     s().check.domain_not_found_heading
+                } else if earlier {
+                    s().check.staff_earlier_not_found
                 } else if for_staff {
                     s().check.staff_not_found
                 } else {
@@ -171,7 +179,10 @@ fn NotFound(lists: Vec<PublishedList>, for_staff: bool, by_domain: bool) -> impl
             }}
         </h2>
         {if none {
-            view! { <p>{move || s().check.not_found_none}</p> }.into_any()
+            let text = move || {
+                if earlier { s().check.staff_earlier_none } else { s().check.not_found_none }
+            };
+            view! { <p>{text}</p> }.into_any()
         } else {
             view! { <ul class="lists">{lists}</ul> }.into_any()
         }}
@@ -192,7 +203,9 @@ pub fn CheckAnswer(result: CheckResult, #[prop(optional)] for_staff: bool) -> im
         reference,
         asked,
         answered_at,
+        given_on,
     } = result;
+    let earlier = given_on.is_some();
     let outcome = if affected.is_empty() {
         "not-affected"
     } else {
@@ -200,7 +213,7 @@ pub fn CheckAnswer(result: CheckResult, #[prop(optional)] for_staff: bool) -> im
     };
     let by_domain = asked.is_domain();
     let body = if affected.is_empty() {
-        view! { <NotFound lists for_staff by_domain/> }.into_any()
+        view! { <NotFound lists for_staff by_domain earlier/> }.into_any()
     } else {
         let incidents = affected
             .into_iter()
@@ -252,8 +265,24 @@ pub fn CheckAnswer(result: CheckResult, #[prop(optional)] for_staff: bool) -> im
             {body}
             <dl class="answer-facts">
                 {asked}
-                <dt>{move || s().check.answered_at}</dt>
-                <dd class="answered-at">{move || dates::moment(locale.get(), &answered_at)}</dd>
+                {match given_on {
+                    Some(day) => {
+                        view! {
+                            <dt>{move || s().check.given_on}</dt>
+                            <dd class="given-on">{move || dates::date(locale.get(), &day)}</dd>
+                        }
+                            .into_any()
+                    }
+                    None => {
+                        view! {
+                            <dt>{move || s().check.answered_at}</dt>
+                            <dd class="answered-at">
+                                {move || dates::moment(locale.get(), &answered_at)}
+                            </dd>
+                        }
+                            .into_any()
+                    }
+                }}
                 <dt>{move || s().check.reference}</dt>
                 <dd>
                     <code class="reference-code">{reference}</code>

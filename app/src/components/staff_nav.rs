@@ -45,8 +45,10 @@ impl StaffPage {
         }
     }
 
-    fn label(self, s: &'static Strings) -> &'static str {
+    fn label(self, s: &'static Strings, role: Role) -> &'static str {
         match self {
+            // The helpdesk's audit page lists their own lookups only.
+            StaffPage::Audit if role == Role::Helpdesk => s.audit.own_title,
             StaffPage::Home => s.nav_home,
             StaffPage::Lookup => s.nav_lookup,
             StaffPage::Incidents => s.nav_incidents,
@@ -60,10 +62,8 @@ impl StaffPage {
     /// Whether `role` can use the page (the server decides the same, per server function).
     pub fn open_to(self, role: Role) -> bool {
         match self {
-            StaffPage::Home | StaffPage::Lookup | StaffPage::Account => true,
-            StaffPage::Incidents | StaffPage::Lists | StaffPage::Audit | StaffPage::Users => {
-                role == Role::Admin
-            }
+            StaffPage::Home | StaffPage::Lookup | StaffPage::Audit | StaffPage::Account => true,
+            StaffPage::Incidents | StaffPage::Lists | StaffPage::Users => role == Role::Admin,
         }
     }
 
@@ -99,7 +99,7 @@ pub fn StaffNav() -> impl IntoView {
                 view! {
                     <li>
                         <a href=page.path() aria-current=current>
-                            {move || page.label(s())}
+                            {move || page.label(s(), role)}
                         </a>
                     </li>
                 }
@@ -150,7 +150,12 @@ mod tests {
             .collect();
         assert_eq!(
             offered,
-            vec![StaffPage::Home, StaffPage::Lookup, StaffPage::Account]
+            vec![
+                StaffPage::Home,
+                StaffPage::Lookup,
+                StaffPage::Audit,
+                StaffPage::Account
+            ]
         );
         assert!(StaffPage::ALL.into_iter().all(|p| p.open_to(Role::Admin)));
     }

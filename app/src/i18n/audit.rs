@@ -3,7 +3,7 @@
 use breachcheck::audit_action::Action;
 
 /// The keys audit entries' details use, as the core writes them (`json!` in `src/`).
-pub const DETAIL_KEYS: [&str; 21] = [
+pub const DETAIL_KEYS: [&str; 23] = [
     "staff_id",
     "role",
     "incident_id",
@@ -25,9 +25,14 @@ pub const DETAIL_KEYS: [&str; 21] = [
     "stage",
     "account",
     "what",
+    "by_reference",
+    "reference_found",
 ];
 
 pub struct AuditStrings {
+    /// The helpdesk's view of the log: their own lookups.
+    pub own_title: &'static str,
+    pub own_intro: &'static str,
     pub all_actions: &'static str,
     /// The actor filter's label: it matches a part of a staff member's name.
     pub actor_name: &'static str,
@@ -138,6 +143,8 @@ impl AuditStrings {
 }
 
 pub static JA: AuditStrings = AuditStrings {
+    own_title: "自分の照会履歴",
+    own_intro: "あなたが行ったお客さま照会の記録です(監査ログのうち、あなたの照会だけを表示しています)。",
     all_actions: "すべての操作",
     actor_name: "実行者(名前の一部)",
     actor_public: "一般の利用者",
@@ -171,6 +178,8 @@ pub static JA: AuditStrings = AuditStrings {
         "段階",
         "アカウント(鍵付きハッシュ)",
         "確認した項目",
+        "照会番号で検索",
+        "照会番号の回答あり",
     ],
     verify: "記録の連鎖を検証する",
     chain_intact: "{entries}件の記録を検証しました。連鎖は途切れていません(最新の記録までの間に、変更・欠落・並べ替えはありません)。",
@@ -210,6 +219,8 @@ pub static JA: AuditStrings = AuditStrings {
 };
 
 pub static EN: AuditStrings = AuditStrings {
+    own_title: "My lookups",
+    own_intro: "The customer lookups you made, as the audit log records them (only your own lookups are shown).",
     all_actions: "All actions",
     actor_name: "Actor (part of the name)",
     actor_public: "The public",
@@ -243,6 +254,8 @@ pub static EN: AuditStrings = AuditStrings {
         "Stage",
         "Account (keyed hash)",
         "What was checked",
+        "Searched by reference code",
+        "Reference code matched an answer",
     ],
     verify: "Verify the chain of entries",
     chain_intact: "Entries checked: {entries}. The chain is unbroken: up to the newest entry, none was changed, is missing or is out of order.",

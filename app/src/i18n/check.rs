@@ -1,5 +1,7 @@
 //! Strings of the public check, its result and the helpdesk lookup.
 
+use super::numbered::Numbered;
+
 pub struct CheckStrings {
     pub link: &'static str,
     pub title: &'static str,
@@ -68,6 +70,22 @@ pub struct CheckStrings {
     pub factor_not_given: &'static str,
     pub factor_not_applicable: &'static str,
     pub staff_not_found: &'static str,
+    pub reference_heading: &'static str,
+    /// `{days}`: how far back the search goes.
+    pub reference_search_hint: Numbered,
+    pub reference_field: &'static str,
+    pub reference_invalid: &'static str,
+    /// `{days}`.
+    pub reference_none: Numbered,
+    /// `{code}` and `{date}`.
+    pub reference_found: &'static str,
+    pub given_on: &'static str,
+    pub reference_submit: &'static str,
+    pub own_today: &'static str,
+    pub own_all: &'static str,
+    /// An earlier answer that found nothing: it speaks of the lists it covered.
+    pub staff_earlier_not_found: &'static str,
+    pub staff_earlier_none: &'static str,
 }
 
 pub static JA: CheckStrings = CheckStrings {
@@ -130,6 +148,22 @@ pub static JA: CheckStrings = CheckStrings {
     factor_not_given: "電話番号が入力されていません。",
     factor_not_applicable: "ドメインでの照会のため、電話番号の照合はありません。",
     staff_not_found: "公表済みの一覧には含まれていません。",
+    reference_heading: "照会番号で以前の回答を探す",
+    reference_search_hint: Numbered::new(
+        "お客さまが伝えた照会番号と契約番号から、いつ、どの一覧について回答したかを探します(過去 {days} 日まで)。お客さまについて新たに保存するものはありません。",
+    ),
+    reference_field: "照会番号",
+    reference_invalid: "照会番号は英数字 10 文字です(例: 7KQ2M-X9D4R)。",
+    reference_none: Numbered::new(
+        "この契約番号について、過去 {days} 日間にこの照会番号で回答した記録は見つかりません。契約番号と照会番号をお客さまにもう一度ご確認ください。",
+    ),
+    reference_found: "照会番号 {code} は {date} の回答のものです。その時点の一覧による回答は次のとおりです。",
+    given_on: "回答した日",
+    reference_submit: "回答を探す",
+    own_today: "今日の自分の照会",
+    own_all: "自分の照会履歴をすべて見る",
+    staff_earlier_not_found: "その回答の対象だった一覧には含まれていません。",
+    staff_earlier_none: "その回答の時点では、公表済みの一覧はありませんでした。",
 };
 
 pub static EN: CheckStrings = CheckStrings {
@@ -192,4 +226,20 @@ pub static EN: CheckStrings = CheckStrings {
     factor_not_given: "No phone number was entered.",
     factor_not_applicable: "Looked up by domain: no phone number is compared.",
     staff_not_found: "Not in any published list.",
+    reference_heading: "Find an earlier answer by its reference code",
+    reference_search_hint: Numbered::new(
+        "From the reference code and the contract number the caller gives, finds when they were answered and which lists that answer covered (up to {days} days back). Nothing new is stored about the caller.",
+    ),
+    reference_field: "Reference code",
+    reference_invalid: "A reference code is 10 letters and digits (e.g. 7KQ2M-X9D4R).",
+    reference_none: Numbered::new(
+        "No answer with this reference code was given for this contract number in the last {days} days. Check the number and the code with the caller.",
+    ),
+    reference_found: "Reference code {code} is that of the answer given on {date}. Here is that answer, from the lists it covered:",
+    given_on: "Answer given on",
+    reference_submit: "Find the answer",
+    own_today: "My lookups today",
+    own_all: "All my lookups",
+    staff_earlier_not_found: "Not in any of the lists that answer covered.",
+    staff_earlier_none: "No list was published when that answer was given.",
 };

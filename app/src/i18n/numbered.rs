@@ -5,9 +5,11 @@
 //! what the pages say with it. A [`Numbered`] cannot be shown as it is (it is not text), so
 //! a page cannot skip the filling.
 
+use super::check::CheckStrings;
 use super::data::DataStrings;
 use super::notice::NoticeStrings;
 use super::{Strings, fill};
+use breachcheck::check::REFERENCE_SEARCH_DAYS;
 use breachcheck::dataset::category::{MAX_CATEGORIES, MAX_LABEL_CHARS};
 use breachcheck::dataset::incident_limits::{ADVICE_MAX, SLUG_MAX, SLUG_MIN, TITLE_MAX};
 use breachcheck::notice::{MAX_SUMMARY, MAX_TITLE, MAX_TOTAL};
@@ -105,6 +107,17 @@ impl Strings {
     }
 }
 
+impl CheckStrings {
+    pub fn reference_search_hint(&self) -> String {
+        self.reference_search_hint
+            .with(&[("days", REFERENCE_SEARCH_DAYS.unsigned_abs())])
+    }
+    pub fn reference_none(&self) -> String {
+        self.reference_none
+            .with(&[("days", REFERENCE_SEARCH_DAYS.unsigned_abs())])
+    }
+}
+
 impl NoticeStrings {
     pub fn error_title_long(&self) -> String {
         self.error_title_long.with(&[("max", n(MAX_TITLE))])
@@ -163,7 +176,8 @@ mod tests {
             let (d, no) = (s.data, s.notice);
             // Each pair: the filled sentence (the filling itself asserts that every number
             // has its place), and the numbers it must state.
-            let filled: [(String, &[u64]); 20] = [
+            let days = REFERENCE_SEARCH_DAYS.unsigned_abs();
+            let filled: [(String, &[u64]); 22] = [
                 (s.error_password_short(), &[n(MIN_PASSWORD_CHARS)]),
                 (s.users_initial_password(), &[n(MIN_PASSWORD_CHARS)]),
                 (s.account_new_password(), &[n(MIN_PASSWORD_CHARS)]),
@@ -190,6 +204,8 @@ mod tests {
                     d.error_categories_invalid(),
                     &[n(MAX_CATEGORIES), n(MAX_LABEL_CHARS)],
                 ),
+                (s.check.reference_search_hint(), &[days]),
+                (s.check.reference_none(), &[days]),
             ];
             for (text, numbers) in filled {
                 assert!(!text.contains('{') && !text.contains('}'), "{text:?}");

@@ -21,6 +21,7 @@ pub fn problem_text(s: &'static Strings, problem: &CheckProblem) -> String {
         CheckProblem::Domain(rejection) => super::domain::rejection_text(s, rejection).to_owned(),
         CheckProblem::Proof => s.check.proof_invalid.to_owned(),
         CheckProblem::Ticket => s.check.ticket_invalid.to_owned(),
+        CheckProblem::Reference => s.check.reference_invalid.to_owned(),
     }
 }
 
@@ -48,7 +49,8 @@ pub fn title_for(view: Option<&CheckView>) -> fn(&'static Strings) -> String {
             |s| format!("{} | {}", s.check.limited_heading, s.check.title)
         }
         Some(CheckView::Busy { .. }) => |s| format!("{} | {}", s.check.busy_heading, s.check.title),
-        None => |s| s.check.title.to_owned(),
+        // Only the helpdesk's search by reference code says so; its page has its own title.
+        Some(CheckView::NoSuchReference) | None => |s| s.check.title.to_owned(),
     }
 }
 
@@ -116,7 +118,12 @@ fn CheckEntry(
     let is_contract = |p: &CheckProblem| matches!(p, CheckProblem::Contract(_));
     let is_phone =
         |p: &CheckProblem| matches!(p, CheckProblem::Phone(_) | CheckProblem::PhoneMissing);
-    let is_other = |p: &CheckProblem| matches!(p, CheckProblem::Proof | CheckProblem::Ticket);
+    let is_other = |p: &CheckProblem| {
+        matches!(
+            p,
+            CheckProblem::Proof | CheckProblem::Ticket | CheckProblem::Reference
+        )
+    };
     let described =
         move |hint: &'static str, error: &'static str, applies: fn(&CheckProblem) -> bool| {
             move || {
@@ -246,7 +253,7 @@ pub fn CheckPage() -> impl IntoView {
                     let Some(form) = form else { return busy() };
                     view! { <CheckFormView form problem=Some(problem)/> }.into_any()
                 }
-                None => {
+                Some(CheckView::NoSuchReference) | None => {
                     let Some(form) = form else { return busy() };
                     let none = form.lists.is_empty();
                     view! {

@@ -1,11 +1,11 @@
-//! The audit log as CSV: the entries the audit page's filters select, in the admin's
-//! language, for a spreadsheet (a BOM so that Excel reads UTF-8; formula cells defused).
+//! The audit log as CSV: the entries the audit page's filters select (for the helpdesk,
+//! among their own lookups), in the reader's language, for a spreadsheet (a BOM so that Excel reads UTF-8; formula cells defused).
 
 use super::AppState;
 use crate::plain::Plain;
-use crate::staff_auth::CurrentAdmin;
+use crate::staff_auth::CurrentStaff;
 use app::i18n::{Locale, LocaleText};
-use app::staff_api::{AuditQuery, AuditRow};
+use app::staff_api::{AuditQuery, AuditRow, readable_audit};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +14,7 @@ use breachcheck::import::report::csv_cell;
 
 pub async fn csv(
     State(state): State<AppState>,
-    admin: CurrentAdmin,
+    staff: CurrentStaff,
     Query(query): Query<AuditQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -26,16 +26,15 @@ pub async fn csv(
             return (StatusCode::UNPROCESSABLE_ENTITY, s.audit.refused(refused)).into_response();
         }
     };
-    let entries =
-        match breachcheck::staff::admin::audit_entries(&admin.admin(), &state.database, &filter)
-            .await
-        {
-            Ok(entries) => entries,
-            Err(error) => {
-                tracing::error!(%error, "could not read the audit log");
-                return Plain::ServerError.into_response();
-            }
-        };
+    // An admin's export holds every entry the filters select; a helpdesk member's, their
+    // own lookups.
+    let entries = match readable_audit(&staff.0, &state.database, &filter).await {
+        Ok(entries) => entries,
+        Err(error) => {
+            tracing::error!(%error, "could not read the audit log");
+            return Plain::ServerError.into_response();
+        }
+    };
     let mut body = String::from("\u{FEFF}");
     let mut push = |cells: [&str; 6]| {
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();

@@ -26,10 +26,10 @@ enum Caller {
 fn page_access(path: &str) -> Access {
     match path {
         "/staff/login" | "/staff/login/code" => Access::Public,
-        "/staff" | "/staff/account" | "/staff/lookup" => Access::Staff,
+        // The helpdesk's audit page lists only their own lookups (see `audit.rs`).
+        "/staff" | "/staff/account" | "/staff/lookup" | "/staff/audit" => Access::Staff,
         "/staff/users"
         | "/staff/users/{id}/enrolment"
-        | "/staff/audit"
         | "/staff/incidents"
         | "/staff/datasets"
         | "/staff/datasets/new"
@@ -80,7 +80,7 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
         "/api/staff/notice_preview" => (Access::Admin, r#"{"content":{}}"#),
         "/api/staff/list" => (Access::Admin, ""),
         "/api/staff/enrolment" => (Access::Admin, "id={id}"),
-        "/api/staff/audit" => (Access::Admin, ""),
+        "/api/staff/audit" | "/api/staff/own_lookups_today" => (Access::Staff, ""),
         "/api/staff/audit_verify" => (Access::Admin, ""),
         "/api/staff/pending_totp" => (Access::Staff, ""),
         "/api/staff/incidents" | "/api/staff/upload_form" | "/api/staff/datasets" => {

@@ -25,6 +25,7 @@ mod domain_check;
 mod domain_dns;
 mod headers;
 mod health;
+mod helpdesk;
 mod helpers;
 mod home;
 mod lookup_limits;

@@ -1,4 +1,6 @@
-//! `/staff/audit`: the audit log for admins, newest first, filtered by a GET form.
+//! `/staff/audit`: the audit log, newest first, filtered by a GET form. Admins read every
+//! entry; a helpdesk member reads their own lookups (the server decides which, see
+//! `staff_api::readable_audit`), so their page offers no action, actor or chain controls.
 
 use super::home::StaffView;
 use crate::components::PageTitle;
@@ -37,7 +39,7 @@ fn detail_text(s: &'static Strings, key: &str, value: &DetailValue) -> String {
 }
 
 #[component]
-fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
+pub(crate) fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
     let s = use_strings();
     let locale = crate::use_locale();
     if rows.is_empty() {
@@ -177,24 +179,16 @@ pub fn StaffAuditPage() -> impl IntoView {
                     </p>
                 }
                 .into_any(),
-                Err(_) => {
-                    let text = move || {
-                        if is_admin {
-                            s().error_generic
-                        } else {
-                            s().staff_forbidden_body
-                        }
-                    };
-                    view! { <p class="notice notice--error" role="alert">{text}</p> }.into_any()
+                Err(_) => view! {
+                    <p class="notice notice--error" role="alert">{move || s().error_generic}</p>
                 }
+                .into_any(),
             }
         })
     };
 
-    view! {
-        <PageTitle text=head_text(|s| s.audit_title.to_owned())/>
-        <h1>{move || s().audit_title}</h1>
-        <form class="form form--inline" method="get" action="/staff/audit">
+    let admin_filters = is_admin.then(|| {
+        view! {
             <label for="audit-action">{move || s().audit_action}</label>
             <select id="audit-action" name="action">
                 <option value="" selected=move || current("action").is_empty()>
@@ -216,6 +210,30 @@ pub fn StaffAuditPage() -> impl IntoView {
             </select>
             <label for="audit-actor">{move || s().audit.actor_name}</label>
             <input id="audit-actor" name="actor" type="text" value=move || current("actor")/>
+        }
+    });
+    let verify = is_admin.then(|| {
+        view! {
+            <form class="form form--inline" method="get" action="/staff/audit">
+                <input type="hidden" name="verify" value="1"/>
+                <button type="submit">{move || s().audit.verify}</button>
+            </form>
+            <Suspense fallback=|| ()>{chain_result}</Suspense>
+        }
+    });
+    let title = move |s: &'static Strings| {
+        if is_admin {
+            s.audit_title
+        } else {
+            s.audit.own_title
+        }
+    };
+    view! {
+        <PageTitle text=head_text(move |s| title(s).to_owned())/>
+        <h1>{move || title(s())}</h1>
+        {(!is_admin).then(|| view! { <p>{move || s().audit.own_intro}</p> })}
+        <form class="form form--inline" method="get" action="/staff/audit">
+            {admin_filters}
             <label for="audit-from">{move || s().audit.from}</label>
             <input id="audit-from" name="from" type="date" value=move || current("from")/>
             <label for="audit-to">{move || s().audit.to}</label>
@@ -225,11 +243,7 @@ pub fn StaffAuditPage() -> impl IntoView {
         <p>
             <a class="csv" href=csv>{move || s().audit.csv}</a>
         </p>
-        <form class="form form--inline" method="get" action="/staff/audit">
-            <input type="hidden" name="verify" value="1"/>
-            <button type="submit">{move || s().audit.verify}</button>
-        </form>
-        <Suspense fallback=|| ()>{chain_result}</Suspense>
+        {verify}
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
     }
 }
