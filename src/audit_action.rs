@@ -18,6 +18,7 @@ crate::codes! {
         StaffPasswordReset => "staff.password_reset",
         StaffEnrolmentViewed => "staff.enrolment_viewed",
         IncidentCreated => "incident.created",
+        IncidentUpdated => "incident.updated",
         DatasetImportStarted => "dataset.import_started",
         DatasetImported => "dataset.imported",
         DatasetImportFailed => "dataset.import_failed",

@@ -29,6 +29,19 @@ pub struct CheckForm {
     /// The deployment's contract-number pattern, so the browser refuses what the server would.
     pub pattern: String,
     pub lists: Vec<PublishedList>,
+    /// Incidents whose list was taken down with none in its place: no longer answered for.
+    pub withdrawn: Vec<WithdrawnList>,
+}
+
+/// A list taken down, as the check form names it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WithdrawnList {
+    pub title: Localized<String>,
+    /// `YYYY-MM-DD`, Japan time.
+    pub published_on: String,
+    pub withdrawn_on: String,
+    /// The incident's notice page, when one is published.
+    pub notice: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -155,7 +168,7 @@ pub use source::{CheckSource, IncidentsRead, japan_date, japan_time, result, res
 mod source {
     use super::*;
     use breachcheck::check::limit::{self, Scope};
-    use breachcheck::check::lookup::active_lists;
+    use breachcheck::check::lookup::{active_lists, withdrawn_lists};
     use breachcheck::check::pow::{PowKeys, maxnumber_for};
     use breachcheck::dataset::incident;
     use breachcheck::identifier::ContractPattern;
@@ -175,10 +188,24 @@ mod source {
     impl CheckSource {
         pub async fn form(&self) -> Result<CheckForm, StorageError> {
             let lists = active_lists(&self.db).await?;
+            let mut read = IncidentsRead::default();
+            let mut withdrawn = Vec::new();
+            for list in withdrawn_lists(&self.db).await? {
+                let Some((incident, notice)) = read.get(&self.db, list.incident).await? else {
+                    continue;
+                };
+                withdrawn.push(WithdrawnList {
+                    title: incident.title,
+                    published_on: japan_date(list.published_at),
+                    withdrawn_on: japan_date(list.withdrawn_at),
+                    notice,
+                });
+            }
             Ok(CheckForm {
                 asks_phone: lists.iter().any(|list| list.has_phone),
                 pattern: self.pattern.as_str().to_owned(),
-                lists: published(&self.db, &lists).await?,
+                lists: published_reading(&mut read, &self.db, &lists).await?,
+                withdrawn,
             })
         }
 
@@ -279,14 +306,8 @@ mod source {
         })
     }
 
-    /// The published lists with their incidents' titles.
-    pub async fn published(
-        db: &Database,
-        lists: &[breachcheck::check::lookup::ActiveList],
-    ) -> Result<Vec<PublishedList>, StorageError> {
-        published_reading(&mut IncidentsRead::default(), db, lists).await
-    }
-
+    /// The published lists with their incidents' titles, each incident read once across
+    /// the calls that share `read`.
     async fn published_reading(
         read: &mut IncidentsRead,
         db: &Database,

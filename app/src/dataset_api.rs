@@ -231,6 +231,95 @@ pub async fn load_dataset(id: i64) -> Result<DatasetDetail, ServerFnError> {
     })
 }
 
+/// An incident as its edit form shows it.
+#[server(endpoint = "staff/incident", output = crate::codec::TextJson)]
+pub async fn incident_form(
+    slug: String,
+) -> Result<crate::pages::staff::outcome::IncidentFields, ServerFnError> {
+    use crate::staff_api::access;
+    use breachcheck::dataset::category::Standard;
+    use breachcheck::dataset::incident;
+    let me = access::caller()?;
+    access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let found = incident::find_by_slug(&db, &slug)
+        .await
+        .map_err(access::internal)?
+        .ok_or_else(access::not_found)?;
+    let (standard, free): (Vec<_>, Vec<_>) = found
+        .categories
+        .iter()
+        .partition(|c| Standard::from_key(&c.key).is_some());
+    // A free category's line, as the form reads it back (`日本語 / English`).
+    let free_line = |c: &breachcheck::dataset::category::Category| {
+        let names = c.labels();
+        if names.ja == names.en {
+            names.ja
+        } else {
+            format!("{} / {}", names.ja, names.en)
+        }
+    };
+    Ok(crate::pages::staff::outcome::IncidentFields {
+        slug: found.slug.clone(),
+        title_ja: found.title.ja.clone(),
+        title_en: found.title.en.clone(),
+        occurred_from: found.occurred_from.clone().unwrap_or_default(),
+        occurred_to: found.occurred_to.clone().unwrap_or_default(),
+        announced_on: found.announced_on.clone().unwrap_or_default(),
+        category: standard.iter().map(|c| c.key.clone()).collect(),
+        free_categories: free
+            .iter()
+            .map(|c| free_line(c))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        advice_ja: found.advice.ja.clone(),
+        advice_en: found.advice.en.clone(),
+    })
+}
+
+/// What publishing a list would change for the public (see `lifecycle::preview`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeView {
+    /// Contract numbers the list names.
+    pub listed: u64,
+    /// The incident's list published now, which publishing this one would replace.
+    pub replaces: Option<ReplacedView>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplacedView {
+    pub dataset: i64,
+    pub listed: u64,
+    /// `None` when the two lists were hashed differently and cannot be compared.
+    pub added: Option<u64>,
+    pub removed: Option<u64>,
+}
+
+/// Asked only when an admin is about to confirm a step: counting the difference of two
+/// long lists is not free.
+#[server(endpoint = "staff/dataset_change", output = crate::codec::TextJson)]
+pub async fn dataset_change(id: i64) -> Result<ChangeView, ServerFnError> {
+    use crate::staff_api::access;
+    use breachcheck::dataset::{DatasetError, DatasetId, lifecycle};
+    let me = access::caller()?;
+    let admin = access::admin(&me)?;
+    let db = expect_context::<breachcheck::storage::Database>();
+    let preview = match lifecycle::preview(&admin, &db, DatasetId(id)).await {
+        Ok(preview) => preview,
+        Err(DatasetError::NotFound) => return Err(access::not_found()),
+        Err(error) => return Err(access::internal(error)),
+    };
+    Ok(ChangeView {
+        listed: preview.listed,
+        replaces: preview.replaces.map(|old| ReplacedView {
+            dataset: old.dataset.0,
+            listed: old.listed,
+            added: old.difference.map(|d| d.added),
+            removed: old.difference.map(|d| d.removed),
+        }),
+    })
+}
+
 #[server(endpoint = "staff/import_progress", output = crate::codec::TextJson)]
 pub async fn import_progress(job: i64) -> Result<ProgressView, ServerFnError> {
     use crate::staff_api::access;

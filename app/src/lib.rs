@@ -39,8 +39,9 @@ use leptos_router::{
 };
 use pages::staff::{
     StaffAccountPage, StaffAuditPage, StaffCodePage, StaffDatasetPage, StaffDatasetsPage,
-    StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentsPage, StaffLookupPage,
-    StaffNoticePage, StaffNoticeRevisionPage, StaffSignInPage, StaffUploadPage, StaffUsersPage,
+    StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentEditPage, StaffIncidentsPage,
+    StaffLookupPage, StaffNoticePage, StaffNoticeRevisionPage, StaffSignInPage, StaffUploadPage,
+    StaffUsersPage,
 };
 use pages::{
     CheckPage, DomainChallengePage, DomainCheckPage, DomainConfirmPage, DomainResultPage, HomePage,
@@ -163,6 +164,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/staff/incidents")
                         view=StaffIncidentsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/incidents/:slug/edit")
+                        view=StaffIncidentEditPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -33,6 +33,17 @@ pub struct NoticeView {
     pub categories: Vec<CategoryLabel>,
     pub published_on: Option<String>,
     pub updated_on: Option<String>,
+    /// Every publication, the first first: its date (`YYYY-MM-DD`, Japan) and note.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One publication of a notice as its page lists it (第1報, 第2報, ...).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub number: i64,
+    pub date: String,
+    /// What changed; empty for the first publication.
+    pub note: crate::i18n::Localized<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,6 +62,8 @@ pub struct NoticeEditor {
     pub preview: Option<NoticeView>,
     pub revisions: Vec<RevisionRow>,
     pub published_revision: Option<i64>,
+    /// How many times it was published: each publication after the first needs a note.
+    pub publications: i64,
     pub missing: Vec<Missing>,
 }
 
@@ -97,6 +110,15 @@ pub mod source {
             categories: labels(&notice.categories),
             published_on: Some(japan_date(notice.first_published_at)),
             updated_on: updated_on(notice),
+            history: notice
+                .history
+                .iter()
+                .map(|p| HistoryEntry {
+                    number: p.number,
+                    date: japan_date(p.published_at),
+                    note: p.note.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -182,6 +204,7 @@ mod editing {
             categories: super::source::labels(&incident.categories),
             published_on: None,
             updated_on: None,
+            history: Vec::new(),
         }
     }
 }
@@ -213,6 +236,9 @@ pub async fn load_notice_editor(slug: String) -> Result<NoticeEditor, ServerFnEr
         content,
         revisions: revisions.iter().map(|r| editing::row(r, &name)).collect(),
         published_revision: state.published_revision,
+        publications: store::publications(&db, incident.id)
+            .await
+            .map_err(access::internal)?,
         incident: crate::dataset_api::convert::incident(incident),
     })
 }

@@ -19,6 +19,7 @@ codes! {
         AdviceLong => "advice_long",
         DateOrder => "date_order",
         CategoriesInvalid => "categories_invalid",
+        CategoryRemoved => "category_removed",
         IncidentNotFound => "incident_not_found",
         DatasetNotFound => "dataset_not_found",
         WrongStatus => "wrong_status",
@@ -45,6 +46,8 @@ codes! {
         NotPublished => "not_published",
         Revision => "revision",
         Changed => "changed",
+        NoteMissing => "note_missing",
+        NoteLong => "note_long",
         // Staff accounts.
         EmailInvalid => "email_invalid",
         EmailTaken => "email_taken",
@@ -85,6 +88,23 @@ codes! {
 }
 
 codes! {
+    /// A risky step that asks once more (`?confirm=<code>`): its first post changes
+    /// nothing and comes back to the page, which says what the step will change and offers
+    /// the second post (the form's field [`CONFIRMED_FIELD`] = `yes`) that makes it.
+    Confirm {
+        Approve => "approve",
+        Activate => "activate",
+        RollBack => "roll-back",
+        Retire => "retire",
+        Publish => "publish",
+        Unpublish => "unpublish",
+    }
+}
+
+/// The field of a confirming post.
+pub const CONFIRMED_FIELD: &str = "confirmed";
+
+codes! {
     /// Why the browser arrives at the sign-in page (`?note=<code>`), when a post sent it.
     SignInNote {
         SignedOut => "signed_out",
@@ -116,6 +136,7 @@ impl ErrorCode {
             ErrorCode::AdviceLong => return Cow::Owned(d.error_advice_long()),
             ErrorCode::DateOrder => d.error_date_order,
             ErrorCode::CategoriesInvalid => return Cow::Owned(d.error_categories_invalid()),
+            ErrorCode::CategoryRemoved => d.error_category_removed,
             ErrorCode::IncidentNotFound => d.error_incident_not_found,
             ErrorCode::DatasetNotFound => d.error_dataset_not_found,
             ErrorCode::WrongStatus => d.error_wrong_status,
@@ -138,6 +159,8 @@ impl ErrorCode {
             ErrorCode::Incomplete => n.error_incomplete,
             ErrorCode::NotPublished => n.error_not_published,
             ErrorCode::Revision => n.error_revision,
+            ErrorCode::NoteMissing => n.error_note_missing,
+            ErrorCode::NoteLong => return Cow::Owned(n.error_note_long()),
             ErrorCode::Changed => n.error_changed,
             ErrorCode::EmailInvalid => s.error_email_invalid,
             ErrorCode::EmailTaken => s.error_email_taken,

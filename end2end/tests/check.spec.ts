@@ -101,8 +101,8 @@ test('a helpdesk user looks a caller up with a ticket reference, and the audit l
   const deskSecret = addStaff('check-desk@example.com', 'helpdesk', 'Desk Person');
   await signIn(page, 'check-desk@example.com', STAFF_PASSWORD, deskSecret);
   await page.getByRole('navigation', { name: 'Staff menu' }).getByRole('link', { name: 'Lookup', exact: true }).click();
-  // The page has a second form, for domains.
-  const form = page.locator('form', { has: page.getByLabel('Contract number') });
+  // The page has other forms, for domains and for reference codes.
+  const form = page.locator('form', { has: page.locator('#lookup-contract') });
   await form.getByLabel('Ticket reference').fill('INC-E2E-0001');
   await form.getByLabel('Contract number').fill('PQ100001');
   await form.getByLabel('Registered phone number (optional)').fill('03-5555-0001');
@@ -110,13 +110,28 @@ test('a helpdesk user looks a caller up with a ticket reference, and the audit l
   const answer = page.locator('[data-outcome="affected"]');
   await expect(answer).toContainText(TITLE);
   await expect(answer.locator('.factor')).toContainText('The phone number matched.');
+  // Today's own lookups are listed on the page, this one included.
+  await expect(page.locator('section[aria-labelledby="own-lookups-heading"] tbody tr')).toContainText([
+    'INC-E2E-0001',
+  ]);
+
+  // The code the caller quotes finds that answer again, typed as read out.
+  const code = (await answer.locator('.reference-code').innerText()).trim();
+  const search = page.locator('form', { has: page.locator('#lookup-reference') });
+  await search.getByLabel('Ticket reference').fill('INC-E2E-0002');
+  await search.getByLabel('Reference code').fill(code.replace('-', ' ').toLowerCase());
+  await search.getByLabel('Contract number').fill('pq100001');
+  await search.getByRole('button', { name: 'Find the answer' }).click();
+  await expect(page.locator('#reference-found')).toContainText(code);
+  await expect(page.locator('[data-outcome="affected"]')).toContainText(TITLE);
 
   const adminSecret = addStaff('check-auditor@example.com', 'admin', 'Auditor');
   const other = await browser.newContext({ locale: 'en-US' });
   const admin = await other.newPage();
   await signIn(admin, 'check-auditor@example.com', STAFF_PASSWORD, adminSecret);
   await admin.goto('/staff/audit');
-  const row = admin.locator('tr', { hasText: 'Helpdesk lookup' }).first();
-  await expect(row).toContainText('INC-E2E-0001');
+  const row = admin.locator('tr', { hasText: 'INC-E2E-0001' });
+  await expect(row).toContainText('Helpdesk lookup');
+  await expect(row).toContainText('Desk Person');
   await other.close();
 });

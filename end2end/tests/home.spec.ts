@@ -80,6 +80,8 @@ test.describe('with JavaScript', () => {
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     await expect(page.getByRole('heading', { level: 2, name: 'Incident notices' })).toBeVisible();
 
+    // A click that navigates aborts a favicon still loading, too.
+    await page.waitForLoadState('networkidle');
     await page.getByRole('link', { name: '日本語' }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
     await page.waitForLoadState('networkidle');

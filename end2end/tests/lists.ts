@@ -53,8 +53,11 @@ export async function publishList(browser: Browser, slug: string, titleEn: strin
   // A list with rejected rows asks the approver to say they read them.
   const acknowledge = approver.locator('#acknowledge-rejected');
   if (await acknowledge.count()) await acknowledge.check();
+  // Each step asks once more, on a page of its own (a second post).
   await approver.getByRole('button', { name: 'Approve' }).click();
+  await approver.getByRole('button', { name: 'Confirm' }).click();
   await approver.getByRole('button', { name: 'Publish' }).click();
+  await approver.getByRole('button', { name: 'Confirm' }).click();
   await expect(approver.locator('dd[data-status]')).toHaveText('Active');
   await other.close();
 }

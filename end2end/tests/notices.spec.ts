@@ -57,6 +57,8 @@ async function writeAndPublish(browser: Browser) {
   await expect(page.getByRole('status')).toHaveText('A new revision was saved.');
   await expect(page.locator('.notice-status')).toContainText('Draft');
   await page.getByRole('button', { name: 'Publish the latest revision' }).click();
+  await expect(page.locator('#confirm')).toContainText('Revision 1 will be shown to the public at /incidents/');
+  await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('status')).toHaveText('The notice was published.');
   await expect(page.locator('.notice-status')).toContainText('Published (revision 1)');
   expect(errors).toEqual([]);
@@ -164,7 +166,14 @@ test('the staff pages an admin works in have no serious accessibility violations
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
   await signIn(page, 'notice-axe@example.com', STAFF_PASSWORD, secret);
-  for (const path of ['/staff', `/staff/incidents/${SLUG}/notice`, '/staff/audit']) {
+  for (const path of [
+    '/staff',
+    `/staff/incidents/${SLUG}/notice`,
+    `/staff/incidents/${SLUG}/notice?confirm=unpublish`,
+    `/staff/incidents/${SLUG}/edit`,
+    '/staff/lookup',
+    '/staff/audit',
+  ]) {
     await page.goto(path);
     await expect(page.getByRole('navigation', { name: 'Staff menu' })).toBeVisible();
     const results = await new AxeBuilder({ page }).analyze();

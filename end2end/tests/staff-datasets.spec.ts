@@ -76,9 +76,16 @@ test('an admin uploads a list and reads its report; a second admin approves and 
     .getByLabel('I have read the 1 rejected rows: the customers on them will not be found with this list.')
     .check();
   await approver.getByRole('button', { name: 'Approve' }).click();
+  // Risky steps ask once more, saying what will change.
+  await expect(approver.locator('#confirm')).toContainText('Nothing changes for the public until it is published.');
+  await approver.getByRole('button', { name: 'Confirm' }).click();
   await expect(approver.getByRole('status')).toHaveText("The list's status was changed.");
   await expect(approver.locator('dd[data-status]')).toHaveText('Approved (awaiting publication)');
   await approver.getByRole('button', { name: 'Publish' }).click();
+  await expect(approver.locator('#confirm')).toContainText(
+    'Contract numbers that will start to be answered “affected” for this incident:'
+  );
+  await approver.getByRole('button', { name: 'Confirm' }).click();
   await expect(approver.locator('dd[data-status]')).toHaveText('Active');
   await expect(approver.getByRole('button', { name: 'Stop publishing' })).toBeVisible();
   await other.close();

@@ -96,6 +96,43 @@ pub async fn active_lists(db: &Database) -> Result<Vec<ActiveList>, StorageError
         .map_err(StorageError::from)
 }
 
+/// A list taken down with none published for its incident since: the check no longer
+/// answers for that incident, and says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WithdrawnList {
+    pub dataset: DatasetId,
+    pub incident: IncidentId,
+    pub published_at: i64,
+    pub withdrawn_at: i64,
+}
+
+/// Each incident's most recently withdrawn list, where the incident has none published.
+pub async fn withdrawn_lists(db: &Database) -> Result<Vec<WithdrawnList>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT d.id, d.incident_id, d.activated_at, d.retired_at FROM datasets d \
+         WHERE d.status = $1 AND d.activated_at IS NOT NULL AND d.retired_at IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM datasets a WHERE a.incident_id = d.incident_id \
+         AND a.status = $2) ORDER BY d.retired_at DESC, d.id DESC",
+    )
+    .bind(Status::Retired.as_str())
+    .bind(Status::Active.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut lists: Vec<WithdrawnList> = Vec::new();
+    for row in &rows {
+        let list = WithdrawnList {
+            dataset: DatasetId(row.try_get(0)?),
+            incident: IncidentId(row.try_get(1)?),
+            published_at: row.try_get(2)?,
+            withdrawn_at: row.try_get(3)?,
+        };
+        if !lists.iter().any(|known| known.incident == list.incident) {
+            lists.push(list);
+        }
+    }
+    Ok(lists)
+}
+
 /// The lists `ids` name, published now or not (an earlier answer's, which a reference code
 /// names), oldest first; an id that names no list is left out.
 pub async fn lists_named(

@@ -135,6 +135,10 @@ pub enum CategoriesRejection {
     Duplicate,
     #[error("a data category's name has at most {MAX_LABEL_CHARS} characters")]
     LabelTooLong,
+    /// An edit may rename a free category and add categories, but not remove or reorder
+    /// one: each list records a customer's categories by their places.
+    #[error("a data category already registered cannot be removed or moved")]
+    Removed,
 }
 
 /// The longest name of a free category, per language: a label, not a paragraph (every
@@ -142,6 +146,17 @@ pub enum CategoriesRejection {
 pub const MAX_LABEL_CHARS: usize = 100;
 
 impl Categories {
+    /// Whether `self` keeps every category of `before` in its place (a free one may be
+    /// renamed), adding any only after them.
+    pub fn extends(&self, before: &Categories) -> bool {
+        self.0.len() >= before.0.len()
+            && before
+                .0
+                .iter()
+                .zip(&self.0)
+                .all(|(old, new)| old.key == new.key)
+    }
+
     pub fn new(list: Vec<Category>) -> Result<Self, CategoriesRejection> {
         if list.is_empty() {
             return Err(CategoriesRejection::Empty);

@@ -1,7 +1,7 @@
 //! Incidents: the breach a dataset and a notice belong to.
 
 use super::DatasetError;
-use super::category::Categories;
+use super::category::{Categories, CategoriesRejection};
 use super::incident_limits::{ADVICE_MAX, SLUG_MAX, SLUG_MIN, TITLE_MAX};
 use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
@@ -67,6 +67,12 @@ impl CalendarDate {
 #[derive(Clone, Debug)]
 pub struct NewIncident {
     pub slug: Slug,
+    pub details: IncidentDetails,
+}
+
+/// What an incident says, which an admin may change after registering it.
+#[derive(Clone, Debug)]
+pub struct IncidentDetails {
     pub title: Localized<String>,
     pub occurred_from: Option<CalendarDate>,
     pub occurred_to: Option<CalendarDate>,
@@ -108,6 +114,13 @@ fn title(input: &str) -> Result<String, DatasetError> {
 impl NewIncident {
     /// Checks the titles; the other fields are already parsed.
     pub fn titled(mut self) -> Result<Self, DatasetError> {
+        self.details = self.details.checked()?;
+        Ok(self)
+    }
+}
+
+impl IncidentDetails {
+    fn checked(mut self) -> Result<Self, DatasetError> {
         self.title = self.title.try_map(|t| title(&t))?;
         self.advice = self.advice.try_map(|a| advice(&a))?;
         if let (Some(from), Some(to)) = (&self.occurred_from, &self.occurred_to)
@@ -117,6 +130,84 @@ impl NewIncident {
         }
         Ok(self)
     }
+
+    /// The names of the fields (as the audit entry lists them) in which `self` differs
+    /// from `incident`.
+    fn changed_from(&self, incident: &Incident) -> Vec<&'static str> {
+        let date = |d: &Option<CalendarDate>| d.as_ref().map(|d| d.as_str().to_owned());
+        [
+            ("title", self.title != incident.title),
+            (
+                "dates",
+                date(&self.occurred_from) != incident.occurred_from
+                    || date(&self.occurred_to) != incident.occurred_to
+                    || date(&self.announced_on) != incident.announced_on,
+            ),
+            ("categories", self.categories != incident.categories),
+            ("advice", self.advice != incident.advice),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+    }
+}
+
+/// Changes what an incident says (everything but its slug, which URLs and the feed name
+/// it by), audited with the fields changed. Categories may be renamed and added, never
+/// removed or moved (see [`Categories::extends`]). Answers and the notice read the
+/// incident when they are made, so they say the new text from now on.
+pub async fn update(
+    admin: &Admin<'_>,
+    db: &Database,
+    id: IncidentId,
+    details: IncidentDetails,
+) -> Result<Vec<&'static str>, DatasetError> {
+    let details = details.checked()?;
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM incidents WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(storage)?
+        .ok_or(DatasetError::IncidentNotFound)?;
+    let incident = from_row(&row)?;
+    if !details.categories.extends(&incident.categories) {
+        return Err(CategoriesRejection::Removed.into());
+    }
+    let changed = details.changed_from(&incident);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    let categories = serde_json::to_string(&details.categories).expect("categories serialise");
+    sqlx::query(
+        "UPDATE incidents SET title_ja = $1, title_en = $2, occurred_from = $3, \
+         occurred_to = $4, announced_on = $5, categories = $6, advice_ja = $7, advice_en = $8 \
+         WHERE id = $9",
+    )
+    .bind(&details.title.ja)
+    .bind(&details.title.en)
+    .bind(details.occurred_from.as_ref().map(CalendarDate::as_str))
+    .bind(details.occurred_to.as_ref().map(CalendarDate::as_str))
+    .bind(details.announced_on.as_ref().map(CalendarDate::as_str))
+    .bind(categories)
+    .bind(&details.advice.ja)
+    .bind(&details.advice.en)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(storage)?;
+    let entry = NewEntry {
+        actor: Actor::Staff(admin.staff_id().0),
+        action: Action::IncidentUpdated,
+        subject: None,
+        detail: json!({
+            "incident_id": id.0,
+            "slug": incident.slug,
+            "changed": changed.join(", "),
+        }),
+    };
+    audit::commit_with(tx, entry).await?;
+    Ok(changed)
 }
 
 pub async fn create(
@@ -124,23 +215,23 @@ pub async fn create(
     db: &Database,
     incident: NewIncident,
 ) -> Result<IncidentId, DatasetError> {
-    let incident = incident.titled()?;
-    let categories = serde_json::to_string(&incident.categories).expect("categories serialise");
+    let NewIncident { slug, details } = incident.titled()?;
+    let categories = serde_json::to_string(&details.categories).expect("categories serialise");
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO incidents (slug, title_ja, title_en, occurred_from, occurred_to, \
          announced_on, categories, advice_ja, advice_en, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
-    .bind(incident.slug.as_str())
-    .bind(&incident.title.ja)
-    .bind(&incident.title.en)
-    .bind(incident.occurred_from.as_ref().map(CalendarDate::as_str))
-    .bind(incident.occurred_to.as_ref().map(CalendarDate::as_str))
-    .bind(incident.announced_on.as_ref().map(CalendarDate::as_str))
+    .bind(slug.as_str())
+    .bind(&details.title.ja)
+    .bind(&details.title.en)
+    .bind(details.occurred_from.as_ref().map(CalendarDate::as_str))
+    .bind(details.occurred_to.as_ref().map(CalendarDate::as_str))
+    .bind(details.announced_on.as_ref().map(CalendarDate::as_str))
     .bind(categories)
-    .bind(&incident.advice.ja)
-    .bind(&incident.advice.en)
+    .bind(&details.advice.ja)
+    .bind(&details.advice.en)
     .bind(admin.staff_id().0)
     .bind(crate::now_millis())
     .fetch_one(&mut *tx)
@@ -153,7 +244,7 @@ pub async fn create(
         actor: Actor::Staff(admin.staff_id().0),
         action: Action::IncidentCreated,
         subject: None,
-        detail: json!({ "incident_id": id, "slug": incident.slug.as_str() }),
+        detail: json!({ "incident_id": id, "slug": slug.as_str() }),
     };
     audit::commit_with(tx, entry).await?;
     Ok(IncidentId(id))

@@ -268,3 +268,94 @@ pub async fn retire(admin: &Admin<'_>, db: &Database, id: DatasetId) -> Result<(
     audit::commit_with(tx, entry(admin, Action::DatasetRetired, &dataset)).await?;
     Ok(())
 }
+
+/// What publishing a list (or rolling back to it) would change for the public, counted in
+/// contract numbers, against the incident's list published now: the numbers only the new
+/// list has start to be answered "affected", those only the old one has stop. Asked before
+/// an admin confirms the step; nothing is changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePreview {
+    /// Contract numbers the list names.
+    pub listed: u64,
+    pub replaces: Option<Replaced>,
+}
+
+/// The list a publication would replace, and how the two differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replaced {
+    pub dataset: DatasetId,
+    pub listed: u64,
+    /// `None` when the two lists were hashed differently: their digests cannot be compared.
+    pub difference: Option<Difference>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Difference {
+    /// In the new list only: they start to be answered "affected".
+    pub added: u64,
+    /// In the published list only: they stop being answered "affected".
+    pub removed: u64,
+}
+
+pub async fn preview(
+    _admin: &Admin<'_>,
+    db: &Database,
+    id: DatasetId,
+) -> Result<ChangePreview, DatasetError> {
+    let dataset = find(db, id).await?.ok_or(DatasetError::NotFound)?;
+    let listed = contracts_in(db, id).await?;
+    let published = sqlx::query(
+        "SELECT id, profile FROM datasets WHERE incident_id = $1 AND status = $2 AND id <> $3",
+    )
+    .bind(dataset.incident_id.0)
+    .bind(Status::Active.as_str())
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?;
+    let replaces = match published {
+        None => None,
+        Some(row) => {
+            let old = DatasetId(row.try_get(0)?);
+            let profile: String = row.try_get(1)?;
+            let difference = if profile == dataset.profile {
+                Some(Difference {
+                    added: only_in(db, id, old).await?,
+                    removed: only_in(db, old, id).await?,
+                })
+            } else {
+                None
+            };
+            Some(Replaced {
+                dataset: old,
+                listed: contracts_in(db, old).await?,
+                difference,
+            })
+        }
+    };
+    Ok(ChangePreview { listed, replaces })
+}
+
+async fn contracts_in(db: &Database, id: DatasetId) -> Result<u64, DatasetError> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM affected WHERE dataset_id = $1 AND kind = $2")
+            .bind(id.0)
+            .bind(crate::identifier::Kind::Contract.as_str())
+            .fetch_one(db.pool())
+            .await?;
+    Ok(count.unsigned_abs())
+}
+
+/// Contract numbers `list` names and `other` does not.
+async fn only_in(db: &Database, list: DatasetId, other: DatasetId) -> Result<u64, DatasetError> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM affected a WHERE a.dataset_id = $1 AND a.kind = $3 \
+         AND NOT EXISTS (SELECT 1 FROM affected b WHERE b.dataset_id = $2 \
+         AND b.kind = a.kind AND b.digest = a.digest)",
+    )
+    .bind(list.0)
+    .bind(other.0)
+    .bind(crate::identifier::Kind::Contract.as_str())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(count.unsigned_abs())
+}

@@ -196,6 +196,10 @@ fn normalise(value: &str) -> String {
     value.replace("\r\n", "\n")
 }
 
+/// The longest note of what an update of a published notice changed, per language: one
+/// line (see `store::UpdateNote`).
+pub const MAX_NOTE: usize = 200;
+
 /// The longest title and summary per language, and the longest notice in all, in characters.
 pub const MAX_TITLE: usize = 200;
 pub const MAX_SUMMARY: usize = 300;

@@ -1,12 +1,14 @@
 //! Notices in the database: revisions saved and restored, publishing and unpublishing
 //! (each audited), and what the public may read.
 
+use super::MAX_NOTE;
 use super::markdown::render;
 use super::{ContentRejection, Missing, NoticeContent, RenderedFaq, RenderedNotice, RenderedText};
 use crate::audit::Action;
 use crate::audit::{self, Actor, NewEntry};
 use crate::dataset::category::Categories;
 use crate::dataset::incident::IncidentId;
+use crate::locale::Localized;
 use crate::now_millis;
 use crate::staff::admin::Admin;
 use crate::storage::{Database, StorageError};
@@ -52,6 +54,8 @@ pub enum NoticeError {
     #[error("a revision was saved after the one being published")]
     Changed,
     #[error(transparent)]
+    Note(#[from] NoteRejection),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -91,6 +95,51 @@ pub struct PublishedNotice {
     pub first_published_at: i64,
     /// Later than `first_published_at` once an update was published.
     pub published_at: i64,
+    /// Every publication, the first first.
+    pub history: Vec<Publication>,
+}
+
+/// One publication of a notice: the first (第1報) or an update, with its note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publication {
+    /// 1 for the first publication.
+    pub number: i64,
+    pub published_at: i64,
+    /// What changed, in a line per language; empty for the first.
+    pub note: Localized<String>,
+}
+
+/// What an update of a published notice changed, one line in each language: every
+/// publication after the first carries one, and the public notice lists them by date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpdateNote(Localized<String>);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoteRejection {
+    #[error("an update needs a note of what changed in both languages")]
+    Missing,
+    #[error("a note of what changed is one line of at most {MAX_NOTE} characters")]
+    TooLong,
+}
+
+impl UpdateNote {
+    pub fn parse(note: Localized<String>) -> Result<Self, NoteRejection> {
+        let note = note.map(|text| text.trim().to_owned());
+        for text in [&note.ja, &note.en] {
+            if text.is_empty() {
+                return Err(NoteRejection::Missing);
+            }
+            if text.chars().count() > MAX_NOTE || text.contains(['\n', '\r']) {
+                return Err(NoteRejection::TooLong);
+            }
+        }
+        Ok(Self(note))
+    }
+
+    /// The note of a first publication, which has nothing to say.
+    pub fn first() -> Self {
+        Self(Localized::default())
+    }
 }
 
 fn corrupt(_: serde_json::Error) -> NoticeError {
@@ -249,8 +298,9 @@ pub async fn publish(
     admin: &Admin<'_>,
     db: &Database,
     incident: IncidentId,
+    note: &UpdateNote,
 ) -> Result<i64, NoticeError> {
-    publish_checked(admin, db, incident, None).await
+    publish_checked(admin, db, incident, None, note).await
 }
 
 /// [`publish`], refused with [`NoticeError::Changed`] unless the newest revision is `seen`,
@@ -260,8 +310,19 @@ pub async fn publish_seen(
     db: &Database,
     incident: IncidentId,
     seen: i64,
+    note: &UpdateNote,
 ) -> Result<i64, NoticeError> {
-    publish_checked(admin, db, incident, Some(seen)).await
+    publish_checked(admin, db, incident, Some(seen), note).await
+}
+
+/// How many times the notice was published: an update needs a note, the first does not.
+pub async fn publications(db: &Database, incident: IncidentId) -> Result<i64, NoticeError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM notice_publications WHERE incident_id = $1")
+            .bind(incident.0)
+            .fetch_one(db.pool())
+            .await?,
+    )
 }
 
 async fn publish_checked(
@@ -269,6 +330,7 @@ async fn publish_checked(
     db: &Database,
     incident: IncidentId,
     seen: Option<i64>,
+    note: &UpdateNote,
 ) -> Result<i64, NoticeError> {
     let current = state(db, incident).await?;
     if seen.is_some_and(|seen| seen != current.revisions) {
@@ -299,6 +361,28 @@ async fn publish_checked(
     if done.rows_affected() == 0 {
         return Err(NoticeError::Changed);
     }
+    let number: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM notice_publications WHERE incident_id = $1",
+    )
+    .bind(incident.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    if number > 1 && note.0.ja.is_empty() {
+        return Err(NoteRejection::Missing.into());
+    }
+    sqlx::query(
+        "INSERT INTO notice_publications \
+         (incident_id, number, revision, published_at, note_ja, note_en) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(incident.0)
+    .bind(number)
+    .bind(latest.number)
+    .bind(now)
+    .bind(if number > 1 { note.0.ja.as_str() } else { "" })
+    .bind(if number > 1 { note.0.en.as_str() } else { "" })
+    .execute(&mut *tx)
+    .await?;
     bump_version(&mut tx).await?;
     let action = if current.published_revision.is_some() {
         Action::NoticeUpdated
@@ -354,7 +438,33 @@ fn published_of(row: &sqlx::any::AnyRow) -> Result<PublishedNotice, NoticeError>
         rendered: serde_json::from_str(&rendered).map_err(corrupt)?,
         first_published_at: row.try_get(3)?,
         published_at: row.try_get(4)?,
+        history: Vec::new(),
     })
+}
+
+/// `notice` with its publications.
+async fn with_history(
+    db: &Database,
+    mut notice: PublishedNotice,
+) -> Result<PublishedNotice, NoticeError> {
+    let rows = sqlx::query(
+        "SELECT number, published_at, note_ja, note_en FROM notice_publications \
+         WHERE incident_id = $1 ORDER BY number",
+    )
+    .bind(notice.incident.0)
+    .fetch_all(db.pool())
+    .await?;
+    notice.history = rows
+        .iter()
+        .map(|row| {
+            Ok(Publication {
+                number: row.try_get(0)?,
+                published_at: row.try_get(1)?,
+                note: Localized::new(row.try_get(2)?, row.try_get(3)?),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(notice)
 }
 
 /// Every published notice, the most recently published first.
@@ -362,7 +472,11 @@ pub async fn published(db: &Database) -> Result<Vec<PublishedNotice>, NoticeErro
     let rows = sqlx::query(&format!("{PUBLISHED} ORDER BY n.published_at DESC"))
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(published_of).collect()
+    let mut notices = Vec::with_capacity(rows.len());
+    for row in &rows {
+        notices.push(with_history(db, published_of(row)?).await?);
+    }
+    Ok(notices)
 }
 
 pub async fn published_by_slug(
@@ -373,7 +487,10 @@ pub async fn published_by_slug(
         .bind(slug.trim().to_lowercase())
         .fetch_optional(db.pool())
         .await?;
-    row.as_ref().map(published_of).transpose()
+    match row.as_ref().map(published_of).transpose()? {
+        Some(notice) => Ok(Some(with_history(db, notice).await?)),
+        None => Ok(None),
+    }
 }
 
 /// Changes whenever what the public may read changes (publish, update, unpublish).

@@ -94,6 +94,33 @@ pub fn NoticeArticle(
                 </p>
             }
         });
+        // The publications, once there is more than the first: 第2報 and its note.
+        let history = (notice.history.len() > 1).then(|| {
+            let items = notice
+                .history
+                .iter()
+                .map(|entry| {
+                    let date = entry.date.clone();
+                    let number = fill(n.history_number, &[("number", &entry.number.to_string())]);
+                    let note = chooser
+                        .pick(entry.note.as_ref().map(String::as_str))
+                        .map(|(text, lang)| view! { ": " <span lang=lang>{text}</span> });
+                    view! {
+                        <li>
+                            <time datetime=date.clone()>{dates::date(chooser.locale, &date)}</time>
+                            " "
+                            {number}
+                            {note}
+                        </li>
+                    }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <section class="notice-section notice-history">
+                    {heading(in_preview, n.history)} <ol>{items}</ol>
+                </section>
+            }
+        });
         let timeline = rendered
             .timeline
             .iter()
@@ -185,7 +212,7 @@ pub fn NoticeArticle(
                     <a class="button check-link" href="/check">
                         {n.check_link}
                     </a>
-                </p> {body} {timeline} {categories} {actions} {faq}
+                </p> {body} {history} {timeline} {categories} {actions} {faq}
                 <section class="notice-section">{heading(in_preview, n.contact)} {contact}</section>
             </article>
         }

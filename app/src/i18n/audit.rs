@@ -3,7 +3,7 @@
 use breachcheck::audit_action::Action;
 
 /// The keys audit entries' details use, as the core writes them (`json!` in `src/`).
-pub const DETAIL_KEYS: [&str; 23] = [
+pub const DETAIL_KEYS: [&str; 24] = [
     "staff_id",
     "role",
     "incident_id",
@@ -27,6 +27,7 @@ pub const DETAIL_KEYS: [&str; 23] = [
     "what",
     "by_reference",
     "reference_found",
+    "changed",
 ];
 
 pub struct AuditStrings {
@@ -71,6 +72,7 @@ pub struct AuditStrings {
     pub staff_password_reset: &'static str,
     pub staff_enrolment_viewed: &'static str,
     pub incident_created: &'static str,
+    pub incident_updated: &'static str,
     pub dataset_import_started: &'static str,
     pub dataset_imported: &'static str,
     pub dataset_import_failed: &'static str,
@@ -123,6 +125,7 @@ impl AuditStrings {
             Action::StaffPasswordReset => self.staff_password_reset,
             Action::StaffEnrolmentViewed => self.staff_enrolment_viewed,
             Action::IncidentCreated => self.incident_created,
+            Action::IncidentUpdated => self.incident_updated,
             Action::DatasetImportStarted => self.dataset_import_started,
             Action::DatasetImported => self.dataset_imported,
             Action::DatasetImportFailed => self.dataset_import_failed,
@@ -180,6 +183,7 @@ pub static JA: AuditStrings = AuditStrings {
         "確認した項目",
         "照会番号で検索",
         "照会番号の回答あり",
+        "変更した項目",
     ],
     verify: "記録の連鎖を検証する",
     chain_intact: "{entries}件の記録を検証しました。連鎖は途切れていません(最新の記録までの間に、変更・欠落・並べ替えはありません)。",
@@ -201,6 +205,7 @@ pub static JA: AuditStrings = AuditStrings {
     staff_password_reset: "パスワード再設定",
     staff_enrolment_viewed: "認証アプリ登録情報の表示",
     incident_created: "事案の登録",
+    incident_updated: "事案の更新",
     dataset_import_started: "リストの取り込み開始",
     dataset_imported: "リストの取り込み完了",
     dataset_import_failed: "リストの取り込み失敗",
@@ -256,6 +261,7 @@ pub static EN: AuditStrings = AuditStrings {
         "What was checked",
         "Searched by reference code",
         "Reference code matched an answer",
+        "Fields changed",
     ],
     verify: "Verify the chain of entries",
     chain_intact: "Entries checked: {entries}. The chain is unbroken: up to the newest entry, none was changed, is missing or is out of order.",
@@ -277,6 +283,7 @@ pub static EN: AuditStrings = AuditStrings {
     staff_password_reset: "Password reset",
     staff_enrolment_viewed: "Enrolment details viewed",
     incident_created: "Incident registered",
+    incident_updated: "Incident updated",
     dataset_import_started: "List import started",
     dataset_imported: "List imported",
     dataset_import_failed: "List import failed",

@@ -5,6 +5,15 @@ use super::Numbered;
 pub struct NoticeStrings {
     pub published: &'static str,
     pub updated: &'static str,
+    pub history: &'static str,
+    /// `{number}`: the how-manieth publication (第2報).
+    pub history_number: &'static str,
+    pub note_heading: &'static str,
+    pub note_hint: Numbered,
+    pub note_ja: &'static str,
+    pub note_en: &'static str,
+    pub error_note_missing: &'static str,
+    pub error_note_long: Numbered,
     pub read_more: &'static str,
     pub check_link: &'static str,
     /// `{language}`: the language the missing parts are shown in.
@@ -49,6 +58,12 @@ pub struct NoticeStrings {
     pub publish: &'static str,
     pub published_done: &'static str,
     pub unpublish: &'static str,
+    /// `{revision}` and `{path}`.
+    pub confirm_publish_first: &'static str,
+    /// `{revision}`, `{published}` and `{path}`.
+    pub confirm_publish_replace: &'static str,
+    /// `{path}`.
+    pub confirm_unpublish: &'static str,
     pub unpublished_done: &'static str,
     pub restored: &'static str,
     pub preview: &'static str,
@@ -82,6 +97,16 @@ pub struct NoticeStrings {
 pub static JA: NoticeStrings = NoticeStrings {
     published: "公表日",
     updated: "更新日",
+    history: "これまでのお知らせ",
+    history_number: "第{number}報",
+    note_heading: "今回の更新内容",
+    note_hint: Numbered::new(
+        "お知らせの経緯に日付とともに表示されます。日本語と英語で、それぞれ {max} 文字以内の 1 行で書いてください。",
+    ),
+    note_ja: "更新内容(日本語)",
+    note_en: "更新内容(英語)",
+    error_note_missing: "更新を公開するには、何を更新したかを日本語と英語の両方で書いてください。",
+    error_note_long: Numbered::new("更新内容は 1 行、{max} 文字以内で書いてください。"),
     read_more: "お知らせを読む",
     check_link: "影響を受けたかどうかを確認する",
     fallback_note: "このお知らせの一部は翻訳がないため{language}で表示しています。",
@@ -123,6 +148,9 @@ pub static JA: NoticeStrings = NoticeStrings {
     publish: "最新の版を公開",
     published_done: "お知らせを公開しました。",
     unpublish: "公開を取り下げる",
+    confirm_publish_first: "第{revision}版を {path} で一般に公開し、フィードでお知らせします。確認ページの回答からもこのお知らせへリンクします。",
+    confirm_publish_replace: "{path} で公開中の第{published}版を、第{revision}版に置き換えます。フィードでもお知らせします。",
+    confirm_unpublish: "{path} のお知らせは一般に表示されなくなり、確認ページの回答からのリンクもなくなります。",
     unpublished_done: "お知らせの公開を取り下げました。",
     restored: "以前の版を復元し、最新の版として保存しました。",
     preview: "プレビュー（一般に表示される内容）",
@@ -155,6 +183,16 @@ pub static JA: NoticeStrings = NoticeStrings {
 pub static EN: NoticeStrings = NoticeStrings {
     published: "Published",
     updated: "Updated",
+    history: "History of this notice",
+    history_number: "Notice {number}",
+    note_heading: "What this update changes",
+    note_hint: Numbered::new(
+        "Shown with its date in the notice's history. One line in Japanese and one in English, at most {max} characters each.",
+    ),
+    note_ja: "What changed (Japanese)",
+    note_en: "What changed (English)",
+    error_note_missing: "To publish an update, say what it changes in both Japanese and English.",
+    error_note_long: Numbered::new("Write what changed in one line of at most {max} characters."),
     read_more: "Read the notice",
     check_link: "Check whether you are affected",
     fallback_note: "Parts of this notice have no translation yet and are shown in {language}.",
@@ -196,6 +234,9 @@ pub static EN: NoticeStrings = NoticeStrings {
     publish: "Publish the latest revision",
     published_done: "The notice was published.",
     unpublish: "Unpublish",
+    confirm_publish_first: "Revision {revision} will be shown to the public at {path} and announced in the feed; the check's answers will link to it.",
+    confirm_publish_replace: "Revision {revision} will replace revision {published}, shown now at {path}, and the feed will announce it.",
+    confirm_unpublish: "The notice at {path} will no longer be shown to the public, and the check's answers will stop linking to it.",
     unpublished_done: "The notice was unpublished.",
     restored: "The earlier revision was restored as the latest revision.",
     preview: "Preview (as the public will see it)",

@@ -12,7 +12,7 @@ use super::{Strings, fill};
 use breachcheck::check::REFERENCE_SEARCH_DAYS;
 use breachcheck::dataset::category::{MAX_CATEGORIES, MAX_LABEL_CHARS};
 use breachcheck::dataset::incident_limits::{ADVICE_MAX, SLUG_MAX, SLUG_MIN, TITLE_MAX};
-use breachcheck::notice::{MAX_SUMMARY, MAX_TITLE, MAX_TOTAL};
+use breachcheck::notice::{MAX_NOTE, MAX_SUMMARY, MAX_TITLE, MAX_TOTAL};
 use breachcheck::staff::DisplayName;
 use breachcheck::staff::policy::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, REENROLMENT_WINDOW, THROTTLE_WINDOW, TOTP_DIGITS,
@@ -46,7 +46,7 @@ impl Numbered {
     }
 }
 
-fn grouped(number: u64) -> String {
+pub(crate) fn grouped(number: u64) -> String {
     let digits = number.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
@@ -119,6 +119,12 @@ impl CheckStrings {
 }
 
 impl NoticeStrings {
+    pub fn note_hint(&self) -> String {
+        self.note_hint.with(&[("max", n(MAX_NOTE))])
+    }
+    pub fn error_note_long(&self) -> String {
+        self.error_note_long.with(&[("max", n(MAX_NOTE))])
+    }
     pub fn error_title_long(&self) -> String {
         self.error_title_long.with(&[("max", n(MAX_TITLE))])
     }
@@ -177,7 +183,7 @@ mod tests {
             // Each pair: the filled sentence (the filling itself asserts that every number
             // has its place), and the numbers it must state.
             let days = REFERENCE_SEARCH_DAYS.unsigned_abs();
-            let filled: [(String, &[u64]); 22] = [
+            let filled: [(String, &[u64]); 24] = [
                 (s.error_password_short(), &[n(MIN_PASSWORD_CHARS)]),
                 (s.users_initial_password(), &[n(MIN_PASSWORD_CHARS)]),
                 (s.account_new_password(), &[n(MIN_PASSWORD_CHARS)]),
@@ -206,6 +212,8 @@ mod tests {
                 ),
                 (s.check.reference_search_hint(), &[days]),
                 (s.check.reference_none(), &[days]),
+                (no.note_hint(), &[n(MAX_NOTE)]),
+                (no.error_note_long(), &[n(MAX_NOTE)]),
             ];
             for (text, numbers) in filled {
                 assert!(!text.contains('{') && !text.contains('}'), "{text:?}");

@@ -7,7 +7,7 @@ use crate::check_api::{CheckForm, CheckProblem, CheckView, Entered, load_check_f
 use crate::components::PageTitle;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::head_text;
-use crate::i18n::{Locale, Strings};
+use crate::i18n::{Locale, Strings, dates, fill};
 use crate::{provide_locale, use_locale, use_strings};
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -217,6 +217,7 @@ fn CheckEntry(
 #[component]
 pub fn CheckPage() -> impl IntoView {
     let s = use_strings();
+    let locale = use_locale();
     let outcome = use_check_view();
     let title = title_for(outcome.as_ref());
     // Only a page with the form reads the published lists for it: an answer, a limit or
@@ -256,8 +257,35 @@ pub fn CheckPage() -> impl IntoView {
                 Some(CheckView::NoSuchReference) | None => {
                     let Some(form) = form else { return busy() };
                     let none = form.lists.is_empty();
+                    // What the public now sees of a list taken down: said, not left to guess.
+                    let withdrawn = form
+                        .withdrawn
+                        .iter()
+                        .cloned()
+                        .map(|list| {
+                            let notice = list.notice.clone().map(|href| {
+                                view! {
+                                    " "
+                                    <a href=href>{move || s().notice.read_more}</a>
+                                }
+                            });
+                            let text = move || {
+                                let locale = locale.get();
+                                fill(
+                                    s().check.withdrawn,
+                                    &[
+                                        ("title", list.title.get(locale)),
+                                        ("published", &dates::date(locale, &list.published_on)),
+                                        ("withdrawn", &dates::date(locale, &list.withdrawn_on)),
+                                    ],
+                                )
+                            };
+                            view! { <p class="notice withdrawn" role="note">{text} {notice}</p> }
+                        })
+                        .collect_view();
                     view! {
                         {none.then(|| view! { <p class="notice">{move || s().check.no_lists}</p> })}
+                        {withdrawn}
                         <CheckFormView form problem=None/>
                     }
                     .into_any()

@@ -5,7 +5,7 @@
 pub mod load;
 
 use breachcheck::dataset::category::{Categories, Category, Standard};
-use breachcheck::dataset::incident::{self, IncidentId, NewIncident, Slug};
+use breachcheck::dataset::incident::{self, IncidentDetails, IncidentId, NewIncident, Slug};
 use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
 use breachcheck::digest::{Digester, Profile};
 use breachcheck::hashing_pool::HashingPool;
@@ -84,15 +84,17 @@ async fn order_system(app: &Application, admin: &SignedIn) -> IncidentId {
     }
     let new = NewIncident {
         slug: Slug::parse("order-system").unwrap(),
-        title: breachcheck::locale::Localized::new(
-            "受注システムへの不正アクセス".into(),
-            "Unauthorised access to the order system".into(),
-        ),
-        occurred_from: None,
-        occurred_to: None,
-        announced_on: None,
-        categories: Categories::new(vec![Category::standard(Standard::Phone)]).unwrap(),
-        advice: breachcheck::locale::Localized::default(),
+        details: IncidentDetails {
+            title: breachcheck::locale::Localized::new(
+                "受注システムへの不正アクセス".into(),
+                "Unauthorised access to the order system".into(),
+            ),
+            occurred_from: None,
+            occurred_to: None,
+            announced_on: None,
+            categories: Categories::new(vec![Category::standard(Standard::Phone)]).unwrap(),
+            advice: breachcheck::locale::Localized::default(),
+        },
     };
     incident::create(&admin.as_admin().unwrap(), &db, new)
         .await
@@ -150,7 +152,14 @@ pub async fn publish_notice(app: &Application) {
     let incident = order_system(app, &proof).await;
     let admin = proof.as_admin().unwrap();
     store::save(&admin, &db, incident, &notice()).await.unwrap();
-    store::publish(&admin, &db, incident).await.unwrap();
+    store::publish(
+        &admin,
+        &db,
+        incident,
+        &breachcheck::notice::store::UpdateNote::first(),
+    )
+    .await
+    .unwrap();
 }
 
 fn notice() -> NoticeContent {

@@ -3,7 +3,7 @@
 //! [`app::outcome`]) for the page to read back, with any cookies the post set. Every form
 //! route answers this way.
 
-use app::outcome::{Done, ErrorCode, SignInNote};
+use app::outcome::{Confirm, Done, ErrorCode, SignInNote};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -33,6 +33,11 @@ impl Back {
     /// The change was refused, for `code`.
     pub fn error(self, code: ErrorCode) -> Self {
         self.with("error", code.as_str())
+    }
+
+    /// The step was not made: the page asks once more, saying what it will change.
+    pub fn confirm(self, step: Confirm) -> Self {
+        self.with("confirm", step.as_str())
     }
 
     /// Why the sign-in page is shown (it is the page to go back to).

@@ -7,7 +7,7 @@ use super::{AppState, Back};
 use crate::plain::Plain;
 use crate::staff_auth::CurrentAdmin;
 use app::i18n::LocaleText;
-use app::outcome::{Done, ErrorCode};
+use app::outcome::{Confirm, Done, ErrorCode};
 use app::pages::staff::outcome::{IncidentFields, Returned};
 use axum::http::request::Parts;
 use axum::{
@@ -20,7 +20,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use breachcheck::dataset::category::{Categories, CategoriesRejection, Category, Standard};
-use breachcheck::dataset::incident::{self, CalendarDate, IncidentId, NewIncident, Slug};
+use breachcheck::dataset::incident::{
+    self, CalendarDate, IncidentDetails, IncidentId, NewIncident, Slug,
+};
 use breachcheck::dataset::{DatasetError, DatasetId, lifecycle};
 use breachcheck::import::columns::{Column, HeaderProblem, Mapping, looks_like_data};
 use breachcheck::import::job::{self, ImportError, Uploader};
@@ -37,6 +39,7 @@ fn error_code(error: &DatasetError) -> ErrorCode {
         DatasetError::AdviceTooLong => ErrorCode::AdviceLong,
         DatasetError::DateInvalid => ErrorCode::DateInvalid,
         DatasetError::DateOrder => ErrorCode::DateOrder,
+        DatasetError::Categories(CategoriesRejection::Removed) => ErrorCode::CategoryRemoved,
         DatasetError::Categories(_) => ErrorCode::CategoriesInvalid,
         DatasetError::IncidentNotFound => ErrorCode::IncidentNotFound,
         DatasetError::NotFound => ErrorCode::DatasetNotFound,
@@ -59,23 +62,77 @@ fn new_incident(fields: &IncidentFields) -> Result<NewIncident, DatasetError> {
         let standard = Standard::from_key(key).ok_or(CategoriesRejection::Empty)?;
         list.push(Category::standard(standard));
     }
-    let free = fields
-        .free_categories
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty());
-    for (index, label) in free.enumerate() {
+    for (index, label) in free_lines(fields).enumerate() {
         list.push(Category::free(index + 1, label));
     }
     Ok(NewIncident {
         slug: Slug::parse(&fields.slug)?,
+        details: details(fields, Categories::new(list)?)?,
+    })
+}
+
+fn free_lines(fields: &IncidentFields) -> impl Iterator<Item = &str> {
+    fields
+        .free_categories
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+}
+
+fn details(
+    fields: &IncidentFields,
+    categories: Categories,
+) -> Result<IncidentDetails, DatasetError> {
+    Ok(IncidentDetails {
         title: Localized::new(fields.title_ja.trim(), fields.title_en.trim()).map(str::to_owned),
         occurred_from: CalendarDate::parse_optional(&fields.occurred_from)?,
         occurred_to: CalendarDate::parse_optional(&fields.occurred_to)?,
         announced_on: CalendarDate::parse_optional(&fields.announced_on)?,
-        categories: Categories::new(list)?,
+        categories,
         advice: Localized::new(fields.advice_ja.clone(), fields.advice_en.clone()),
     })
+}
+
+/// An edited incident from the form: its categories stay in their places (lists record
+/// them by place), each standard one still ticked and each free one renamed by its line;
+/// newly ticked standard ones and extra lines come after them. A category left out is
+/// refused (by the core, which checks the places again).
+fn edited_details(
+    fields: &IncidentFields,
+    before: &Categories,
+) -> Result<IncidentDetails, DatasetError> {
+    let free: Vec<&str> = free_lines(fields).collect();
+    let mut list: Vec<Category> = Vec::new();
+    let mut free_used = 0;
+    for category in before.iter() {
+        if Standard::from_key(&category.key).is_some() {
+            if !fields.category.contains(&category.key) {
+                return Err(CategoriesRejection::Removed.into());
+            }
+            list.push(category.clone());
+        } else {
+            let label = free.get(free_used).ok_or(CategoriesRejection::Removed)?;
+            free_used += 1;
+            list.push(Category {
+                names: Category::free(free_used, label).names,
+                ..category.clone()
+            });
+        }
+    }
+    for key in &fields.category {
+        let standard = Standard::from_key(key).ok_or(CategoriesRejection::Empty)?;
+        if !list.iter().any(|c| c.key == standard.key()) {
+            list.push(Category::standard(standard));
+        }
+    }
+    let free_keys = before
+        .iter()
+        .filter(|c| Standard::from_key(&c.key).is_none())
+        .count();
+    for (offset, label) in free[free_used..].iter().enumerate() {
+        list.push(Category::free(free_keys + offset + 1, label));
+    }
+    details(fields, Categories::new(list)?)
 }
 
 /// Registers an incident. A refusal renders the page again with everything that was
@@ -263,6 +320,62 @@ pub async fn upload(
     }
 }
 
+/// Changes an incident. A refusal renders the edit page again with what was typed.
+pub async fn edit_incident(
+    State(state): State<AppState>,
+    staff: CurrentAdmin,
+    Path(slug): Path<String>,
+    parts: Parts,
+    axum_extra::extract::Form(fields): axum_extra::extract::Form<IncidentFields>,
+) -> Response {
+    let admin = staff.admin();
+    let page = format!("/staff/incidents/{slug}/edit");
+    let found = match incident::find_by_slug(&state.database, &slug).await {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return Back::to("/staff/incidents")
+                .error(ErrorCode::IncidentNotFound)
+                .into_response();
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not read an incident");
+            return Back::to(page).error(ErrorCode::Failed).into_response();
+        }
+    };
+    let updated = match edited_details(&fields, &found.categories) {
+        Ok(details) => incident::update(&admin, &state.database, found.id, details).await,
+        Err(error) => Err(error),
+    };
+    match updated {
+        Ok(_) => {
+            // The notice shows the incident's titles and dates: this replica's cache
+            // now, the others within their refresh.
+            state.notices.invalidate();
+            Back::to(page).done(Done::Saved).into_response()
+        }
+        Err(DatasetError::Storage(error)) => {
+            tracing::error!(%error, "could not change an incident");
+            Back::to(page).error(ErrorCode::Failed).into_response()
+        }
+        Err(error) => {
+            let returned = Returned {
+                fields,
+                error: error_code(&error),
+            };
+            let extra = move || provide_context(returned.clone());
+            render_page(
+                &state,
+                parts,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                None,
+            )
+            .await
+        }
+    }
+}
+
 /// A publishing step on one dataset.
 #[derive(Clone, Copy)]
 pub enum Step {
@@ -272,12 +385,24 @@ pub enum Step {
     Retire,
 }
 
+impl Step {
+    fn confirm(self) -> Confirm {
+        match self {
+            Step::Approve => Confirm::Approve,
+            Step::Activate => Confirm::Activate,
+            Step::RollBack => Confirm::RollBack,
+            Step::Retire => Confirm::Retire,
+        }
+    }
+}
+
 /// The fields of a step's form: approving a list with rejected rows carries the
-/// approver's acknowledgement of them.
+/// approver's acknowledgement of them; the second post of the step carries `confirmed`.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct StepFields {
     acknowledge_rejected: Option<String>,
+    confirmed: Option<String>,
 }
 
 pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
@@ -293,6 +418,18 @@ pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
                 _ => lifecycle::Acknowledged::Nothing,
             };
             let (db, id) = (&state.database, DatasetId(id));
+            let page = format!("/staff/datasets/{}", id.0);
+            // Every step asks once more: the first post changes nothing.
+            if fields.confirmed.as_deref() != Some("yes") {
+                let back = Back::to(page).confirm(step.confirm());
+                return match acknowledged {
+                    lifecycle::Acknowledged::RejectedRows => {
+                        back.with("acknowledge_rejected", "yes")
+                    }
+                    lifecycle::Acknowledged::Nothing => back,
+                }
+                .into_response();
+            }
             let done = match step {
                 Step::Approve => {
                     lifecycle::approve(&admin, db, id, state.datasets.approval, acknowledged).await
@@ -301,7 +438,8 @@ pub fn step(step: Step) -> axum::routing::MethodRouter<AppState> {
                 Step::RollBack => lifecycle::roll_back_to(&admin, db, id).await,
                 Step::Retire => lifecycle::retire(&admin, db, id).await,
             };
-            let back = Back::to(format!("/staff/datasets/{}", id.0));
+            // Built after the step: a `Back` is not `Send`, so it must not live across it.
+            let back = Back::to(page);
             match done {
                 Ok(()) => back.done(Done::Made),
                 Err(error) => back.error(error_code(&error)),

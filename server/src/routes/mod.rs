@@ -356,6 +356,10 @@ fn staff_form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/staff/users", post(staff_users::add)),
         ("/staff/lookup", post(check::helpdesk_lookup)),
         ("/staff/incidents", post(datasets::create_incident)),
+        (
+            "/staff/incidents/{slug}/edit",
+            post(datasets::edit_incident),
+        ),
         ("/staff/incidents/{slug}/notice", post(notices::save)),
         (
             "/staff/incidents/{slug}/notice/publish",

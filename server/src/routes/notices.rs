@@ -5,14 +5,16 @@
 
 use super::{AppState, Back};
 use crate::staff_auth::CurrentAdmin;
-use app::outcome::{Done, ErrorCode};
+use app::outcome::{Confirm, Done, ErrorCode};
+use axum::extract::rejection::FormRejection;
 use axum::{
     Form,
     extract::{Path, State},
     response::{IntoResponse, Response},
 };
 use breachcheck::dataset::incident::{self, Incident};
-use breachcheck::notice::store::{self, NoticeError};
+use breachcheck::locale::Localized;
+use breachcheck::notice::store::{self, NoteRejection, NoticeError, UpdateNote};
 use breachcheck::notice::{ContentRejection, NoticeContent};
 use breachcheck::staff::admin::Admin;
 
@@ -28,6 +30,8 @@ fn error_code(error: &NoticeError) -> ErrorCode {
         NoticeError::Incomplete(_) => ErrorCode::Incomplete,
         NoticeError::NotPublished => ErrorCode::NotPublished,
         NoticeError::Changed => ErrorCode::Changed,
+        NoticeError::Note(NoteRejection::Missing) => ErrorCode::NoteMissing,
+        NoticeError::Note(NoteRejection::TooLong) => ErrorCode::NoteLong,
         NoticeError::Storage(error) => {
             tracing::error!(%error, "a notice change failed");
             ErrorCode::Failed
@@ -86,32 +90,97 @@ pub async fn save(
     .await
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct PublishForm {
     /// The revision the admin was looking at; anything saved since must be seen first.
     revision: Option<i64>,
+    /// `yes` on the second post: publishing and unpublishing ask once more.
+    confirmed: Option<String>,
+    /// What an update changes (every publication after the first says it).
+    note_ja: String,
+    note_en: String,
+}
+
+impl PublishForm {
+    /// The first post of a step: back to the editor, which asks once more (with the
+    /// revision it was about).
+    fn unconfirmed(&self, slug: &str, step: Confirm) -> Option<Response> {
+        if self.confirmed.as_deref() == Some("yes") {
+            return None;
+        }
+        let back = Back::to(editor(slug)).confirm(step);
+        let back = match self.revision {
+            Some(revision) => back.with("revision", &revision.to_string()),
+            None => back,
+        };
+        Some(back.into_response())
+    }
 }
 
 pub async fn publish(
     State(state): State<AppState>,
     staff: CurrentAdmin,
     Path(slug): Path<String>,
-    Form(form): Form<PublishForm>,
+    form: Result<Form<PublishForm>, FormRejection>,
 ) -> Response {
+    // A body that is not the form asks once more, like an empty one.
+    let form = form.map(|Form(form)| form).unwrap_or_default();
+    if let Some(ask) = form.unconfirmed(&slug, Confirm::Publish) {
+        return ask;
+    }
+    let note = Localized::new(form.note_ja.clone(), form.note_en.clone());
+    // An update without a proper note goes back to the confirmation, with what was typed.
+    if let Some(rejection) = refused_note(&state, &slug, &note).await {
+        let back = Back::to(editor(&slug)).confirm(Confirm::Publish);
+        let back = match form.revision {
+            Some(revision) => back.with("revision", &revision.to_string()),
+            None => back,
+        };
+        return back
+            .with("note_ja", &form.note_ja)
+            .with("note_en", &form.note_en)
+            .error(error_code(&NoticeError::Note(rejection)))
+            .into_response();
+    }
     as_admin_on(&state, &staff, &slug, async |admin, found| {
         let seen = form.revision.ok_or(NoticeError::Changed)?;
-        store::publish_seen(admin, &state.database, found.id, seen).await?;
+        let note = match store::publications(&state.database, found.id).await? {
+            0 => UpdateNote::first(),
+            _ => UpdateNote::parse(note.clone())?,
+        };
+        store::publish_seen(admin, &state.database, found.id, seen, &note).await?;
         state.notices.invalidate();
         Ok(Done::Published)
     })
     .await
 }
 
+/// Why `note` cannot go with an update of the incident's notice, if it is one (a first
+/// publication needs none; the publication checks again).
+async fn refused_note(
+    state: &AppState,
+    slug: &str,
+    note: &Localized<String>,
+) -> Option<NoteRejection> {
+    let found = incident::find_by_slug(&state.database, slug).await.ok()??;
+    let earlier = store::publications(&state.database, found.id).await.ok()?;
+    (earlier > 0)
+        .then(|| UpdateNote::parse(note.clone()).err())
+        .flatten()
+}
+
 pub async fn unpublish(
     State(state): State<AppState>,
     staff: CurrentAdmin,
     Path(slug): Path<String>,
+    form: Result<Form<PublishForm>, FormRejection>,
 ) -> Response {
+    // A body that is not the form asks once more, like an empty one.
+    let form = form.map(|Form(form)| form).unwrap_or_default();
+    if let Some(ask) = form.unconfirmed(&slug, Confirm::Unpublish) {
+        return ask;
+    }
     as_admin_on(&state, &staff, &slug, async |admin, found| {
         store::unpublish(admin, &state.database, found.id).await?;
         state.notices.invalidate();

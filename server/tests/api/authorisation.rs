@@ -35,6 +35,7 @@ fn page_access(path: &str) -> Access {
         | "/staff/datasets/new"
         | "/staff/datasets/{id}"
         | "/staff/imports/{job}"
+        | "/staff/incidents/{slug}/edit"
         | "/staff/incidents/{slug}/notice"
         | "/staff/incidents/{slug}/notice/revisions/{number}" => Access::Admin,
         other => panic!("no expectation for the staff page {other}: add it to the matrix"),
@@ -55,6 +56,7 @@ fn form_access(path: &str) -> Access {
         | "/staff/users/{id}/role"
         | "/staff/users/{id}/password"
         | "/staff/incidents"
+        | "/staff/incidents/{slug}/edit"
         | "/staff/datasets"
         | "/staff/datasets/{id}/approve"
         | "/staff/datasets/{id}/activate"
@@ -75,7 +77,7 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
         "/api/notice" => (Access::Public, "slug={slug}"),
         "/api/domain/challenge" => (Access::Public, "token=0123456789abcdef0123456789abcdef"),
         "/api/domain/result" => (Access::Public, ""),
-        "/api/staff/notice" => (Access::Admin, "slug={slug}"),
+        "/api/staff/notice" | "/api/staff/incident" => (Access::Admin, "slug={slug}"),
         "/api/staff/notice_revision" => (Access::Admin, "slug={slug}&number=1"),
         "/api/staff/notice_preview" => (Access::Admin, r#"{"content":{}}"#),
         "/api/staff/list" => (Access::Admin, ""),
@@ -86,7 +88,7 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
         "/api/staff/incidents" | "/api/staff/upload_form" | "/api/staff/datasets" => {
             (Access::Admin, "")
         }
-        "/api/staff/dataset" => (Access::Admin, "id={dataset}"),
+        "/api/staff/dataset" | "/api/staff/dataset_change" => (Access::Admin, "id={dataset}"),
         "/api/staff/import_progress" => (Access::Admin, "job={job}"),
         other => panic!("no expectation for the server function {other}: add it to the matrix"),
     }
@@ -195,9 +197,14 @@ async fn every_staff_page_route_and_server_function_checks_the_callers_rights() 
     breachcheck::notice::store::save(&admin, &app.database, incident, &notice)
         .await
         .unwrap();
-    breachcheck::notice::store::publish(&admin, &app.database, incident)
-        .await
-        .unwrap();
+    breachcheck::notice::store::publish(
+        &admin,
+        &app.database,
+        incident,
+        &breachcheck::notice::store::UpdateNote::first(),
+    )
+    .await
+    .unwrap();
     let job = breachcheck::import::job::job_of(&app.database, dataset)
         .await
         .unwrap()
@@ -261,7 +268,9 @@ async fn every_staff_page_route_and_server_function_checks_the_callers_rights() 
             if allowed(access, caller) {
                 // Reached the handler: an empty form is refused as such, not as a caller.
                 let reached = match *path {
-                    "/staff/lookup" | "/staff/incidents" => StatusCode::UNPROCESSABLE_ENTITY,
+                    "/staff/lookup" | "/staff/incidents" | "/staff/incidents/{slug}/edit" => {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
                     _ => StatusCode::SEE_OTHER,
                 };
                 assert_eq!(status, reached, "POST {path} as {caller:?}");

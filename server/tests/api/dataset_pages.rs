@@ -108,7 +108,11 @@ async fn an_admin_uploads_a_list_reads_the_report_and_a_second_admin_publishes_i
     // Two people: the uploader cannot approve; the second admin approves and publishes.
     let dataset = DatasetId(done.dataset);
     let own = app
-        .post_form(&format!("{report_link}/approve"), &[], Some(&first))
+        .post_form(
+            &format!("{report_link}/approve"),
+            &[("confirmed", "yes")],
+            Some(&first),
+        )
         .await;
     assert_eq!(location(&own), format!("{report_link}?error=same_admin"));
     let draft = lifecycle::find(&app.database, dataset)
@@ -118,7 +122,11 @@ async fn an_admin_uploads_a_list_reads_the_report_and_a_second_admin_publishes_i
     assert_eq!(draft.status, Status::Draft);
     // The import rejected rows: approving needs the approver to say they read them.
     let unacknowledged = app
-        .post_form(&format!("{report_link}/approve"), &[], Some(&second))
+        .post_form(
+            &format!("{report_link}/approve"),
+            &[("confirmed", "yes")],
+            Some(&second),
+        )
         .await;
     assert_eq!(
         location(&unacknowledged),
@@ -129,13 +137,62 @@ async fn an_admin_uploads_a_list_reads_the_report_and_a_second_admin_publishes_i
         asking.contains(r#"name="acknowledge_rejected""#),
         "{asking}"
     );
-    for step in ["approve", "activate"] {
-        let response = app
+    // Each step asks once more: the first post changes nothing and comes back to the
+    // page, which says what will change and makes the second post.
+    for (step, before) in [("approve", Status::Draft), ("activate", Status::Approved)] {
+        let first_post = app
             .post_form(
                 &format!("{report_link}/{step}"),
                 &[("acknowledge_rejected", "yes")],
                 Some(&second),
             )
+            .await;
+        let asking = location(&first_post);
+        assert_eq!(
+            asking,
+            format!("{report_link}?confirm={step}&acknowledge_rejected=yes"),
+            "{step}"
+        );
+        let unchanged = lifecycle::find(&app.database, dataset)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(unchanged.status, before, "a single post changes nothing");
+        let (status, confirm) = page(&app, &second, &asking).await;
+        assert_eq!(status, StatusCode::OK);
+        let html = scraper::Html::parse_document(&confirm);
+        let section = scraper::Selector::parse("section#confirm").unwrap();
+        let section = html.select(&section).next().expect("the confirmation");
+        let said: String = section.text().collect();
+        if step == "activate" {
+            assert!(
+                said.contains("Contract numbers that will start to be answered “affected” for this incident: 3."),
+                "{said}"
+            );
+        } else {
+            assert!(
+                said.contains("Nothing changes for the public until it is published."),
+                "{said}"
+            );
+        }
+        let hidden = scraper::Selector::parse("input[type=hidden]").unwrap();
+        let fields: Vec<(String, String)> = section
+            .select(&hidden)
+            .map(|input| {
+                let v = input.value();
+                (
+                    v.attr("name").unwrap().to_owned(),
+                    v.attr("value").unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert!(fields.contains(&("confirmed", "yes")), "{fields:?}");
+        let response = app
+            .post_form(&format!("{report_link}/{step}"), &fields, Some(&second))
             .await;
         assert_eq!(
             location(&response),

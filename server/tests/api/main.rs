@@ -19,6 +19,7 @@
 mod audit;
 mod authorisation;
 mod complete_lists;
+mod confirmations;
 mod dataset_pages;
 mod datasets;
 mod domain_check;
@@ -28,6 +29,7 @@ mod health;
 mod helpdesk;
 mod helpers;
 mod home;
+mod incident_edit;
 mod lookup_limits;
 mod malformed;
 mod notice_api;

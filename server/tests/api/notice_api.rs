@@ -57,7 +57,14 @@ async fn one_published_one_draft() -> (TestApp, SignedIn, IncidentId) {
     store::save(&admin, db, shown, &content("Order system"))
         .await
         .unwrap();
-    store::publish(&admin, db, shown).await.unwrap();
+    store::publish(
+        &admin,
+        db,
+        shown,
+        &breachcheck::notice::store::UpdateNote::first(),
+    )
+    .await
+    .unwrap();
     store::save(&admin, db, hidden, &content("Billing system"))
         .await
         .unwrap();

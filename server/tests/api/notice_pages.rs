@@ -15,7 +15,7 @@ const HOSTILE_BODY: &str = "Intro\n\n<script>alert(1)</script>\n\n<img src=x one
      <p style=\"color:red\">styled</p>\n\n[ok](https://example.com/help)";
 
 /// The editor form's fields for a notice whose English body is `body_en`.
-fn fields(title_en: &str, body_en: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn fields(title_en: &str, body_en: &str) -> Vec<(&'static str, String)> {
     vec![
         ("title_ja", "受注システムへの不正アクセスについて".into()),
         (
@@ -84,7 +84,7 @@ impl Editor {
         let revision = self.latest().await.to_string();
         self.post(
             "/staff/incidents/order-system/notice/publish",
-            &[("revision", revision)],
+            &[("revision", revision), ("confirmed", "yes".into())],
         )
         .await
     }
@@ -173,7 +173,7 @@ async fn publishing_needs_both_languages_and_hidden_notices_are_nowhere() {
     let refused = editor
         .post(
             "/staff/incidents/order-system/notice/publish",
-            &[("revision", "0".into())],
+            &[("revision", "0".into()), ("confirmed", "yes".into())],
         )
         .await;
     assert!(refused.ends_with("?error=revision"), "{refused}");
@@ -208,7 +208,10 @@ async fn publishing_needs_both_languages_and_hidden_notices_are_nowhere() {
     assert!(home.contains("href=\"/incidents/order-system\""));
 
     let unpublished = editor
-        .post("/staff/incidents/order-system/notice/unpublish", &[])
+        .post(
+            "/staff/incidents/order-system/notice/unpublish",
+            &[("confirmed", "yes".into())],
+        )
         .await;
     assert!(unpublished.ends_with("?done=unpublished"));
     for path in ["/incidents/order-system", "/api/v1/incidents/order-system"] {
@@ -233,7 +236,7 @@ async fn publishing_what_someone_else_has_since_changed_is_refused() {
     let refused = editor
         .post(
             "/staff/incidents/order-system/notice/publish",
-            &[("revision", seen)],
+            &[("revision", seen), ("confirmed", "yes".into())],
         )
         .await;
     assert!(refused.ends_with("?error=changed"), "{refused}");
@@ -457,9 +460,15 @@ async fn notice_pages_are_cached_with_an_etag_and_refreshed_after_an_update() {
         .await
         .unwrap();
     let published = Instant::now();
-    store::publish(&admin, &app.database, found.id)
-        .await
-        .unwrap();
+    let note = breachcheck::locale::Localized::new("本文を更新".into(), "Text updated".into());
+    store::publish(
+        &admin,
+        &app.database,
+        found.id,
+        &breachcheck::notice::store::UpdateNote::parse(note).unwrap(),
+    )
+    .await
+    .unwrap();
     loop {
         let response = app
             .client
@@ -520,9 +529,14 @@ async fn every_answer_of_the_check_links_to_the_published_notice() {
     store::save(&admin, &app.database, found.id, &content)
         .await
         .unwrap();
-    store::publish(&admin, &app.database, found.id)
-        .await
-        .unwrap();
+    store::publish(
+        &admin,
+        &app.database,
+        found.id,
+        &breachcheck::notice::store::UpdateNote::first(),
+    )
+    .await
+    .unwrap();
     for (number, outcome) in [("AF000001", "affected"), ("NA000001", "not-affected")] {
         let answer = check(&app, &[("contract", number)], None).await;
         assert_eq!(answer.outcome(), Some(outcome));

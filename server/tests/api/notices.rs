@@ -5,7 +5,7 @@ use crate::helpers::lists::new_incident;
 use crate::helpers::{spawn_app, staff_proof};
 use breachcheck::audit::{self, Filter};
 use breachcheck::locale::Localized;
-use breachcheck::notice::store::{self, NoticeError};
+use breachcheck::notice::store::{self, NoteRejection, NoticeError, UpdateNote};
 use breachcheck::notice::{FaqEntry, Missing, NoticeContent, NoticeText, TimelineEvent};
 use breachcheck::staff::Role;
 
@@ -105,13 +105,13 @@ async fn only_complete_notices_are_published_and_unpublished_ones_are_not_public
     let version = store::version(db).await.unwrap();
 
     assert!(matches!(
-        store::publish(&admin, db, incident).await,
+        store::publish(&admin, db, incident, &UpdateNote::first()).await,
         Err(NoticeError::RevisionNotFound)
     ));
     store::save(&admin, db, incident, &content("Unauthorised access", ""))
         .await
         .unwrap();
-    match store::publish(&admin, db, incident).await {
+    match store::publish(&admin, db, incident, &UpdateNote::first()).await {
         Err(NoticeError::Incomplete(missing)) => assert_eq!(missing, vec![Missing::BodyEn]),
         other => panic!("published without an English body: {other:?}"),
     }
@@ -126,7 +126,12 @@ async fn only_complete_notices_are_published_and_unpublished_ones_are_not_public
     )
     .await
     .unwrap();
-    assert_eq!(store::publish(&admin, db, incident).await.unwrap(), 2);
+    assert_eq!(
+        store::publish(&admin, db, incident, &UpdateNote::first())
+            .await
+            .unwrap(),
+        2
+    );
     let public = store::published(db).await.unwrap();
     assert_eq!(public.len(), 1);
     assert_eq!(public[0].slug, "order-system");
@@ -143,11 +148,37 @@ async fn only_complete_notices_are_published_and_unpublished_ones_are_not_public
         .unwrap()
         .unwrap();
     assert_eq!(shown.rendered.text.en.title, "Unauthorised access");
-    store::publish(&admin, db, incident).await.unwrap();
+    // An update needs a note of what changed; refused, it changes nothing.
+    assert!(matches!(
+        store::publish(&admin, db, incident, &UpdateNote::first()).await,
+        Err(NoticeError::Note(NoteRejection::Missing))
+    ));
+    let unchanged = store::published_by_slug(db, "order-system")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged.rendered.text.en.title, "Unauthorised access");
+    assert_eq!(unchanged.history.len(), 1);
+    let note = UpdateNote::parse(Localized::new(
+        "題名を訂正".into(),
+        "Title corrected".into(),
+    ));
+    store::publish(&admin, db, incident, &note.unwrap())
+        .await
+        .unwrap();
     let shown = store::published_by_slug(db, "ORDER-SYSTEM")
         .await
         .unwrap()
         .unwrap();
+    let history: Vec<(i64, String)> = shown
+        .history
+        .iter()
+        .map(|p| (p.number, p.note.en.clone()))
+        .collect();
+    assert_eq!(
+        history,
+        [(1, String::new()), (2, "Title corrected".to_owned())]
+    );
     assert_eq!(shown.rendered.text.en.title, "Updated title");
     assert!(
         shown.published_at > shown.first_published_at,

@@ -80,7 +80,7 @@ async fn an_uploaded_list_leaves_no_identifier_in_the_logs_or_the_database() {
     for step in ["approve", "activate"] {
         let path = format!("{report}/{step}");
         // The list lost a row (QX1): approving it says so.
-        let acknowledged = [("acknowledge_rejected", "yes")];
+        let acknowledged = [("acknowledge_rejected", "yes"), ("confirmed", "yes")];
         let response = app.post_form(&path, &acknowledged, Some(&admin)).await;
         assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "{path}");
         assert!(

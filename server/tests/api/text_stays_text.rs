@@ -78,7 +78,7 @@ async fn notice_form(app: &TestApp, cookie: &str) {
     let published = app
         .post_form(
             &format!("{path}/publish"),
-            &[("revision", revision.as_str())],
+            &[("revision", revision.as_str()), ("confirmed", "yes")],
             Some(cookie),
         )
         .await;

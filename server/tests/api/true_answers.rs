@@ -8,7 +8,7 @@ use crate::helpers::{create_staff, signed_in, spawn_app_with, staff_proof, unix_
 use breachcheck::dataset::category::{
     Categories, Category, MAX_CATEGORIES, MAX_LABEL_CHARS, Standard,
 };
-use breachcheck::dataset::incident::{self, CalendarDate, NewIncident, Slug};
+use breachcheck::dataset::incident::{self, CalendarDate, IncidentDetails, NewIncident, Slug};
 use breachcheck::dataset::incident_limits::{ADVICE_MAX, TITLE_MAX};
 use breachcheck::digest::Profile;
 use breachcheck::staff::Role;
@@ -26,12 +26,14 @@ fn longest_incident(slug: &str) -> NewIncident {
     }
     NewIncident {
         slug: Slug::parse(slug).unwrap(),
-        title: breachcheck::locale::Localized::from_fn(|_| wide(TITLE_MAX)),
-        occurred_from: CalendarDate::parse_optional("2025-02-05").unwrap(),
-        occurred_to: CalendarDate::parse_optional("2025-02-28").unwrap(),
-        announced_on: CalendarDate::parse_optional("2025-03-01").unwrap(),
-        advice: breachcheck::locale::Localized::from_fn(|_| wide(ADVICE_MAX)),
-        categories: Categories::new(categories).unwrap(),
+        details: IncidentDetails {
+            title: breachcheck::locale::Localized::from_fn(|_| wide(TITLE_MAX)),
+            occurred_from: CalendarDate::parse_optional("2025-02-05").unwrap(),
+            occurred_to: CalendarDate::parse_optional("2025-02-28").unwrap(),
+            announced_on: CalendarDate::parse_optional("2025-03-01").unwrap(),
+            advice: breachcheck::locale::Localized::from_fn(|_| wide(ADVICE_MAX)),
+            categories: Categories::new(categories).unwrap(),
+        },
     }
 }
 

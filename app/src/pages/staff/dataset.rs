@@ -4,9 +4,11 @@
 use super::outcome::{DataOutcome, incident_title};
 use crate::components::PageTitle;
 use crate::components::TableHead;
-use crate::dataset_api::{DatasetDetail, load_dataset};
+use crate::dataset_api::{ChangeView, DatasetDetail, dataset_change, load_dataset};
 use crate::head_text;
-use crate::i18n::fill;
+use crate::i18n::numbered::grouped;
+use crate::i18n::{Strings, fill};
+use crate::outcome::{CONFIRMED_FIELD, Confirm};
 use crate::use_strings;
 use breachcheck::dataset::Status;
 use breachcheck::import::report::ImportReport;
@@ -196,10 +198,128 @@ fn ApproveForm(id: i64, rejected: u64) -> impl IntoView {
     }
 }
 
+/// What a step will change, as sentences (the counts come from the server).
+fn change_lines(
+    s: &'static Strings,
+    step: Confirm,
+    change: ChangeView,
+    has_phone: bool,
+) -> Vec<String> {
+    let n = |value: u64| grouped(value);
+    let mut lines = Vec::new();
+    if step == Confirm::Retire {
+        lines.push(fill(
+            s.data.confirm_retire,
+            &[("listed", &n(change.listed))],
+        ));
+        return lines;
+    }
+    match change.replaces {
+        None => lines.push(fill(s.data.confirm_first, &[("listed", &n(change.listed))])),
+        Some(old) => {
+            let number = format!("{}", old.dataset);
+            lines.push(fill(
+                s.data.confirm_replaces,
+                &[("old", &number), ("old_listed", &n(old.listed))],
+            ));
+            match (old.added, old.removed) {
+                (Some(added), Some(removed)) => {
+                    lines.push(fill(
+                        s.data.confirm_added,
+                        &[("added", &n(added)), ("old", &number)],
+                    ));
+                    lines.push(fill(
+                        s.data.confirm_removed,
+                        &[("removed", &n(removed)), ("old", &number)],
+                    ));
+                }
+                _ => lines.push(s.data.confirm_incomparable.to_owned()),
+            }
+        }
+    }
+    if has_phone {
+        lines.push(s.data.confirm_phone.to_owned());
+    }
+    lines
+}
+
+/// The second step of a risky one: what it will change, and the post that makes it.
+#[component]
+fn ConfirmStep(
+    id: i64,
+    step: Confirm,
+    label: fn(&'static Strings) -> &'static str,
+    has_phone: bool,
+    acknowledged: bool,
+) -> impl IntoView {
+    let s = use_strings();
+    let change =
+        (step != Confirm::Approve).then(|| Resource::new_blocking(move || id, dataset_change));
+    let lines = move || {
+        Suspend::new(async move {
+            let lines = match change {
+                None => Ok(vec![s().data.confirm_approve.to_owned()]),
+                Some(change) => change
+                    .await
+                    .map(|change| change_lines(s(), step, change, has_phone)),
+            };
+            match lines {
+                Ok(lines) => lines
+                    .into_iter()
+                    .map(|line| view! { <p>{line}</p> })
+                    .collect_view()
+                    .into_any(),
+                Err(_) => view! {
+                    <p class="notice notice--error" role="alert">{move || s().error_generic}</p>
+                }
+                .into_any(),
+            }
+        })
+    };
+    let heading = move || fill(s().data.confirm_heading, &[("action", label(s()))]);
+    view! {
+        <section class="confirm" id="confirm" aria-labelledby="confirm-heading">
+            <h2 id="confirm-heading">{heading}</h2>
+            <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{lines}</Suspense>
+            <form class="form form--inline" method="post" action=format!("/staff/datasets/{id}/{}", step.as_str())>
+                <input type="hidden" name=CONFIRMED_FIELD value="yes"/>
+                {acknowledged.then(|| view! { <input type="hidden" name="acknowledge_rejected" value="yes"/> })}
+                <button type="submit">{move || s().data.confirm_yes}</button>
+                <a href=format!("/staff/datasets/{id}")>{move || s().data.confirm_cancel}</a>
+            </form>
+        </section>
+    }
+}
+
 #[component]
 fn Actions(detail: DatasetDetail) -> impl IntoView {
     let s = use_strings();
     let id = detail.row.id;
+    // The step this page is asked to confirm, if it is the one the list's status allows.
+    let query = leptos_router::hooks::use_query_map();
+    let asked = query
+        .read_untracked()
+        .get("confirm")
+        .and_then(|code| Confirm::parse(&code));
+    let acknowledged = query
+        .read_untracked()
+        .get("acknowledge_rejected")
+        .as_deref()
+        == Some("yes");
+    let (next, label): (Option<Confirm>, fn(&'static Strings) -> &'static str) = match detail
+        .row
+        .status
+    {
+        Status::Draft if detail.may_approve => (Some(Confirm::Approve), |s| s.data.action_approve),
+        Status::Approved => (Some(Confirm::Activate), |s| s.data.action_activate),
+        Status::Active => (Some(Confirm::Retire), |s| s.data.action_retire),
+        Status::Retired => (Some(Confirm::RollBack), |s| s.data.action_roll_back),
+        _ => (None, |s| s.data.action_approve),
+    };
+    if let Some(step) = next.filter(|next| asked == Some(*next)) {
+        let has_phone = detail.has_phone;
+        return view! { <ConfirmStep id step label has_phone acknowledged/> }.into_any();
+    }
     let button = move |step: &'static str,
                        label: fn(&'static crate::i18n::Strings) -> &'static str| {
         view! {

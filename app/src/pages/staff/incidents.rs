@@ -1,10 +1,10 @@
 //! `/staff/incidents`: admins list incidents and register new ones (a plain form post to
 //! the server, answered by a redirect back here).
 
-use super::outcome::{DataOutcome, incident_title, use_returned};
+use super::outcome::{DataOutcome, IncidentFields, incident_title, use_returned};
 use crate::components::PageTitle;
 use crate::components::{Refused, TableHead, TextArea};
-use crate::dataset_api::{IncidentView, list_incidents};
+use crate::dataset_api::{IncidentView, incident_form, list_incidents};
 use crate::head_text;
 use crate::i18n::dates;
 use crate::{use_locale, use_strings};
@@ -35,6 +35,10 @@ fn IncidentRow(incident: IncidentView) -> impl IntoView {
                 <a href=format!("/staff/incidents/{}/notice", incident.slug)>
                     {move || s().notice.editor_link}
                 </a>
+                " · "
+                <a href=format!("/staff/incidents/{}/edit", incident.slug)>
+                    {move || s().data.incident_edit}
+                </a>
             </td>
             <td>
                 {move || {
@@ -61,10 +65,17 @@ fn IncidentRow(incident: IncidentView) -> impl IntoView {
 
 #[component]
 fn NewIncidentForm() -> impl IntoView {
-    let s = use_strings();
-    let locale = use_locale();
     // After a refusal the server renders this page with what was sent.
     let typed = use_returned().map(|r| r.fields).unwrap_or_default();
+    view! { <IncidentForm typed editing=None/> }
+}
+
+/// The incident form: registering one, or (`editing`, its slug) changing one, whose slug
+/// stays as it is.
+#[component]
+pub(super) fn IncidentForm(typed: IncidentFields, editing: Option<String>) -> impl IntoView {
+    let s = use_strings();
+    let locale = use_locale();
     let boxes = Standard::ALL
         .into_iter()
         .map(|standard| {
@@ -86,9 +97,19 @@ fn NewIncidentForm() -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
-        <h2>{move || s().data.incidents_add_heading}</h2>
-        <form class="form" method="post" action="/staff/incidents">
+    let action = editing.as_ref().map_or_else(
+        || "/staff/incidents".to_owned(),
+        |slug| format!("/staff/incidents/{slug}/edit"),
+    );
+    let slug_field = match editing.clone() {
+        Some(slug) => view! {
+            <p>
+                <strong>{move || s().data.incident_slug} ": "</strong>
+                <code>{slug}</code>
+            </p>
+        }
+        .into_any(),
+        None => view! {
             <label for="incident-slug">{move || s().data.incident_slug}</label>
             <input
                 id="incident-slug"
@@ -99,6 +120,14 @@ fn NewIncidentForm() -> impl IntoView {
                 aria-describedby="incident-slug-hint"
             />
             <p id="incident-slug-hint" class="hint">{move || s().data.incident_slug_hint()}</p>
+        }
+        .into_any(),
+    };
+    let editing = editing.is_some();
+    view! {
+        {(!editing).then(|| view! { <h2>{move || s().data.incidents_add_heading}</h2> })}
+        <form class="form" method="post" action=action>
+            {slug_field}
             <label for="incident-title-ja">{move || s().data.incident_title_ja}</label>
             <input
                 id="incident-title-ja"
@@ -163,7 +192,9 @@ fn NewIncidentForm() -> impl IntoView {
                 describedby="incident-advice-hint"
             />
             <p id="incident-advice-hint" class="hint">{move || s().data.incident_advice_hint()}</p>
-            <button type="submit">{move || s().data.incident_create}</button>
+            <button type="submit">
+                {move || if editing { s().data.incident_save } else { s().data.incident_create }}
+            </button>
         </form>
     }
 }
@@ -214,5 +245,39 @@ pub fn StaffIncidentsPage() -> impl IntoView {
         <h1>{move || s().data.incidents_title}</h1>
         <DataOutcome done=|s| s.data.incident_created/>
         <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{listing}</Suspense>
+    }
+}
+
+/// `/staff/incidents/:slug/edit`: an admin changes an incident's titles, dates, categories
+/// and advice (a form post to the server; a refusal comes back with what was typed).
+#[component]
+pub fn StaffIncidentEditPage() -> impl IntoView {
+    let s = use_strings();
+    let params = leptos_router::hooks::use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let loaded = Resource::new_blocking(slug, incident_form);
+    let returned = use_returned().map(|r| r.fields);
+    let body = move || {
+        let returned = returned.clone();
+        Suspend::new(async move {
+            match loaded.await {
+                Ok(fields) => {
+                    let editing = Some(fields.slug.clone());
+                    let typed = returned.unwrap_or(fields);
+                    view! { <IncidentForm typed editing/> }.into_any()
+                }
+                Err(_) => view! { <Refused/> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <PageTitle text=head_text(|s| s.data.incident_edit_title.to_owned())/>
+        <h1>{move || s().data.incident_edit_title}</h1>
+        <p>{move || s().data.incident_edit_intro}</p>
+        <DataOutcome done=|s| s.data.incident_saved/>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
+        <p>
+            <a href="/staff/incidents">{move || s().data.incidents_title}</a>
+        </p>
     }
 }

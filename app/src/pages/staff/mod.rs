@@ -25,7 +25,7 @@ pub use enrolment::StaffEnrolmentPage;
 pub use helpdesk_lookup::StaffLookupPage;
 pub use home::{StaffHomePage, StaffView};
 pub use import_progress::StaffImportPage;
-pub use incidents::StaffIncidentsPage;
+pub use incidents::{StaffIncidentEditPage, StaffIncidentsPage};
 pub use notice::StaffNoticePage;
 pub use notice_revision::StaffNoticeRevisionPage;
 pub use sign_in::{StaffCodePage, StaffSignInPage};

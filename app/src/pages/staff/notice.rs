@@ -9,7 +9,7 @@ use crate::components::{PageTitle, TextArea};
 use crate::i18n::{Locale, Strings};
 use crate::i18n::{dates, fill};
 use crate::notice_api::{NoticeEditor, NoticeView, load_notice_editor};
-use crate::outcome::Done;
+use crate::outcome::{CONFIRMED_FIELD, Confirm, Done};
 use crate::site::SiteInfo;
 use crate::{head_text, provide_locale, use_locale, use_strings};
 use breachcheck::notice::{Action, FaqEntry, Missing, NoticeContent, TimelineEvent};
@@ -270,11 +270,116 @@ fn Status(editor: NoticeEditor) -> impl IntoView {
     }
 }
 
+/// Publishing and unpublishing ask once more: the first post comes back here with
+/// `?confirm=`, and this says what the step will change and makes the second post.
+#[component]
+fn ConfirmNotice(
+    base: String,
+    step: Confirm,
+    revision: Option<i64>,
+    published: Option<i64>,
+    /// Earlier publications: an update says what it changes.
+    publications: i64,
+) -> impl IntoView {
+    let s = use_strings();
+    // A note refused comes back in the query, so that nothing typed is lost.
+    let query = leptos_router::hooks::use_query_map();
+    let typed = |key: &str| query.read_untracked().get(key).unwrap_or_default();
+    let note = (step == Confirm::Publish && publications > 0).then(|| {
+        view! {
+            <fieldset>
+                <legend>{move || s().notice.note_heading}</legend>
+                <p class="hint" id="note-hint">{move || s().notice.note_hint()}</p>
+                <label for="note-ja">{move || s().notice.note_ja}</label>
+                <input
+                    id="note-ja"
+                    name="note_ja"
+                    required
+                    maxlength="200"
+                    value=typed("note_ja")
+                    aria-describedby="note-hint"
+                />
+                <label for="note-en">{move || s().notice.note_en}</label>
+                <input
+                    id="note-en"
+                    name="note_en"
+                    required
+                    maxlength="200"
+                    value=typed("note_en")
+                    aria-describedby="note-hint"
+                />
+            </fieldset>
+        }
+    });
+    let path = base
+        .strip_prefix("/staff")
+        .and_then(|rest| rest.strip_suffix("/notice"))
+        .unwrap_or_default()
+        .to_owned();
+    let text = move || {
+        let n = |number: Option<i64>| number.map(|n| n.to_string()).unwrap_or_default();
+        let (revision, shown) = (n(revision), n(published));
+        let fields = [
+            ("revision", revision.as_str()),
+            ("published", shown.as_str()),
+            ("path", path.as_str()),
+        ];
+        let template = match (step, published) {
+            (Confirm::Unpublish, _) => s().notice.confirm_unpublish,
+            (_, Some(_)) => s().notice.confirm_publish_replace,
+            (_, None) => s().notice.confirm_publish_first,
+        };
+        let used: Vec<(&str, &str)> = fields
+            .into_iter()
+            .filter(|(name, _)| template.contains(&format!("{{{name}}}")))
+            .collect();
+        fill(template, &used)
+    };
+    let (action, label): (&str, fn(&'static crate::i18n::Strings) -> &'static str) = match step {
+        Confirm::Unpublish => ("unpublish", |s| s.notice.unpublish),
+        _ => ("publish", |s| s.notice.publish),
+    };
+    let heading = move || fill(s().data.confirm_heading, &[("action", label(s()))]);
+    view! {
+        <section class="confirm" id="confirm" aria-labelledby="confirm-heading">
+            <h2 id="confirm-heading">{heading}</h2>
+            <p>{text}</p>
+            <form class="form" method="post" action=format!("{base}/{action}")>
+                <input type="hidden" name=CONFIRMED_FIELD value="yes"/>
+                {revision.map(|n| view! { <input type="hidden" name="revision" value=n/> })}
+                {note}
+                <button type="submit">{move || s().data.confirm_yes}</button>
+                <a href=base.clone()>{move || s().data.confirm_cancel}</a>
+            </form>
+        </section>
+    }
+}
+
 #[component]
 fn PublishControls(editor: NoticeEditor) -> impl IntoView {
     let s = use_strings();
     let base = format!("/staff/incidents/{}/notice", editor.incident.slug);
     let latest = editor.revisions.first().map(|r| r.number);
+    let query = leptos_router::hooks::use_query_map();
+    let asked = query
+        .read_untracked()
+        .get("confirm")
+        .and_then(|code| Confirm::parse(&code));
+    let revision = query
+        .read_untracked()
+        .get("revision")
+        .and_then(|n| n.parse::<i64>().ok());
+    let published = editor.published_revision;
+    // Asked about what this page shows: the latest revision, or a published notice.
+    let step = match asked {
+        Some(Confirm::Publish) if revision.is_some() && revision == latest => asked,
+        Some(Confirm::Unpublish) if published.is_some() => asked,
+        _ => None,
+    };
+    if let Some(step) = step {
+        let publications = editor.publications;
+        return view! { <ConfirmNotice base step revision published publications/> }.into_any();
+    }
     let publish = latest.map(|number| {
         view! {
             <form class="form form--inline" method="post" action=format!("{base}/publish")>
@@ -292,7 +397,7 @@ fn PublishControls(editor: NoticeEditor) -> impl IntoView {
             </form>
         }
     });
-    view! { <div class="actions">{publish} {unpublish}</div> }
+    view! { <div class="actions">{publish} {unpublish}</div> }.into_any()
 }
 
 #[component]
@@ -357,6 +462,7 @@ fn Editor(editor: NoticeEditor) -> impl IntoView {
         categories: editor.incident.categories.clone(),
         published_on: None,
         updated_on: None,
+        history: Vec::new(),
     };
     view! {
         <p class="lead">{title}</p>

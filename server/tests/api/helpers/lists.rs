@@ -5,7 +5,9 @@ use super::{TEST_PEPPER, TestApp, staff_proof};
 use breachcheck::check::lookup::{Finding, Lookup, Query};
 use breachcheck::dataset::DatasetId;
 use breachcheck::dataset::category::{Categories, Category, Standard};
-use breachcheck::dataset::incident::{self, CalendarDate, IncidentId, NewIncident, Slug};
+use breachcheck::dataset::incident::{
+    self, CalendarDate, IncidentDetails, IncidentId, NewIncident, Slug,
+};
 use breachcheck::dataset::lifecycle::{self, Acknowledged, ApprovalPolicy};
 use breachcheck::digest::{Digester, Profile};
 use breachcheck::hashing_pool::HashingPool;
@@ -33,23 +35,25 @@ pub async fn importer(app: &TestApp, profile: Profile) -> Importer {
 pub async fn new_incident(app: &TestApp, admin: &SignedIn, slug: &str) -> IncidentId {
     let incident = NewIncident {
         slug: Slug::parse(slug).unwrap(),
-        title: Localized::new(
-            "受注システムへの不正アクセス".into(),
-            "Unauthorised access to the order system".into(),
-        ),
-        occurred_from: CalendarDate::parse_optional("2025-02-05").unwrap(),
-        occurred_to: None,
-        advice: Localized::new(
-            "不審な電話やメールにご注意ください。".into(),
-            "Be wary of calls and mails that claim to come from us.".into(),
-        ),
-        announced_on: CalendarDate::parse_optional("2025-02-20").unwrap(),
-        categories: Categories::new(vec![
-            Category::standard(Standard::ContractName),
-            Category::standard(Standard::Phone),
-            Category::standard(Standard::Email),
-        ])
-        .unwrap(),
+        details: IncidentDetails {
+            title: Localized::new(
+                "受注システムへの不正アクセス".into(),
+                "Unauthorised access to the order system".into(),
+            ),
+            occurred_from: CalendarDate::parse_optional("2025-02-05").unwrap(),
+            occurred_to: None,
+            advice: Localized::new(
+                "不審な電話やメールにご注意ください。".into(),
+                "Be wary of calls and mails that claim to come from us.".into(),
+            ),
+            announced_on: CalendarDate::parse_optional("2025-02-20").unwrap(),
+            categories: Categories::new(vec![
+                Category::standard(Standard::ContractName),
+                Category::standard(Standard::Phone),
+                Category::standard(Standard::Email),
+            ])
+            .unwrap(),
+        },
     };
     incident::create(&admin.as_admin().unwrap(), &app.database, incident)
         .await
