@@ -10,6 +10,7 @@ pub mod dates;
 pub mod domain;
 pub mod notice;
 pub mod numbered;
+pub mod stats;
 
 pub use numbered::Numbered;
 
@@ -127,6 +128,7 @@ pub struct Strings {
     pub nav_incidents: &'static str,
     pub nav_lists: &'static str,
     pub nav_audit: &'static str,
+    pub nav_stats: &'static str,
     pub nav_users: &'static str,
     pub nav_account: &'static str,
     pub staff_forbidden_title: &'static str,
@@ -198,6 +200,7 @@ pub struct Strings {
     pub check: &'static check::CheckStrings,
     pub notice: &'static notice::NoticeStrings,
     pub audit: &'static audit::AuditStrings,
+    pub stats: &'static stats::StatsStrings,
     pub domain: &'static domain::DomainStrings,
 }
 
@@ -250,6 +253,7 @@ pub static JA: Strings = Strings {
     nav_incidents: "事案とお知らせ",
     nav_lists: "対象者リスト",
     nav_audit: "監査ログ",
+    nav_stats: "利用状況",
     nav_users: "スタッフアカウント",
     nav_account: "あなたのアカウント",
     staff_forbidden_title: "権限がありません",
@@ -322,6 +326,7 @@ pub static JA: Strings = Strings {
     check: &check::JA,
     notice: &notice::JA,
     audit: &audit::JA,
+    stats: &stats::JA,
     domain: &domain::JA,
 };
 
@@ -374,6 +379,7 @@ pub static EN: Strings = Strings {
     nav_incidents: "Incidents and notices",
     nav_lists: "Affected lists",
     nav_audit: "Audit log",
+    nav_stats: "Statistics",
     nav_users: "Staff accounts",
     nav_account: "Your account",
     staff_forbidden_title: "Not allowed",
@@ -446,6 +452,7 @@ pub static EN: Strings = Strings {
     check: &check::EN,
     notice: &notice::EN,
     audit: &audit::EN,
+    stats: &stats::EN,
     domain: &domain::EN,
 };
 

@@ -22,6 +22,7 @@ pub mod outcome;
 pub mod pages;
 pub mod site;
 pub mod staff_api;
+pub mod stats_api;
 
 #[cfg(feature = "ssr")]
 mod shell;
@@ -40,8 +41,8 @@ use leptos_router::{
 use pages::staff::{
     StaffAccountPage, StaffAuditPage, StaffCodePage, StaffDatasetPage, StaffDatasetsPage,
     StaffEnrolmentPage, StaffHomePage, StaffImportPage, StaffIncidentEditPage, StaffIncidentsPage,
-    StaffLookupPage, StaffNoticePage, StaffNoticeRevisionPage, StaffSignInPage, StaffUploadPage,
-    StaffUsersPage,
+    StaffLookupPage, StaffNoticePage, StaffNoticeRevisionPage, StaffSignInPage, StaffStatsPage,
+    StaffUploadPage, StaffUsersPage,
 };
 use pages::{
     CheckPage, DomainChallengePage, DomainCheckPage, DomainConfirmPage, DomainResultPage, HomePage,
@@ -161,6 +162,7 @@ pub fn App() -> impl IntoView {
                         view=StaffEnrolmentPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/staff/stats") view=StaffStatsPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/staff/incidents")
                         view=StaffIncidentsPage

@@ -172,6 +172,7 @@ test('the staff pages an admin works in have no serious accessibility violations
     `/staff/incidents/${SLUG}/notice?confirm=unpublish`,
     `/staff/incidents/${SLUG}/edit`,
     '/staff/lookup',
+    '/staff/stats',
     '/staff/audit',
   ]) {
     await page.goto(path);

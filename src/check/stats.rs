@@ -137,6 +137,36 @@ pub struct HourCounts {
     pub busy: i64,
 }
 
+/// The hours from `from` (Unix milliseconds) on that saw any lookup, oldest first.
+pub async fn since(db: &Database, from: i64) -> Result<Vec<HourCounts>, StorageError> {
+    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT hour, lookups, affected, rate_limited, busy FROM lookup_stats \
+         WHERE hour >= $1 ORDER BY hour",
+    )
+    .bind(from)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(hour, lookups, affected, rate_limited, busy)| HourCounts {
+            hour,
+            lookups,
+            affected,
+            rate_limited,
+            busy,
+        })
+        .collect())
+}
+
+/// When the first list was published, if one ever was: where "since publication" begins.
+pub async fn first_publication(db: &Database) -> Result<Option<i64>, StorageError> {
+    Ok(
+        sqlx::query_scalar("SELECT MIN(published_at) FROM dataset_publications")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
 /// The most recent `hours` hours that saw any lookup, newest first.
 pub async fn recent(db: &Database, hours: i64) -> Result<Vec<HourCounts>, StorageError> {
     let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(

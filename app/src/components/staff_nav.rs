@@ -17,17 +17,19 @@ pub enum StaffPage {
     Lookup,
     Incidents,
     Lists,
+    Stats,
     Audit,
     Users,
     Account,
 }
 
 impl StaffPage {
-    pub const ALL: [StaffPage; 7] = [
+    pub const ALL: [StaffPage; 8] = [
         StaffPage::Home,
         StaffPage::Lookup,
         StaffPage::Incidents,
         StaffPage::Lists,
+        StaffPage::Stats,
         StaffPage::Audit,
         StaffPage::Users,
         StaffPage::Account,
@@ -39,6 +41,7 @@ impl StaffPage {
             StaffPage::Lookup => "/staff/lookup",
             StaffPage::Incidents => "/staff/incidents",
             StaffPage::Lists => "/staff/datasets",
+            StaffPage::Stats => "/staff/stats",
             StaffPage::Audit => "/staff/audit",
             StaffPage::Users => "/staff/users",
             StaffPage::Account => "/staff/account",
@@ -53,6 +56,7 @@ impl StaffPage {
             StaffPage::Lookup => s.nav_lookup,
             StaffPage::Incidents => s.nav_incidents,
             StaffPage::Lists => s.nav_lists,
+            StaffPage::Stats => s.nav_stats,
             StaffPage::Audit => s.nav_audit,
             StaffPage::Users => s.nav_users,
             StaffPage::Account => s.nav_account,
@@ -62,7 +66,11 @@ impl StaffPage {
     /// Whether `role` can use the page (the server decides the same, per server function).
     pub fn open_to(self, role: Role) -> bool {
         match self {
-            StaffPage::Home | StaffPage::Lookup | StaffPage::Audit | StaffPage::Account => true,
+            StaffPage::Home
+            | StaffPage::Lookup
+            | StaffPage::Stats
+            | StaffPage::Audit
+            | StaffPage::Account => true,
             StaffPage::Incidents | StaffPage::Lists | StaffPage::Users => role == Role::Admin,
         }
     }
@@ -153,6 +161,7 @@ mod tests {
             vec![
                 StaffPage::Home,
                 StaffPage::Lookup,
+                StaffPage::Stats,
                 StaffPage::Audit,
                 StaffPage::Account
             ]

@@ -4,6 +4,7 @@ mod api;
 mod audit;
 mod back;
 mod check;
+mod stats;
 pub use check::ANSWER_BLOCK_BYTES;
 mod datasets;
 mod domain;
@@ -241,6 +242,7 @@ pub fn router(
             get(datasets::rejected_csv),
         )
         .route("/staff/audit.csv", get(audit::csv))
+        .route("/staff/stats.csv", get(stats::csv))
         .merge(staff_forms())
         .leptos_routes_with_context(&state, uncached_pages(), context, app_shell)
         .fallback_service(

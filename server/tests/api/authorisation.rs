@@ -27,7 +27,9 @@ fn page_access(path: &str) -> Access {
     match path {
         "/staff/login" | "/staff/login/code" => Access::Public,
         // The helpdesk's audit page lists only their own lookups (see `audit.rs`).
-        "/staff" | "/staff/account" | "/staff/lookup" | "/staff/audit" => Access::Staff,
+        "/staff" | "/staff/account" | "/staff/lookup" | "/staff/audit" | "/staff/stats" => {
+            Access::Staff
+        }
         "/staff/users"
         | "/staff/users/{id}/enrolment"
         | "/staff/incidents"
@@ -82,7 +84,9 @@ fn server_fn_access(path: &str) -> (Access, &'static str) {
         "/api/staff/notice_preview" => (Access::Admin, r#"{"content":{}}"#),
         "/api/staff/list" => (Access::Admin, ""),
         "/api/staff/enrolment" => (Access::Admin, "id={id}"),
-        "/api/staff/audit" | "/api/staff/own_lookups_today" => (Access::Staff, ""),
+        "/api/staff/audit" | "/api/staff/own_lookups_today" | "/api/staff/stats" => {
+            (Access::Staff, "")
+        }
         "/api/staff/audit_verify" => (Access::Admin, ""),
         "/api/staff/pending_totp" => (Access::Staff, ""),
         "/api/staff/incidents" | "/api/staff/upload_form" | "/api/staff/datasets" => {

@@ -44,5 +44,6 @@ mod staff_cli;
 mod staff_nav;
 mod staff_pages;
 mod staff_users;
+mod stats;
 mod text_stays_text;
 mod true_answers;

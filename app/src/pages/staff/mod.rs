@@ -14,6 +14,7 @@ mod notice;
 mod notice_revision;
 pub mod outcome;
 mod sign_in;
+mod stats;
 mod upload;
 mod users;
 
@@ -29,6 +30,7 @@ pub use incidents::{StaffIncidentEditPage, StaffIncidentsPage};
 pub use notice::StaffNoticePage;
 pub use notice_revision::StaffNoticeRevisionPage;
 pub use sign_in::{StaffCodePage, StaffSignInPage};
+pub use stats::StaffStatsPage;
 pub use upload::StaffUploadPage;
 pub use users::StaffUsersPage;
 

@@ -1,0 +1,55 @@
+//! Strings of the staff statistics page and its CSV.
+
+pub struct StatsStrings {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub day: &'static str,
+    pub week: &'static str,
+    pub since_publication: &'static str,
+    pub none_published: &'static str,
+    pub lookups: &'static str,
+    pub affected: &'static str,
+    pub limited: &'static str,
+    pub busy: &'static str,
+    pub hour: &'static str,
+    pub date: &'static str,
+    pub total: &'static str,
+    pub csv: &'static str,
+    pub chart_label: &'static str,
+}
+
+pub static JA: StatsStrings = StatsStrings {
+    title: "利用状況",
+    intro: "確認ページの利用件数です(件数のみで、誰が何を確認したかは記録していません)。時刻は日本時間です。",
+    day: "直近 24 時間(1 時間ごと)",
+    week: "直近 7 日間(1 日ごと)",
+    since_publication: "最初の一覧の公開から(1 日ごと)",
+    none_published: "一覧はまだ公開されていません。",
+    lookups: "回答した照会",
+    affected: "「含まれています」の回答",
+    limited: "制限により断った照会",
+    busy: "混雑により断った照会",
+    hour: "時刻",
+    date: "日付",
+    total: "合計",
+    csv: "1 時間ごとの件数をダウンロード(CSV)",
+    chart_label: "グラフ(同じ数値を下の表に示しています)",
+};
+
+pub static EN: StatsStrings = StatsStrings {
+    title: "Statistics",
+    intro: "How the check is used, in counts only (nothing records who looked up what). Times are Japan time.",
+    day: "Last 24 hours (by hour)",
+    week: "Last 7 days (by day)",
+    since_publication: "Since the first list was published (by day)",
+    none_published: "No list has been published yet.",
+    lookups: "Lookups answered",
+    affected: "Answered “affected”",
+    limited: "Refused by a limit",
+    busy: "Refused as busy",
+    hour: "Hour",
+    date: "Date",
+    total: "Total",
+    csv: "Download the hourly counts (CSV)",
+    chart_label: "Chart (the table below gives the same figures)",
+};

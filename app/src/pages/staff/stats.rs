@@ -1,0 +1,157 @@
+//! `/staff/stats`: how the check is used, as charts drawn on the server with a table of the
+//! same figures beside each (for screen readers, and without JavaScript alike).
+
+use crate::components::{PageTitle, Refused};
+use crate::head_text;
+use crate::i18n::{Locale, dates};
+use crate::stats_api::{COLOURS, Chart, Counts, Span, load_stats};
+use crate::{use_locale, use_strings};
+use leptos::prelude::*;
+
+type Label = fn(&'static crate::i18n::Strings) -> &'static str;
+
+/// The four series' names, in the order of [`Counts::values`].
+const SERIES: [Label; 4] = [
+    |s| s.stats.lookups,
+    |s| s.stats.affected,
+    |s| s.stats.limited,
+    |s| s.stats.busy,
+];
+
+fn when(locale: Locale, span: Span, start: &str) -> String {
+    match span {
+        Span::Day => dates::moment(locale, &format!("{start} JST")),
+        _ => dates::date(locale, start),
+    }
+}
+
+#[component]
+fn ChartFigure(chart: Chart, index: usize) -> impl IntoView {
+    let s = use_strings();
+    let locale = use_locale();
+    let span = chart.span;
+    let heading: Label = match span {
+        Span::Day => |s| s.stats.day,
+        Span::Week => |s| s.stats.week,
+        Span::SincePublication => |s| s.stats.since_publication,
+    };
+    let heading_id = format!("stats-{index}");
+    let legend = SERIES
+        .iter()
+        .zip(COLOURS)
+        .map(|(name, colour)| {
+            let name = *name;
+            view! {
+                <li>
+                    <span class="swatch" style=format!("background:{colour}") aria-hidden="true"></span>
+                    {move || name(s())}
+                </li>
+            }
+        })
+        .collect_view();
+    let head = SERIES
+        .iter()
+        .map(|name| {
+            let name = *name;
+            view! { <th scope="col">{move || name(s())}</th> }
+        })
+        .collect_view();
+    let cells = |counts: Counts| {
+        counts
+            .values()
+            .into_iter()
+            .map(|value| view! { <td class="number">{value}</td> })
+            .collect_view()
+    };
+    let rows = chart
+        .buckets
+        .iter()
+        .map(|bucket| {
+            let start = bucket.start.clone();
+            view! {
+                <tr>
+                    <th scope="row">{move || when(locale.get(), span, &start)}</th>
+                    {cells(bucket.counts)}
+                </tr>
+            }
+        })
+        .collect_view();
+    let first_column = move || {
+        if span == Span::Day {
+            s().stats.hour
+        } else {
+            s().stats.date
+        }
+    };
+    view! {
+        <section class="stats-chart" aria-labelledby=heading_id.clone()>
+            <h2 id=heading_id.clone()>{move || heading(s())}</h2>
+            <figure>
+                <div
+                    class="chart"
+                    role="img"
+                    aria-label=move || format!("{}: {}", heading(s()), s().stats.chart_label)
+                    inner_html=chart.svg.clone()
+                ></div>
+                <figcaption>
+                    <ul class="legend">{legend}</ul>
+                </figcaption>
+            </figure>
+            <div class="table-wrap" tabindex="0">
+                <table class="staff-table">
+                    <caption>{move || heading(s())}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{first_column}</th>
+                            {head}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                    <tfoot>
+                        <tr class="totals">
+                            <th scope="row">{move || s().stats.total}</th>
+                            {cells(chart.totals)}
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+pub fn StaffStatsPage() -> impl IntoView {
+    let s = use_strings();
+    let stats = Resource::new_blocking(|| (), |_| load_stats());
+    let body = move || {
+        Suspend::new(async move {
+            match stats.await {
+                Ok(view) => {
+                    let published = view.charts.iter().any(|c| c.span == Span::SincePublication);
+                    let charts = view
+                        .charts
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, chart)| view! { <ChartFigure chart index/> })
+                        .collect_view();
+                    view! {
+                        {charts}
+                        {(!published)
+                            .then(|| view! { <p class="notice">{move || s().stats.none_published}</p> })}
+                    }
+                    .into_any()
+                }
+                Err(_) => view! { <Refused/> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <PageTitle text=head_text(|s| s.stats.title.to_owned())/>
+        <h1>{move || s().stats.title}</h1>
+        <p>{move || s().stats.intro}</p>
+        <p>
+            <a class="csv" href="/staff/stats.csv">{move || s().stats.csv}</a>
+        </p>
+        <Suspense fallback=move || view! { <p>{move || s().loading}</p> }>{body}</Suspense>
+    }
+}
