@@ -99,7 +99,7 @@ pub mod source {
     /// `YYYY-MM-DD HH:00` in Japan for the hour starting at `millis`.
     fn hour_label(millis: i64) -> String {
         let time = breachcheck::clock::japan_time(millis);
-        format!("{}:00", &time[..13])
+        format!("{}:00", time.get(..13).unwrap_or_default())
     }
 
     /// Every hour of the day up to now, every day of the week and since publication, with
@@ -198,9 +198,10 @@ pub mod source {
             let Some(bucket) = usize::try_from(*index).ok().and_then(|i| buckets.get(i)) else {
                 return String::new();
             };
+            let part = |range: std::ops::Range<usize>| bucket.start.get(range).unwrap_or_default();
             match span {
-                Span::Day => bucket.start[11..13].to_owned(),
-                _ => bucket.start[5..10].replace('-', "/"),
+                Span::Day => part(11..13).to_owned(),
+                _ => part(5..10).replace('-', "/"),
             }
         };
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {

@@ -167,27 +167,6 @@ pub async fn first_publication(db: &Database) -> Result<Option<i64>, StorageErro
     )
 }
 
-/// The most recent `hours` hours that saw any lookup, newest first.
-pub async fn recent(db: &Database, hours: i64) -> Result<Vec<HourCounts>, StorageError> {
-    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT hour, lookups, affected, rate_limited, busy FROM lookup_stats \
-         WHERE hour >= $1 ORDER BY hour DESC",
-    )
-    .bind(now_millis() - hours * HOUR_MILLIS)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(hour, lookups, affected, rate_limited, busy)| HourCounts {
-            hour,
-            lookups,
-            affected,
-            rate_limited,
-            busy,
-        })
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,7 +181,7 @@ mod tests {
     }
 
     async fn stored(db: &Database) -> Vec<HourCounts> {
-        recent(db, 2).await.unwrap()
+        since(db, 0).await.unwrap()
     }
 
     #[tokio::test]

@@ -158,7 +158,7 @@ pub static JA: CheckStrings = CheckStrings {
     reference_field: "照会番号",
     reference_invalid: "照会番号は英数字 10 文字です(例: 7KQ2M-X9D4R)。",
     reference_none: Numbered::new(
-        "この契約番号について、過去 {days} 日間にこの照会番号で回答した記録は見つかりません。契約番号と照会番号をお客さまにもう一度ご確認ください。",
+        "過去 {days} 日間の回答に、この照会番号と契約番号の組み合わせに当たるものは見つかりません(この版より前に発行した照会番号は探せません)。契約番号と照会番号をお客さまにもう一度ご確認ください。",
     ),
     reference_found: "照会番号 {code} は {date} の回答のものです。その時点の一覧による回答は次のとおりです。",
     given_on: "回答した日",
@@ -237,7 +237,7 @@ pub static EN: CheckStrings = CheckStrings {
     reference_field: "Reference code",
     reference_invalid: "A reference code is 10 letters and digits (e.g. 7KQ2M-X9D4R).",
     reference_none: Numbered::new(
-        "No answer with this reference code was given for this contract number in the last {days} days. Check the number and the code with the caller.",
+        "No answer of the last {days} days matches this reference code and contract number (codes given before this version cannot be searched). Check the number and the code with the caller.",
     ),
     reference_found: "Reference code {code} is that of the answer given on {date}. Here is that answer, from the lists it covered:",
     given_on: "Answer given on",

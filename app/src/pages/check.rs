@@ -58,14 +58,14 @@ pub fn title_for(view: Option<&CheckView>) -> fn(&'static Strings) -> String {
 #[component]
 pub fn ProblemFor(
     problem: RwSignal<Option<CheckProblem>>,
-    id: &'static str,
+    #[prop(into)] id: String,
     applies: fn(&CheckProblem) -> bool,
 ) -> impl IntoView {
     let s = use_strings();
     move || {
         problem.get().filter(applies).map(|p| {
             view! {
-                <p id=id class="field-error" role="alert">
+                <p id=id.clone() class="field-error" role="alert">
                     {move || problem_text(s(), &p)}
                 </p>
             }

@@ -7,6 +7,26 @@ use app::outcome::{Confirm, Done, ErrorCode, SignInNote};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+/// The incident a staff form's path names, or the answer that says why there is none:
+/// back to the incident list when it does not exist, back to `page` when it could not be
+/// read.
+pub async fn incident_named(
+    db: &breachcheck::storage::Database,
+    slug: &str,
+    page: &str,
+) -> Result<breachcheck::dataset::incident::Incident, Response> {
+    match breachcheck::dataset::incident::find_by_slug(db, slug).await {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(Back::to("/staff/incidents")
+            .error(ErrorCode::IncidentNotFound)
+            .into_response()),
+        Err(error) => {
+            tracing::error!(%error, "could not read an incident");
+            Err(Back::to(page).error(ErrorCode::Failed).into_response())
+        }
+    }
+}
+
 /// Where a form sends the browser back to, and what it says there.
 #[must_use = "a Back is the form's answer: return it"]
 pub struct Back {

@@ -158,23 +158,32 @@ pub async fn create_incident(
                 .error(ErrorCode::Failed)
                 .into_response()
         }
-        Err(error) => {
-            let returned = Returned {
-                fields,
-                error: error_code(&error),
-            };
-            let extra = move || provide_context(returned.clone());
-            render_page(
-                &state,
-                parts,
-                extra,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                None,
-            )
-            .await
-        }
+        Err(error) => form_again(&state, parts, fields, &error).await,
     }
+}
+
+/// The incident form refused: the page rendered again (422) with everything that was typed
+/// and the reason (a redirect would lose two long pieces of advice to one mistyped field).
+async fn form_again(
+    state: &AppState,
+    parts: Parts,
+    fields: IncidentFields,
+    error: &DatasetError,
+) -> Response {
+    let returned = Returned {
+        fields,
+        error: error_code(error),
+    };
+    let extra = move || provide_context(returned.clone());
+    render_page(
+        state,
+        parts,
+        extra,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        None,
+    )
+    .await
 }
 
 /// What the upload form carried. The file stays in memory: a plaintext list never
@@ -330,17 +339,9 @@ pub async fn edit_incident(
 ) -> Response {
     let admin = staff.admin();
     let page = format!("/staff/incidents/{slug}/edit");
-    let found = match incident::find_by_slug(&state.database, &slug).await {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            return Back::to("/staff/incidents")
-                .error(ErrorCode::IncidentNotFound)
-                .into_response();
-        }
-        Err(error) => {
-            tracing::error!(%error, "could not read an incident");
-            return Back::to(page).error(ErrorCode::Failed).into_response();
-        }
+    let found = match super::back::incident_named(&state.database, &slug, &page).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let updated = match edited_details(&fields, &found.categories) {
         Ok(details) => incident::update(&admin, &state.database, found.id, details).await,
@@ -357,22 +358,7 @@ pub async fn edit_incident(
             tracing::error!(%error, "could not change an incident");
             Back::to(page).error(ErrorCode::Failed).into_response()
         }
-        Err(error) => {
-            let returned = Returned {
-                fields,
-                error: error_code(&error),
-            };
-            let extra = move || provide_context(returned.clone());
-            render_page(
-                &state,
-                parts,
-                extra,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                None,
-            )
-            .await
-        }
+        Err(error) => form_again(&state, parts, fields, &error).await,
     }
 }
 

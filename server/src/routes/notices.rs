@@ -58,19 +58,9 @@ where
     F: AsyncFnOnce(&Admin<'_>, Incident) -> Result<Done, NoticeError>,
 {
     let admin = staff.admin();
-    let found = match incident::find_by_slug(&state.database, slug).await {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            return Back::to("/staff/incidents")
-                .error(ErrorCode::IncidentNotFound)
-                .into_response();
-        }
-        Err(error) => {
-            tracing::error!(%error, "could not read an incident");
-            return Back::to(editor(slug))
-                .error(ErrorCode::Failed)
-                .into_response();
-        }
+    let found = match super::back::incident_named(&state.database, slug, &editor(slug)).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let slug = found.slug.clone();
     outcome(&slug, change(&admin, found).await)

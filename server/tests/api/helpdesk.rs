@@ -88,30 +88,8 @@ async fn a_quoted_reference_code_finds_the_answer_the_caller_was_given() {
 
     let desk = desk_cookie(&app, "desk@example.com").await;
     let today = breachcheck::clock::japan_date(breachcheck::now_millis());
-    let day_in_words = {
-        // "5 February 2025" as the English pages write it.
-        let months = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let parts: Vec<u32> = today.split('-').map(|p| p.parse().unwrap()).collect();
-        format!(
-            "{} {} {}",
-            parts[2],
-            months[parts[1] as usize - 1],
-            parts[0]
-        )
-    };
+    // "5 February 2025", as the English pages write a date.
+    let day_in_words = app::i18n::dates::date(app::i18n::Locale::En, &today);
 
     // The first code, read out over the phone: lower case, no hyphen. It names the
     // retired list, which still says "affected".
@@ -166,7 +144,9 @@ async fn a_quoted_reference_code_finds_the_answer_the_caller_was_given() {
     assert_eq!(status, StatusCode::OK);
     let none = texts(&body, "#reference-none").join("");
     assert!(
-        none.contains("No answer with this reference code was given for this contract number in the last 400 days"),
+        none.contains(
+            "No answer of the last 400 days matches this reference code and contract number"
+        ),
         "{none}"
     );
     assert!(!body.contains("data-outcome"), "no answer is shown");

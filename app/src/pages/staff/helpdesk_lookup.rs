@@ -6,11 +6,46 @@ use crate::check_api::{CheckProblem, CheckView};
 use crate::components::PageTitle;
 use crate::components::{CheckAnswer, CheckNotice};
 use crate::head_text;
+use crate::i18n::Strings;
 use crate::i18n::{dates, fill};
 use crate::pages::check::{ProblemFor, use_check_view, use_entered};
 use crate::staff_api::own_lookups_today;
 use crate::use_strings;
 use leptos::prelude::*;
+
+/// One labelled field of the lookup forms, with the problem under it when it is its own
+/// (`{id}-error`). Every field but the phone is required.
+#[component]
+fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: fn(&'static Strings) -> &'static str,
+    value: String,
+    problem: RwSignal<Option<CheckProblem>>,
+    applies: fn(&CheckProblem) -> bool,
+    #[prop(optional)] describedby: Option<&'static str>,
+    #[prop(default = "64")] maxlength: &'static str,
+    /// The caller's phone: optional, typed as a telephone number.
+    #[prop(optional)]
+    phone: bool,
+) -> impl IntoView {
+    let s = use_strings();
+    view! {
+        <label for=id>{move || label(s())}</label>
+        <input
+            id=id
+            name=name
+            value=value
+            type=if phone { "tel" } else { "text" }
+            required=!phone
+            maxlength=maxlength
+            autocomplete="off"
+            spellcheck="false"
+            aria-describedby=describedby
+        />
+        <ProblemFor problem id=format!("{id}-error") applies/>
+    }
+}
 
 #[component]
 pub fn StaffLookupPage() -> impl IntoView {
@@ -92,123 +127,27 @@ pub fn StaffLookupPage() -> impl IntoView {
         <p>{move || s().check.staff_intro}</p>
         {answer}
         <form class="form" method="post" action="/staff/lookup">
-            <label for="lookup-ticket">{move || s().check.ticket}</label>
-            <input
-                id="lookup-ticket"
-                name="ticket"
-                value=contract_ticket
-                required
-                maxlength="64"
-                autocomplete="off"
-                aria-describedby="lookup-ticket-hint"
-            />
+            <Field id="lookup-ticket" name="ticket" label=|s| s.check.ticket value=contract_ticket problem=contract_problem applies=is_ticket describedby="lookup-ticket-hint"/>
             <p id="lookup-ticket-hint" class="hint">{move || s().check.ticket_hint}</p>
-            <ProblemFor problem=contract_problem id="lookup-ticket-error" applies=is_ticket/>
-            <label for="lookup-contract">{move || s().check.contract}</label>
-            <input
-                id="lookup-contract"
-                name="contract"
-                value=contract
-                required
-                maxlength="64"
-                autocomplete="off"
-                spellcheck="false"
-            />
-            <ProblemFor problem=contract_problem id="lookup-contract-error" applies=is_contract/>
-            <label for="lookup-phone">{move || s().check.staff_phone}</label>
-            <input
-                id="lookup-phone"
-                name="phone"
-                type="tel"
-                autocomplete="off"
-                value=phone
-            />
-            <ProblemFor problem=contract_problem id="lookup-phone-error" applies=is_phone/>
+            <Field id="lookup-contract" name="contract" label=|s| s.check.contract value=contract problem=contract_problem applies=is_contract/>
+            <Field id="lookup-phone" name="phone" label=|s| s.check.staff_phone value=phone problem=contract_problem applies=is_phone phone=true/>
             <button type="submit">{move || s().check.submit}</button>
         </form>
         <h2>{move || s().check.staff_domain_heading}</h2>
         <p class="hint">{move || s().check.staff_domain_hint}</p>
         <form class="form" method="post" action="/staff/lookup">
-            <label for="lookup-domain-ticket">{move || s().check.ticket}</label>
-            <input
-                id="lookup-domain-ticket"
-                name="ticket"
-                value=domain_ticket
-                required
-                maxlength="64"
-                autocomplete="off"
-                aria-describedby="lookup-ticket-hint"
-            />
-            <ProblemFor problem=domain_problem id="lookup-domain-ticket-error" applies=is_ticket/>
-            <label for="lookup-domain">{move || s().domain.field}</label>
-            <input
-                id="lookup-domain"
-                name="domain"
-                value=entered.domain.clone()
-                required
-                maxlength="300"
-                autocomplete="off"
-                spellcheck="false"
-                aria-describedby="lookup-domain-hint"
-            />
+            <Field id="lookup-domain-ticket" name="ticket" label=|s| s.check.ticket value=domain_ticket problem=domain_problem applies=is_ticket describedby="lookup-ticket-hint"/>
+            <Field id="lookup-domain" name="domain" label=|s| s.domain.field value=entered.domain.clone() problem=domain_problem applies=is_domain describedby="lookup-domain-hint" maxlength="300"/>
             <p id="lookup-domain-hint" class="hint">{move || s().domain.hint}</p>
-            <ProblemFor problem=domain_problem id="lookup-domain-error" applies=is_domain/>
             <button type="submit">{move || s().check.submit}</button>
         </form>
         <h2>{move || s().check.reference_heading}</h2>
         <p class="hint" id="lookup-reference-hint">{move || s().check.reference_search_hint()}</p>
         <form class="form" method="post" action="/staff/lookup">
-            <label for="lookup-reference-ticket">{move || s().check.ticket}</label>
-            <input
-                id="lookup-reference-ticket"
-                name="ticket"
-                value=reference_ticket
-                required
-                maxlength="64"
-                autocomplete="off"
-                aria-describedby="lookup-ticket-hint"
-            />
-            <ProblemFor problem=reference_problem id="lookup-reference-ticket-error" applies=is_ticket/>
-            <label for="lookup-reference">{move || s().check.reference_field}</label>
-            <input
-                id="lookup-reference"
-                name="reference"
-                value=entered.reference.clone()
-                required
-                maxlength="32"
-                autocomplete="off"
-                spellcheck="false"
-                aria-describedby="lookup-reference-hint"
-            />
-            <ProblemFor problem=reference_problem id="lookup-reference-error" applies=is_reference/>
-            <label for="lookup-reference-contract">{move || s().check.contract}</label>
-            <input
-                id="lookup-reference-contract"
-                name="contract"
-                value=reference_contract
-                required
-                maxlength="64"
-                autocomplete="off"
-                spellcheck="false"
-            />
-            <ProblemFor
-                problem=reference_problem
-                id="lookup-reference-contract-error"
-                applies=is_contract
-            />
-            <label for="lookup-reference-phone">{move || s().check.staff_phone}</label>
-            <input
-                id="lookup-reference-phone"
-                name="phone"
-                type="tel"
-                autocomplete="off"
-                value=reference_phone
-            />
-            <ProblemFor
-                problem=reference_problem
-                id="lookup-reference-phone-error"
-                applies=is_phone
-            />
+            <Field id="lookup-reference-ticket" name="ticket" label=|s| s.check.ticket value=reference_ticket problem=reference_problem applies=is_ticket describedby="lookup-ticket-hint"/>
+            <Field id="lookup-reference" name="reference" label=|s| s.check.reference_field value=entered.reference.clone() problem=reference_problem applies=is_reference describedby="lookup-reference-hint" maxlength="32"/>
+            <Field id="lookup-reference-contract" name="contract" label=|s| s.check.contract value=reference_contract problem=reference_problem applies=is_contract/>
+            <Field id="lookup-reference-phone" name="phone" label=|s| s.check.staff_phone value=reference_phone problem=reference_problem applies=is_phone phone=true/>
             <button type="submit">{move || s().check.reference_submit}</button>
         </form>
         <section aria-labelledby="own-lookups-heading">
