@@ -125,18 +125,20 @@ pub mod source {
                     .unwrap_or_default(),
             })
             .collect();
-        let by_day = |days: std::ops::RangeInclusive<i64>| -> Vec<Bucket> {
-            days.map(|day| {
-                let mut total = Counts::default();
-                for hour in hours.iter().filter(|h| japan_day_number(h.hour) == day) {
-                    total.add(counts(hour));
-                }
-                Bucket {
+        // Each day's counts, summed once for both daily charts.
+        let mut days: std::collections::BTreeMap<i64, Counts> = Default::default();
+        for hour in &hours {
+            days.entry(japan_day_number(hour.hour))
+                .or_default()
+                .add(counts(hour));
+        }
+        let by_day = |range: std::ops::RangeInclusive<i64>| -> Vec<Bucket> {
+            range
+                .map(|day| Bucket {
                     start: japan_date(japan_day_number_start(day)),
-                    counts: total,
-                }
-            })
-            .collect()
+                    counts: days.get(&day).copied().unwrap_or_default(),
+                })
+                .collect()
         };
         let mut charts = vec![
             chart(Span::Day, by_hour),

@@ -178,24 +178,16 @@ pub async fn update(
     if changed.is_empty() {
         return Ok(changed);
     }
-    let categories = serde_json::to_string(&details.categories).expect("categories serialise");
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE incidents SET title_ja = $1, title_en = $2, occurred_from = $3, \
          occurred_to = $4, announced_on = $5, categories = $6, advice_ja = $7, advice_en = $8 \
          WHERE id = $9",
-    )
-    .bind(&details.title.ja)
-    .bind(&details.title.en)
-    .bind(details.occurred_from.as_ref().map(CalendarDate::as_str))
-    .bind(details.occurred_to.as_ref().map(CalendarDate::as_str))
-    .bind(details.announced_on.as_ref().map(CalendarDate::as_str))
-    .bind(categories)
-    .bind(&details.advice.ja)
-    .bind(&details.advice.en)
-    .bind(id.0)
-    .execute(&mut *tx)
-    .await
-    .map_err(storage)?;
+    );
+    bind_details(query, &details)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(storage)?;
     let entry = NewEntry {
         actor: Actor::Staff(admin.staff_id().0),
         action: Action::IncidentUpdated,
@@ -216,30 +208,23 @@ pub async fn create(
     incident: NewIncident,
 ) -> Result<IncidentId, DatasetError> {
     let NewIncident { slug, details } = incident.titled()?;
-    let categories = serde_json::to_string(&details.categories).expect("categories serialise");
     let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO incidents (slug, title_ja, title_en, occurred_from, occurred_to, \
-         announced_on, categories, advice_ja, advice_en, created_by, created_at) \
+    let query = sqlx::query(
+        "INSERT INTO incidents (title_ja, title_en, occurred_from, occurred_to, \
+         announced_on, categories, advice_ja, advice_en, slug, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(slug.as_str())
-    .bind(&details.title.ja)
-    .bind(&details.title.en)
-    .bind(details.occurred_from.as_ref().map(CalendarDate::as_str))
-    .bind(details.occurred_to.as_ref().map(CalendarDate::as_str))
-    .bind(details.announced_on.as_ref().map(CalendarDate::as_str))
-    .bind(categories)
-    .bind(&details.advice.ja)
-    .bind(&details.advice.en)
-    .bind(admin.staff_id().0)
-    .bind(crate::now_millis())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => DatasetError::SlugTaken,
-        _ => DatasetError::from(crate::storage::StorageError::from(e)),
-    })?;
+    );
+    let row = bind_details(query, &details)
+        .bind(slug.as_str())
+        .bind(admin.staff_id().0)
+        .bind(crate::now_millis())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => DatasetError::SlugTaken,
+            _ => DatasetError::from(crate::storage::StorageError::from(e)),
+        })?;
+    let id: i64 = row.try_get(0).map_err(storage)?;
     let entry = NewEntry {
         actor: Actor::Staff(admin.staff_id().0),
         action: Action::IncidentCreated,
@@ -248,6 +233,24 @@ pub async fn create(
     };
     audit::commit_with(tx, entry).await?;
     Ok(IncidentId(id))
+}
+
+/// `query` with an incident's details bound as `$1` to `$8`: title_ja, title_en,
+/// occurred_from, occurred_to, announced_on, categories (JSON), advice_ja, advice_en.
+fn bind_details<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    details: &'q IncidentDetails,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let categories = serde_json::to_string(&details.categories).expect("categories serialise");
+    query
+        .bind(&details.title.ja)
+        .bind(&details.title.en)
+        .bind(details.occurred_from.as_ref().map(CalendarDate::as_str))
+        .bind(details.occurred_to.as_ref().map(CalendarDate::as_str))
+        .bind(details.announced_on.as_ref().map(CalendarDate::as_str))
+        .bind(categories)
+        .bind(&details.advice.ja)
+        .bind(&details.advice.en)
 }
 
 const COLUMNS: &str = "id, slug, title_ja, title_en, occurred_from, occurred_to, announced_on, \

@@ -12,7 +12,7 @@ use axum::{
     extract::{Path, State},
     response::{IntoResponse, Response},
 };
-use breachcheck::dataset::incident::{self, Incident};
+use breachcheck::dataset::incident::Incident;
 use breachcheck::locale::Localized;
 use breachcheck::notice::store::{self, NoteRejection, NoticeError, UpdateNote};
 use breachcheck::notice::{ContentRejection, NoticeContent};
@@ -93,18 +93,19 @@ pub struct PublishForm {
 }
 
 impl PublishForm {
-    /// The first post of a step: back to the editor, which asks once more (with the
-    /// revision it was about).
-    fn unconfirmed(&self, slug: &str, step: Confirm) -> Option<Response> {
-        if self.confirmed.as_deref() == Some("yes") {
-            return None;
-        }
+    /// Back to the editor asking once more about `step` (with the revision it was about).
+    fn ask_again(&self, slug: &str, step: Confirm) -> Back {
         let back = Back::to(editor(slug)).confirm(step);
-        let back = match self.revision {
+        match self.revision {
             Some(revision) => back.with("revision", &revision.to_string()),
             None => back,
-        };
-        Some(back.into_response())
+        }
+    }
+
+    /// The first post of a step changes nothing: it asks once more.
+    fn unconfirmed(&self, slug: &str, step: Confirm) -> Option<Response> {
+        (self.confirmed.as_deref() != Some("yes"))
+            .then(|| self.ask_again(slug, step).into_response())
     }
 }
 
@@ -119,45 +120,33 @@ pub async fn publish(
     if let Some(ask) = form.unconfirmed(&slug, Confirm::Publish) {
         return ask;
     }
-    let note = Localized::new(form.note_ja.clone(), form.note_en.clone());
-    // An update without a proper note goes back to the confirmation, with what was typed.
-    if let Some(rejection) = refused_note(&state, &slug, &note).await {
-        let back = Back::to(editor(&slug)).confirm(Confirm::Publish);
-        let back = match form.revision {
-            Some(revision) => back.with("revision", &revision.to_string()),
-            None => back,
-        };
-        return back
-            .with("note_ja", &form.note_ja)
-            .with("note_en", &form.note_en)
-            .error(error_code(&NoticeError::Note(rejection)))
-            .into_response();
-    }
-    as_admin_on(&state, &staff, &slug, async |admin, found| {
+    let found = match super::back::incident_named(&state.database, &slug, &editor(&slug)).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let admin = staff.admin();
+    let published = async {
         let seen = form.revision.ok_or(NoticeError::Changed)?;
+        // An update says what it changes; the first publication has nothing to say.
         let note = match store::publications(&state.database, found.id).await? {
             0 => UpdateNote::first(),
-            _ => UpdateNote::parse(note.clone())?,
+            _ => UpdateNote::parse(Localized::new(form.note_ja.clone(), form.note_en.clone()))?,
         };
-        store::publish_seen(admin, &state.database, found.id, seen, &note).await?;
+        store::publish_seen(&admin, &state.database, found.id, seen, &note).await?;
         state.notices.invalidate();
         Ok(Done::Published)
-    })
-    .await
-}
-
-/// Why `note` cannot go with an update of the incident's notice, if it is one (a first
-/// publication needs none; the publication checks again).
-async fn refused_note(
-    state: &AppState,
-    slug: &str,
-    note: &Localized<String>,
-) -> Option<NoteRejection> {
-    let found = incident::find_by_slug(&state.database, slug).await.ok()??;
-    let earlier = store::publications(&state.database, found.id).await.ok()?;
-    (earlier > 0)
-        .then(|| UpdateNote::parse(note.clone()).err())
-        .flatten()
+    }
+    .await;
+    match published {
+        // A note refused goes back to the confirmation, with what was typed.
+        Err(NoticeError::Note(refused)) => form
+            .ask_again(&found.slug, Confirm::Publish)
+            .with("note_ja", &form.note_ja)
+            .with("note_en", &form.note_en)
+            .error(error_code(&NoticeError::Note(refused)))
+            .into_response(),
+        other => outcome(&found.slug, other),
+    }
 }
 
 pub async fn unpublish(

@@ -81,20 +81,15 @@ async fn an_edited_incident_is_audited_and_shown_at_once() {
         "the free category's line"
     );
 
-    let edited = app
-        .post_form(
-            EDIT,
-            &form_with(&[
-                ("title_en", "Unauthorised access to the billing system"),
-                (
-                    "free_categories",
-                    "ご請求金額 / Amounts invoiced\nIP アドレス / IP address",
-                ),
-                ("advice_en", "Change your password."),
-            ]),
-            Some(&lead),
-        )
-        .await;
+    let edit = form_with(&[
+        ("title_en", "Unauthorised access to the billing system"),
+        (
+            "free_categories",
+            "ご請求金額 / Amounts invoiced\nIP アドレス / IP address",
+        ),
+        ("advice_en", "Change your password."),
+    ]);
+    let edited = app.post_form(EDIT, &edit, Some(&lead)).await;
     assert_eq!(location(&edited), format!("{EDIT}?done=saved"));
 
     // Audited, with what changed.
@@ -137,20 +132,7 @@ async fn an_edited_incident_is_audited_and_shown_at_once() {
     assert!(!notice.contains("Amounts billed"));
 
     // Saving it unchanged writes no entry.
-    let same = app
-        .post_form(
-            EDIT,
-            &form_with(&[
-                ("title_en", "Unauthorised access to the billing system"),
-                (
-                    "free_categories",
-                    "ご請求金額 / Amounts invoiced\nIP アドレス / IP address",
-                ),
-                ("advice_en", "Change your password."),
-            ]),
-            Some(&lead),
-        )
-        .await;
+    let same = app.post_form(EDIT, &edit, Some(&lead)).await;
     assert_eq!(location(&same), format!("{EDIT}?done=saved"));
     let entries: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'incident.updated'")
