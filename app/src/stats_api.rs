@@ -1,7 +1,8 @@
 //! The staff statistics: the hourly counts of public lookups, over the last 24 hours, the
 //! last 7 days and since the first list was published, each as a chart drawn on the server
 //! (SVG, by `plotters`) with a table of the same figures beside it for screen readers and
-//! for reading exact numbers. Counts only: nothing here identifies a customer.
+//! for reading exact numbers; and each incident's answered lookups since counting began.
+//! Counts only: nothing here identifies a customer.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,8 @@ pub struct Counts {
     pub affected: i64,
     pub limited: i64,
     pub busy: i64,
+    /// Domains whose control was proven (the domain self-check).
+    pub domain_checks: i64,
 }
 
 impl Counts {
@@ -22,11 +25,18 @@ impl Counts {
         self.affected += other.affected;
         self.limited += other.limited;
         self.busy += other.busy;
+        self.domain_checks += other.domain_checks;
     }
 
-    /// The four series in the order the charts, tables and CSV give them.
-    pub fn values(self) -> [i64; 4] {
-        [self.lookups, self.affected, self.limited, self.busy]
+    /// The series in the order the charts, tables and CSV give them.
+    pub fn values(self) -> [i64; SERIES] {
+        [
+            self.lookups,
+            self.affected,
+            self.limited,
+            self.busy,
+            self.domain_checks,
+        ]
     }
 }
 
@@ -55,15 +65,31 @@ pub struct Chart {
     pub svg: String,
 }
 
+/// One incident's answered lookups since counting began.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentTotals {
+    pub slug: String,
+    pub title: crate::i18n::Localized<String>,
+    /// Answers that covered the incident (its list was published).
+    pub lookups: i64,
+    /// Of those, the answers that said "affected" by it.
+    pub affected: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatsView {
     /// The last 24 hours and 7 days, and since publication once a list was published.
     pub charts: Vec<Chart>,
+    /// Every incident, oldest first, with its counts (zero where no answer covered it).
+    pub incidents: Vec<IncidentTotals>,
 }
 
-/// The colours of the four series, in [`Counts::values`] order (the page's legend uses
-/// them too).
-pub const COLOURS: [&str; 4] = ["#1f4e79", "#b03a2e", "#7d6608", "#6c3483"];
+/// How many series the charts draw.
+pub const SERIES: usize = 5;
+
+/// The colours of the series, in [`Counts::values`] order (the page's legend uses them
+/// too).
+pub const COLOURS: [&str; SERIES] = ["#1f4e79", "#b03a2e", "#7d6608", "#6c3483", "#117a65"];
 
 /// The counts, for any signed-in staff member (the helpdesk reads them too).
 #[server(endpoint = "staff/stats", output = crate::codec::TextJson)]
@@ -81,6 +107,7 @@ pub mod source {
     use super::*;
     use breachcheck::check::stats::{self, HourCounts};
     use breachcheck::clock::{japan_date, japan_day_number, japan_day_number_start};
+    use breachcheck::dataset::DatasetError;
     use breachcheck::storage::{Database, StorageError};
 
     const HOUR: i64 = 3_600_000;
@@ -93,6 +120,7 @@ pub mod source {
             affected: hour.affected,
             limited: hour.rate_limited,
             busy: hour.busy,
+            domain_checks: hour.domain_checks,
         }
     }
 
@@ -104,7 +132,7 @@ pub mod source {
 
     /// Every hour of the day up to now, every day of the week and since publication, with
     /// the hours that saw no lookup counted as zero.
-    pub async fn view(db: &Database, now: i64) -> Result<StatsView, StorageError> {
+    pub async fn view(db: &Database, now: i64) -> Result<StatsView, DatasetError> {
         let this_hour = now - now.rem_euclid(HOUR);
         let today = japan_day_number(now);
         let first = stats::first_publication(db).await?;
@@ -147,7 +175,28 @@ pub mod source {
         if let Some(first_day) = first_day {
             charts.push(chart(Span::SincePublication, by_day(first_day..=today)));
         }
-        Ok(StatsView { charts })
+        Ok(StatsView {
+            charts,
+            incidents: incidents(db).await?,
+        })
+    }
+
+    async fn incidents(db: &Database) -> Result<Vec<IncidentTotals>, DatasetError> {
+        let totals = stats::incident_totals(db).await?;
+        let mut incidents = breachcheck::dataset::incident::list(db).await?;
+        incidents.sort_by_key(|incident| incident.id);
+        Ok(incidents
+            .into_iter()
+            .map(|incident| {
+                let counts = totals.get(&incident.id).copied().unwrap_or_default();
+                IncidentTotals {
+                    slug: incident.slug,
+                    title: incident.title,
+                    lookups: counts.lookups,
+                    affected: counts.affected,
+                }
+            })
+            .collect())
     }
 
     /// Every stored hour since the first publication (or the last seven days, if no list
@@ -259,6 +308,7 @@ pub mod source {
                         affected: h / 2,
                         limited: 1,
                         busy: 0,
+                        domain_checks: h % 3,
                     },
                 })
                 .collect();
@@ -266,7 +316,7 @@ pub mod source {
             assert!(svg.starts_with("<svg"), "{svg}");
             // The axes are lines of width 1; each series is one line of width 2 in its colour.
             let svg = svg.to_uppercase();
-            assert_eq!(svg.matches(r#"STROKE-WIDTH="2""#).count(), 4, "{svg}");
+            assert_eq!(svg.matches(r#"STROKE-WIDTH="2""#).count(), SERIES, "{svg}");
             for colour in COLOURS {
                 let line = format!(r#"STROKE="{}" STROKE-WIDTH="2""#, colour.to_uppercase());
                 assert_eq!(svg.matches(&line).count(), 1, "{colour}");

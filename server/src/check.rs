@@ -229,7 +229,7 @@ impl CheckService {
         }
     }
 
-    fn count(&self, event: Event) {
+    fn count(&self, event: Event<'_>) {
         self.tally.add(event);
     }
 
@@ -299,7 +299,7 @@ impl CheckService {
             .await
             .map_err(Decision::failed)?;
         self.count(Event::Answered {
-            affected: !result.affected.is_empty(),
+            incidents: &answer.per_incident(),
         });
         let mut decision = Decision::answered(result);
         decision.alike = alike;

@@ -110,6 +110,7 @@ impl Application {
                 &config.site.name,
             )?,
             settings: config.domains.clone(),
+            tally: check.tally.clone(),
             ended: Default::default(),
         };
         let (router, state) = routes::router(

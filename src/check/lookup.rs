@@ -67,6 +67,25 @@ pub struct Answer {
     pub subject: Digest,
 }
 
+impl Answer {
+    /// Each incident the answer covered, once, and whether the public answer says
+    /// "affected" by it (what the statistics count per incident).
+    pub fn per_incident(&self) -> Vec<(IncidentId, bool)> {
+        let mut incidents: Vec<(IncidentId, bool)> = Vec::new();
+        for list in &self.lists {
+            if incidents.iter().any(|(incident, _)| *incident == list.incident) {
+                continue;
+            }
+            let affected = self
+                .findings
+                .iter()
+                .any(|f| f.incident == list.incident && f.shown_to_public());
+            incidents.push((list.incident, affected));
+        }
+        incidents
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LookupError {
     #[error(transparent)]

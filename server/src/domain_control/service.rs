@@ -14,6 +14,7 @@ use breachcheck::check::domain::{self, Challenge, ChallengeError, Proof, Token};
 use breachcheck::check::limit::{self, RateLimit, Scope, SubjectKeys, Verdict};
 use breachcheck::check::lookup::{Lookup, LookupError};
 use breachcheck::check::pow::{PowError, PowKeys, Solution};
+use breachcheck::check::stats::{Event, Tally};
 use breachcheck::identifier::{Domain, Kind};
 use breachcheck::storage::Database;
 use serde_json::json;
@@ -117,6 +118,8 @@ pub struct DomainService {
     pub dns: DnsVerifier,
     pub mailer: Mailer,
     pub settings: DomainSettings,
+    /// Proven domains are counted for the statistics (shared with the public check).
+    pub tally: Arc<Tally>,
     /// A challenge was proven here since the sweeper last cleared what the database keeps
     /// of deleted and overwritten rows.
     pub ended: Arc<AtomicBool>,
@@ -293,6 +296,7 @@ impl DomainService {
         };
         self.audit(Action::DomainVerified, challenge, json!({ "proof": how }))
             .await?;
+        self.tally.add(Event::DomainProven);
         self.ended.store(true, Ordering::SeqCst);
         // The domain is gone from the database; its mail goes from the outbox too.
         if let Err(error) = self.forget_mail().await {

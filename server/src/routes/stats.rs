@@ -37,6 +37,7 @@ pub async fn csv(
         s.stats.affected.to_owned(),
         s.stats.limited.to_owned(),
         s.stats.busy.to_owned(),
+        s.stats.domain_checks.to_owned(),
     ]);
     for bucket in hours {
         let mut cells = vec![bucket.start];

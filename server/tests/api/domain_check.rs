@@ -233,6 +233,14 @@ async fn a_txt_record_proves_control_and_shows_the_answer() {
             .await
             .unwrap();
     assert_eq!(audited, vec!["domain.verified".to_owned()]);
+    // The statistics count the proof once; the refused attempts and the answer's views not.
+    app.flush_lookup_stats().await;
+    let counted: i64 =
+        sqlx::query_scalar("SELECT CAST(SUM(domain_checks) AS BIGINT) FROM lookup_stats")
+            .fetch_one(app.database.pool())
+            .await
+            .unwrap();
+    assert_eq!(counted, 1);
 }
 
 /// The parts of a multipart message: content type and decoded text.

@@ -1,9 +1,9 @@
 //! The staff statistics after a known sequence of lookups: the figures in the tables beside
-//! the charts, the charts themselves, and the CSV export.
+//! the charts, the charts themselves, each incident's totals, and the CSV export.
 
 use crate::helpers::check::{check, generous};
-use crate::helpers::lists::publish;
-use crate::helpers::{create_staff, signed_in, spawn_app_with, unix_now};
+use crate::helpers::lists::{new_incident, publish};
+use crate::helpers::{create_staff, signed_in, spawn_app_with, staff_proof, unix_now};
 use breachcheck::digest::Profile;
 use breachcheck::staff::Role;
 use reqwest::StatusCode;
@@ -25,6 +25,22 @@ async fn statistics_count_a_known_sequence_of_lookups() {
         Profile::HmacSha256,
     )
     .await;
+    publish(
+        &app,
+        "billing",
+        "契約番号\nAB123456\nCD123456\n",
+        Profile::HmacSha256,
+    )
+    .await;
+    // An incident with no list yet: no answer covers it. Its title is typed text.
+    let admin = staff_proof(&app, "draft@example.com", Role::Admin).await;
+    let draft = new_incident(&app, &admin, "draft").await;
+    sqlx::query("UPDATE incidents SET title_en = $1 WHERE id = $2")
+        .bind(r#"<b class="x">Q&A</b>"#)
+        .bind(draft.0)
+        .execute(app.database.pool())
+        .await
+        .unwrap();
     for (number, outcome) in [
         ("AB123456", StatusCode::OK),
         ("CD123456", StatusCode::OK),
@@ -56,8 +72,8 @@ async fn statistics_count_a_known_sequence_of_lookups() {
             .collect();
         assert_eq!(
             totals,
-            ["3", "1", "1", "0"],
-            "answered, affected, limited, busy"
+            ["3", "2", "1", "0", "0"],
+            "answered, affected, limited, busy, domains proven"
         );
         let chart = section
             .select(&select("div.chart[role=img] svg"))
@@ -67,7 +83,7 @@ async fn statistics_count_a_known_sequence_of_lookups() {
             chart
                 .select(&select(r#"polyline[stroke-width="2"]"#))
                 .count(),
-            4,
+            5,
             "a line per series"
         );
     }
@@ -79,6 +95,31 @@ async fn statistics_count_a_known_sequence_of_lookups() {
     let days = sections[1].select(&select("tbody tr")).count();
     assert_eq!(days, 7);
 
+    // Each incident's answers: AB123456 is listed by both, CD123456 by billing alone,
+    // EF123456 by neither; the limited lookup was not answered.
+    let incidents: Vec<Vec<String>> = html
+        .select(&select("section.stats-incidents tbody tr"))
+        .map(|row| {
+            row.select(&select("th, td"))
+                .map(|cell| cell.text().collect::<String>())
+                .collect()
+        })
+        .collect();
+    let title = "Unauthorised access to the order system";
+    assert_eq!(
+        incidents,
+        [
+            [format!("{title} (order-system)"), "3".into(), "1".into()],
+            [format!("{title} (billing)"), "3".into(), "2".into()],
+            [r#"<b class="x">Q&A</b> (draft)"#.into(), "0".into(), "0".into()],
+        ],
+        "oldest first"
+    );
+    assert!(
+        body.contains("&lt;b class=\"x\"&gt;Q&amp;A&lt;/b&gt;") && !body.contains("<b class"),
+        "a title stays text"
+    );
+
     // The CSV: a BOM, the header in the reader's language, the hour's counts.
     let csv = app.get_with("/staff/stats.csv", "cookie", &desk).await;
     assert_eq!(csv.status(), StatusCode::OK);
@@ -88,10 +129,10 @@ async fn statistics_count_a_known_sequence_of_lookups() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        r#""Hour (JST)","Lookups answered","Answered “affected”","Refused by a limit","Refused as busy""#
+        r#""Hour (JST)","Lookups answered","Answered “affected”","Refused by a limit","Refused as busy","Domains proven""#
     );
     // One row per hour that saw lookups (two if the test crossed an hour).
-    let mut sums = [0i64; 4];
+    let mut sums = [0i64; 5];
     for line in &lines[1..] {
         let cells: Vec<&str> = line.split(',').map(|c| c.trim_matches('"')).collect();
         assert!(cells[0].ends_with(":00"), "{line}");
@@ -99,7 +140,7 @@ async fn statistics_count_a_known_sequence_of_lookups() {
             *sum += cell.parse::<i64>().unwrap();
         }
     }
-    assert_eq!(sums, [3, 1, 1, 0], "{csv}");
+    assert_eq!(sums, [3, 2, 1, 0, 0], "{csv}");
 
     // Strangers get nothing.
     let anonymous = app.get("/staff/stats.csv").await;

@@ -4,18 +4,19 @@
 use crate::components::{PageTitle, Refused};
 use crate::head_text;
 use crate::i18n::{Locale, dates};
-use crate::stats_api::{COLOURS, Chart, Counts, Span, load_stats};
+use crate::stats_api::{self, COLOURS, Chart, Counts, IncidentTotals, Span, load_stats};
 use crate::{use_locale, use_strings};
 use leptos::prelude::*;
 
 type Label = fn(&'static crate::i18n::Strings) -> &'static str;
 
-/// The four series' names, in the order of [`Counts::values`].
-const SERIES: [Label; 4] = [
+/// The series' names, in the order of [`Counts::values`].
+const SERIES: [Label; stats_api::SERIES] = [
     |s| s.stats.lookups,
     |s| s.stats.affected,
     |s| s.stats.limited,
     |s| s.stats.busy,
+    |s| s.stats.domain_checks,
 ];
 
 fn when(locale: Locale, span: Span, start: &str) -> String {
@@ -120,6 +121,47 @@ fn ChartFigure(chart: Chart, index: usize) -> impl IntoView {
 }
 
 #[component]
+fn IncidentTable(incidents: Vec<IncidentTotals>) -> impl IntoView {
+    let s = use_strings();
+    let locale = use_locale();
+    if incidents.is_empty() {
+        return view! { <p>{move || s().stats.no_incidents}</p> }.into_any();
+    }
+    let rows = incidents
+        .into_iter()
+        .map(|incident| {
+            let title = incident.title;
+            view! {
+                <tr>
+                    <th scope="row">
+                        {move || title.get(locale.get()).clone()}
+                        " (" {incident.slug} ")"
+                    </th>
+                    <td class="number">{incident.lookups}</td>
+                    <td class="number">{incident.affected}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap" tabindex="0">
+            <table class="staff-table">
+                <caption>{move || s().stats.incidents}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{move || s().stats.incident}</th>
+                        <th scope="col">{move || s().stats.incident_lookups}</th>
+                        <th scope="col">{move || s().stats.incident_affected}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
 pub fn StaffStatsPage() -> impl IntoView {
     let s = use_strings();
     let stats = Resource::new_blocking(|| (), |_| load_stats());
@@ -134,10 +176,16 @@ pub fn StaffStatsPage() -> impl IntoView {
                         .enumerate()
                         .map(|(index, chart)| view! { <ChartFigure chart index/> })
                         .collect_view();
+                    let incidents = view.incidents;
                     view! {
                         {charts}
                         {(!published)
                             .then(|| view! { <p class="notice">{move || s().stats.none_published}</p> })}
+                        <section class="stats-incidents" aria-labelledby="stats-incidents">
+                            <h2 id="stats-incidents">{move || s().stats.incidents}</h2>
+                            <p>{move || s().stats.incidents_intro}</p>
+                            <IncidentTable incidents/>
+                        </section>
                     }
                     .into_any()
                 }
