@@ -16,7 +16,7 @@ PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite in data/"
 	@echo "make test   formatting, clippy, unit, integration (SQLite + PostgreSQL) and browser tests"
-	@echo "make screenshots  rewrite docs/screenshot-home.png from the release build"
+	@echo "make screenshots  rewrite the README's pictures (docs/screenshot-*.png) from the release build"
 	@echo "make bench  import throughput and memory; notice page and a static file vs nginx"
 	@echo "            (req/s, p99, ratio); answered lookups vs raw argon2 at 32 and 128"
 	@echo "            connections, server memory; a flood with a second client timed"
@@ -79,9 +79,9 @@ integration-test-postgres:
 e2e:
 	@scripts/e2e.sh
 
-# The browser tests leave docs/ alone; this rewrites the README's screenshot.
+# The browser tests leave docs/ alone; this rewrites the README's pictures.
 screenshots: setup-test build
-	@echo "==> rewriting docs/screenshot-home.png"
+	@echo "==> rewriting docs/screenshot-*.png (the home page and the staff console)"
 	@BREACHCHECK_SCREENSHOTS=1 scripts/e2e.sh -g "README screenshot"
 
 bench: setup-bench

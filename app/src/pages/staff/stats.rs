@@ -44,7 +44,10 @@ fn ChartFigure(chart: Chart, index: usize) -> impl IntoView {
             let name = *name;
             view! {
                 <li>
-                    <span class="swatch" style=format!("background:{colour}") aria-hidden="true"></span>
+                    // A drawing, not a style attribute: the CSP refuses inline styles.
+                    <svg class="swatch" viewBox="0 0 24 6" aria-hidden="true">
+                        <rect width="24" height="6" fill=colour></rect>
+                    </svg>
                     {move || name(s())}
                 </li>
             }
