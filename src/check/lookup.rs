@@ -73,7 +73,10 @@ impl Answer {
     pub fn per_incident(&self) -> Vec<(IncidentId, bool)> {
         let mut incidents: Vec<(IncidentId, bool)> = Vec::new();
         for list in &self.lists {
-            if incidents.iter().any(|(incident, _)| *incident == list.incident) {
+            if incidents
+                .iter()
+                .any(|(incident, _)| *incident == list.incident)
+            {
                 continue;
             }
             let affected = self

@@ -13,7 +13,9 @@ const HOUR_MILLIS: i64 = 3_600_000;
 pub enum Event<'a> {
     /// A lookup answered, with each incident it covered (its list was published) and
     /// whether the public answer said "affected" by it.
-    Answered { incidents: &'a [(IncidentId, bool)] },
+    Answered {
+        incidents: &'a [(IncidentId, bool)],
+    },
     RateLimited,
     Busy,
     /// A visitor proved control of a domain (the domain self-check then answers).
@@ -319,7 +321,11 @@ mod tests {
             (3, 2, 1, 3, 1)
         );
         let incidents = incident_totals(&db).await.unwrap();
-        let totals = |id| incidents.get(&id).map(|c: &IncidentCounts| (c.lookups, c.affected));
+        let totals = |id| {
+            incidents
+                .get(&id)
+                .map(|c: &IncidentCounts| (c.lookups, c.affected))
+        };
         assert_eq!(totals(first), Some((2, 1)));
         assert_eq!(totals(second), Some((3, 1)));
     }

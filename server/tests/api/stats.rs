@@ -111,7 +111,11 @@ async fn statistics_count_a_known_sequence_of_lookups() {
         [
             [format!("{title} (order-system)"), "3".into(), "1".into()],
             [format!("{title} (billing)"), "3".into(), "2".into()],
-            [r#"<b class="x">Q&A</b> (draft)"#.into(), "0".into(), "0".into()],
+            [
+                r#"<b class="x">Q&A</b> (draft)"#.into(),
+                "0".into(),
+                "0".into()
+            ],
         ],
         "oldest first"
     );
