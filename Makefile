@@ -11,7 +11,8 @@ export CARGO_INCREMENTAL := 0
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: help setup setup-test setup-bench build run test fmt-check clippy unit-test integration-test \
-        integration-test-sqlite integration-test-postgres e2e bench screenshots
+        integration-test-sqlite integration-test-postgres e2e bench screenshots cluster \
+        cluster-down
 
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite in data/"
@@ -20,6 +21,8 @@ help:
 	@echo "make bench  import throughput and memory; notice page and a static file vs nginx"
 	@echo "            (req/s, p99, ratio); answered lookups vs raw argon2 at 32 and 128"
 	@echo "            connections, server memory; a flood with a second client timed"
+	@echo "make cluster  two replicas on PostgreSQL behind nginx on http://127.0.0.1:3000"
+	@echo "            (logs in target/cluster/); make cluster-down stops them"
 
 setup:
 	@scripts/setup.sh
@@ -74,7 +77,7 @@ integration-test-postgres:
 	  echo "Start it with: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start"; \
 	  exit 1; }
 	BREACHCHECK_TEST_DATABASE=postgres BREACHCHECK_TEST_PG_URL="$(PG_ADMIN_URL)" \
-	  $(API_TESTS)
+	  $(API_TESTS) --test replicas
 
 e2e:
 	@scripts/e2e.sh
@@ -83,6 +86,14 @@ e2e:
 screenshots: setup-test build
 	@echo "==> rewriting docs/screenshot-*.png (the home page and the staff console)"
 	@BREACHCHECK_SCREENSHOTS=1 scripts/e2e.sh -g "README screenshot"
+
+# A local cluster to try: PostgreSQL's database, two replicas and nginx in front
+# (see docs/DEPLOY.md); `make cluster-down` stops it.
+cluster: setup-test build
+	@scripts/cluster.sh up
+
+cluster-down:
+	@scripts/cluster.sh down
 
 bench: setup-bench
 	@echo "==> import benchmark (release build)"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing breachcheck needs, skipping whatever is already there.
 # Usage: scripts/setup.sh [--browser] [--bench]
-#   --browser adds Chromium for the browser tests; --bench adds wrk and nginx, the load tool
-#   and the outside anchor `make bench` measures against.
+#   --browser adds what `make test` needs beyond the build: Chromium for the browser tests
+#   and nginx, the proxy of the replica test (and of `make cluster`); --bench adds wrk and
+#   nginx, the load tool and the outside anchor `make bench` measures against.
 # Each pinned version says why beside it. Every step prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,6 +87,13 @@ if $with_browser; then
     # Playwright cannot download its own browser here; Debian's Chromium is used instead.
     begin "installing Debian's Chromium"
     apt_install chromium
+    took
+  fi
+  if [ -x /usr/sbin/nginx ]; then
+    say "nginx: present"
+  else
+    begin "installing Debian's nginx (the proxy in front of the replica test's two servers)"
+    apt_install nginx
     took
   fi
 fi

@@ -99,8 +99,9 @@ pub struct TestApp {
     #[allow(dead_code)]
     pub metrics_port: Option<u16>,
     shutdown: Option<oneshot::Sender<()>>,
-    // Dropped after the fields above, so the database outlives the app's handles.
-    _database: TestDatabase,
+    // Dropped after the fields above, so the database outlives the app's handles. `None`
+    // for another server on the same database (see [`TestApp::other_server`]).
+    _database: Option<TestDatabase>,
     _dir: TempDir,
 }
 
@@ -226,8 +227,30 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         lookup_tally,
         metrics_port,
         shutdown: Some(shutdown),
-        _database: test_database,
+        _database: Some(test_database),
         _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Another server on this application's database at `address` (a replica started by
+    /// the test), for the same helpers to talk to. It owns neither the database nor the
+    /// server: dropping it stops nothing.
+    // Used by the replica test, a binary of its own (tests/replicas.rs).
+    #[allow(dead_code)]
+    pub fn other_server(&self, address: String) -> TestApp {
+        TestApp {
+            address,
+            database_url: self.database_url.clone(),
+            database: self.database.clone(),
+            client: self.client.clone(),
+            hashing_pool: self.hashing_pool.clone(),
+            lookup_tally: self.lookup_tally.clone(),
+            metrics_port: None,
+            shutdown: None,
+            _database: None,
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 }
 
