@@ -8,11 +8,22 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+/// The migrations this build carries. A database may hold newer ones: during a rolling
+/// upgrade the first new replica migrates while old ones still run, and an old one that
+/// restarts then must start on the newer schema rather than refuse it (every migration
+/// only adds what old code can ignore; see docs/DEPLOY.md).
+static SQLITE_MIGRATIONS: LazyLock<Migrator> =
+    LazyLock::new(|| tolerant(sqlx::migrate!("migrations/sqlite")));
+static POSTGRES_MIGRATIONS: LazyLock<Migrator> =
+    LazyLock::new(|| tolerant(sqlx::migrate!("migrations/postgres")));
+
+fn tolerant(mut migrator: Migrator) -> Migrator {
+    migrator.set_ignore_missing(true);
+    migrator
+}
 
 /// A write transaction that knows its back end, so that code running inside it (the audit
 /// log's lock, for one) can act on the caller's transaction rather than open its own.
@@ -273,6 +284,18 @@ mod tests {
             Err(NotReady::Unreachable),
             "no migrations table yet"
         );
+        db.migrate().await.unwrap();
+        db.readiness().await.unwrap();
+        // A newer build's migration applied meanwhile (a rolling upgrade): this build still
+        // starts, migrates nothing and is ready.
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, \
+             checksum, execution_time) VALUES (99999, 'from a newer build', '2026-12-01', 1, \
+             x'00', 0)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
         db.migrate().await.unwrap();
         db.readiness().await.unwrap();
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
