@@ -34,5 +34,6 @@ crate::codes! {
         LookupHelpdesk => "lookup.helpdesk",
         DomainMailSent => "domain.mail_sent",
         DomainVerified => "domain.verified",
+        PepperChanged => "deployment.pepper_changed",
     }
 }

@@ -123,12 +123,15 @@ impl Digester {
     }
 
     /// The deployment's salt from the database, created on first use. Every replica reads
-    /// the same row; the insert that loses a race changes nothing.
+    /// the same row; the insert that loses a race changes nothing. Refused with
+    /// [`StorageError::OtherPepper`] when `pepper` is not the deployment's: its digests
+    /// would match nothing stored, and every answer would be "not found".
     pub async fn for_deployment(
         db: &Database,
         profile: Profile,
         pepper: Pepper,
     ) -> Result<Self, StorageError> {
+        same_pepper(db, &pepper).await?;
         Ok(Self::new(profile, pepper, deployment_salt(db).await?))
     }
 
@@ -186,6 +189,79 @@ impl Digester {
         }
         Digest(out)
     }
+}
+
+/// What the database keeps to recognise its pepper: a key derived from it, which tells
+/// nothing about the pepper itself.
+fn pepper_check(pepper: &Pepper) -> Vec<u8> {
+    pepper.derive("deployment-pepper-check").to_vec()
+}
+
+/// Records `pepper` as the deployment's on first use; afterwards, refuses any other.
+async fn same_pepper(db: &Database, pepper: &Pepper) -> Result<(), StorageError> {
+    let check = pepper_check(pepper);
+    sqlx::query(
+        "INSERT INTO deployment (name, value) VALUES ('pepper_check', $1) \
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(check.clone())
+    .execute(db.pool())
+    .await?;
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT value FROM deployment WHERE name = 'pepper_check'")
+            .fetch_one(db.pool())
+            .await?;
+    if stored == check {
+        Ok(())
+    } else {
+        Err(StorageError::OtherPepper)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PepperChangeError {
+    #[error(
+        "{0} list(s) are published: retire every published list before changing the pepper \
+         (their digests answer under the old pepper only)"
+    )]
+    ListsPublished(i64),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Makes `pepper` the deployment's pepper in place of the one recorded (after a leak: see
+/// docs/DEPLOY.md). Only while no list is published, since a published list's digests
+/// answer under the old pepper alone; audited in the same transaction.
+pub async fn change_pepper(db: &Database, pepper: &Pepper) -> Result<(), PepperChangeError> {
+    let mut tx = db.begin_write().await?;
+    let published: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM datasets WHERE status = $1")
+        .bind(crate::dataset::Status::Active.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StorageError::from)?;
+    if published > 0 {
+        return Err(PepperChangeError::ListsPublished(published));
+    }
+    sqlx::query("DELETE FROM deployment WHERE name = 'pepper_check'")
+        .execute(&mut *tx)
+        .await
+        .map_err(StorageError::from)?;
+    sqlx::query("INSERT INTO deployment (name, value) VALUES ('pepper_check', $1)")
+        .bind(pepper_check(pepper))
+        .execute(&mut *tx)
+        .await
+        .map_err(StorageError::from)?;
+    crate::audit::commit_with(
+        tx,
+        crate::audit::NewEntry {
+            actor: crate::audit::Actor::System,
+            action: crate::audit::Action::PepperChanged,
+            subject: None,
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn deployment_salt(db: &Database) -> Result<[u8; SALT_BYTES], StorageError> {

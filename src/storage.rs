@@ -97,6 +97,11 @@ pub enum StorageError {
     Query(#[from] sqlx::Error),
     #[error("the database holds something it should not: {0}")]
     Corrupt(&'static str),
+    #[error(
+        "this pepper is not the one this database's lists were hashed with: every replica \
+         needs the deployment's pepper (to change it, see docs/DEPLOY.md)"
+    )]
+    OtherPepper,
 }
 
 /// Why `/readyz` says no. Kept coarse on purpose: the probe's body is public.

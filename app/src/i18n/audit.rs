@@ -88,6 +88,7 @@ pub struct AuditStrings {
     pub lookup_helpdesk: &'static str,
     pub domain_mail_sent: &'static str,
     pub domain_verified: &'static str,
+    pub pepper_changed: &'static str,
 }
 
 impl AuditStrings {
@@ -141,6 +142,7 @@ impl AuditStrings {
             Action::LookupHelpdesk => self.lookup_helpdesk,
             Action::DomainMailSent => self.domain_mail_sent,
             Action::DomainVerified => self.domain_verified,
+            Action::PepperChanged => self.pepper_changed,
         }
     }
 }
@@ -221,6 +223,7 @@ pub static JA: AuditStrings = AuditStrings {
     lookup_helpdesk: "ヘルプデスクの照会",
     domain_mail_sent: "ドメイン確認メールの送信",
     domain_verified: "ドメインの確認完了",
+    pepper_changed: "ペッパー(ハッシュの秘密鍵)の変更",
 };
 
 pub static EN: AuditStrings = AuditStrings {
@@ -299,6 +302,7 @@ pub static EN: AuditStrings = AuditStrings {
     lookup_helpdesk: "Helpdesk lookup",
     domain_mail_sent: "Domain check mail sent",
     domain_verified: "Domain verified",
+    pepper_changed: "Pepper (the hashing key) changed",
 };
 
 #[cfg(test)]

@@ -43,6 +43,18 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The pepper: every replica must have the one the lists were hashed with.
+    Pepper {
+        #[command(subcommand)]
+        command: PepperCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PepperCommand {
+    /// Make the configured pepper the deployment's, in place of the recorded one (after a
+    /// leak; refused while a list is published). Lists must then be imported again.
+    Change,
 }
 
 #[derive(Subcommand)]
@@ -74,6 +86,9 @@ pub fn main() -> ExitCode {
             Command::Audit {
                 command: AuditCommand::Verify,
             } => verify_audit_log(config).await,
+            Command::Pepper {
+                command: PepperCommand::Change,
+            } => change_pepper(config).await,
             Command::Import(args) => {
                 let database = connect(&config).await?;
                 let outcome = import::run(args, &config, &database).await;
@@ -120,6 +135,18 @@ async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
     let database = connect(&config).await?;
     tracing::info!(backend = ?database.backend(), "migrations applied");
     database.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn change_pepper(config: Config) -> anyhow::Result<ExitCode> {
+    let database = connect(&config).await?;
+    let changed = breachcheck::digest::change_pepper(&database, &config.pepper).await;
+    database.close().await;
+    changed?;
+    println!(
+        "the configured pepper is now the deployment's: give it to every replica, then import \
+         every list again"
+    );
     Ok(ExitCode::SUCCESS)
 }
 

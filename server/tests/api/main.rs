@@ -35,6 +35,7 @@ mod malformed;
 mod notice_api;
 mod notice_pages;
 mod notices;
+mod pepper;
 mod plaintext;
 mod process;
 mod public_check;

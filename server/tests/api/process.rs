@@ -233,3 +233,37 @@ fn malformed_requests_write_no_error_line() {
         "the log was read: {log}"
     );
 }
+
+#[test]
+fn a_server_with_another_pepper_than_its_database_refuses_to_start() {
+    use crate::helpers::TEST_PEPPER;
+    use crate::pepper::OTHER_PEPPER;
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = clean_command(dir.path());
+    first.env("BREACHCHECK_PEPPER", TEST_PEPPER);
+    terminate(start(first, free_port()));
+
+    let mut other = clean_command(dir.path())
+        .arg("serve")
+        .env("BREACHCHECK_PEPPER", OTHER_PEPPER)
+        .env("BREACHCHECK_ADDR", format!("127.0.0.1:{}", free_port()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while other.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            other.kill().unwrap();
+            panic!("a server with another pepper kept running");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = other.wait_with_output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("this pepper is not the one this database's lists were hashed with"),
+        "{stderr}"
+    );
+}
