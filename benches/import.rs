@@ -1,7 +1,13 @@
-//! Import throughput and memory: 10,000 then 100,000 rows with the hmac-sha256 profile,
-//! read from files on disk the way `breachcheck import` reads them, into a temporary
-//! SQLite database. Prints rows per second and the process's peak resident memory after
-//! each, which should barely move between the two if the import streams.
+//! Import throughput and memory: 100,000 then 1,000,000 rows with the hmac-sha256 profile,
+//! read from files on disk the way `breachcheck import` reads them, into a temporary SQLite
+//! database and then a temporary PostgreSQL one. Prints rows per second and the process's
+//! peak resident memory after each (it should not move with the file's size: the import
+//! streams). Beside PostgreSQL, the outside anchor: `psql \copy` loading the same number of
+//! same-shaped rows into a copy of the same table and indexes, and the ratio.
+//!
+//! PostgreSQL is the one at `BREACHCHECK_BENCH_PG_URL` (by default the machine's,
+//! postgres://postgres@127.0.0.1:5432/postgres); the benchmark makes its own database there
+//! and drops it.
 //!
 //! Run with `make bench` (or `cargo bench -p breachcheck --bench import --features server`).
 
@@ -12,6 +18,9 @@ use breachcheck::import::columns::Mapping;
 use breachcheck::import::job::{self, Importer, Uploader};
 use breachcheck::pepper::Pepper;
 use breachcheck::storage::Database;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
 
 /// Peak resident set size of this process, from /proc (Linux), in MiB.
@@ -24,8 +33,7 @@ fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
-fn write_list(path: &std::path::Path, rows: usize) {
-    use std::io::Write;
+fn write_list(path: &Path, rows: usize) {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     writeln!(out, "契約番号,電話番号,会社名").unwrap();
     for i in 0..rows {
@@ -39,12 +47,11 @@ fn write_list(path: &std::path::Path, rows: usize) {
     }
 }
 
-#[tokio::main]
-async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::connect(&format!("sqlite://{}/bench.db", dir.path().display()))
-        .await
-        .unwrap();
+const ROWS: [usize; 2] = [100_000, 1_000_000];
+
+/// A fresh database at `url`, migrated, with one incident to import into.
+async fn prepared(url: &str) -> (Database, i64) {
+    let db = Database::connect(url).await.unwrap();
     db.migrate().await.unwrap();
     sqlx::query(
         "INSERT INTO staff (email, display_name, role, password_hash, totp_secret, created_at, \
@@ -61,42 +68,130 @@ async fn main() {
     .fetch_one(db.pool())
     .await
     .unwrap();
+    (db, incident)
+}
+
+/// Imports each list into `db`; rows per second for each.
+async fn import_all(db: &Database, incident: i64, lists: &[(usize, PathBuf)]) -> Vec<f64> {
     let pepper = Pepper::parse(b"benchmark-pepper-0123456789abcdef".to_vec()).unwrap();
     let importer = Importer {
         db: db.clone(),
         pool: HashingPool::for_this_machine(),
-        digester: Digester::for_deployment(&db, Profile::HmacSha256, pepper)
+        digester: Digester::for_deployment(db, Profile::HmacSha256, pepper)
             .await
             .unwrap(),
         pattern: ContractPattern::default(),
     };
-    println!("import benchmark: hmac-sha256, SQLite, file on disk");
-    println!(
-        "{:>9} {:>9} {:>12} {:>14}",
-        "rows", "seconds", "rows/s", "peak RSS MiB"
-    );
-    for rows in [10_000usize, 100_000] {
-        let path = dir.path().join(format!("list-{rows}.csv"));
-        write_list(&path, rows);
-        let file_mib = std::fs::metadata(&path).unwrap().len() as f64 / 1_048_576.0;
+    let mut rates = Vec::new();
+    for (rows, path) in lists {
+        let file_mib = std::fs::metadata(path).unwrap().len() as f64 / 1_048_576.0;
         let start = Instant::now();
         let (_, outcome) = importer
             .run(
                 Uploader::CommandLine,
                 breachcheck::dataset::incident::IncidentId(incident),
                 Mapping::new(),
-                job::on_disk(path),
+                job::on_disk(path.clone()),
             )
             .await
             .unwrap();
         let report = outcome.unwrap();
-        assert_eq!(report.accepted_rows, rows as u64);
+        assert_eq!(report.accepted_rows, *rows as u64);
         let seconds = start.elapsed().as_secs_f64();
+        let rate = *rows as f64 / seconds;
         println!(
-            "{rows:>9} {seconds:>9.2} {:>12.0} {:>14.1}   (file {file_mib:.1} MiB)",
-            rows as f64 / seconds,
+            "{rows:>9} {seconds:>9.2} {rate:>12.0} {:>14.1}   (file {file_mib:.1} MiB)",
             peak_rss_mib()
         );
+        rates.push(rate);
     }
+    rates
+}
+
+fn psql(url: &str, command: &str) {
+    let status = Command::new("psql")
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", command])
+        .status()
+        .expect("psql runs");
+    assert!(status.success(), "psql: {command}");
+}
+
+/// Rows per second of `psql \copy` loading `rows` digests shaped as the import stores them
+/// into a copy of the `affected` table with its keys and indexes.
+fn copy_rate(url: &str, dir: &Path, rows: usize) -> f64 {
+    use sha2::Digest as _;
+    let path = dir.join(format!("copy-{rows}.csv"));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..rows {
+        let digest = sha2::Sha256::digest(i.to_le_bytes());
+        writeln!(out, "1,contract,\\x{},1,1", hex::encode(digest)).unwrap();
+    }
+    out.flush().unwrap();
+    drop(out);
+    psql(url, "DROP TABLE IF EXISTS copy_anchor");
+    psql(
+        url,
+        "CREATE TABLE copy_anchor (LIKE affected INCLUDING ALL)",
+    );
+    let start = Instant::now();
+    psql(
+        url,
+        &format!(
+            "\\copy copy_anchor (dataset_id, kind, digest, categories, rows_listed) FROM '{}' CSV",
+            path.display()
+        ),
+    );
+    let rate = rows as f64 / start.elapsed().as_secs_f64();
+    psql(url, "DROP TABLE copy_anchor");
+    rate
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let lists: Vec<(usize, PathBuf)> = ROWS
+        .iter()
+        .map(|&rows| {
+            let path = dir.path().join(format!("list-{rows}.csv"));
+            write_list(&path, rows);
+            (rows, path)
+        })
+        .collect();
+    let heading = || {
+        println!(
+            "{:>9} {:>9} {:>12} {:>14}",
+            "rows", "seconds", "rows/s", "peak RSS MiB"
+        )
+    };
+
+    println!("import benchmark: hmac-sha256, file on disk\n\nSQLite");
+    heading();
+    let (db, incident) = prepared(&format!("sqlite://{}/bench.db", dir.path().display())).await;
+    import_all(&db, incident, &lists).await;
     db.close().await;
+
+    let admin = std::env::var("BREACHCHECK_BENCH_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let name = format!("bench_import_{}", std::process::id());
+    let url = match admin.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("BREACHCHECK_BENCH_PG_URL names no database: {admin}"),
+    };
+    psql(&admin, &format!("CREATE DATABASE {name}"));
+    println!("\nPostgreSQL");
+    heading();
+    let (db, incident) = prepared(&url).await;
+    let rates = import_all(&db, incident, &lists).await;
+    db.close().await;
+    println!(
+        "\npsql \\copy of the same number of same-shaped rows into the same table and indexes"
+    );
+    for (&rows, rate) in ROWS.iter().zip(rates) {
+        let copy = copy_rate(&url, dir.path(), rows);
+        println!(
+            "{rows:>9} rows: copy {copy:>9.0} rows/s, import {rate:>9.0} rows/s = {:.2} x copy",
+            rate / copy
+        );
+    }
+    psql(&admin, &format!("DROP DATABASE {name}"));
 }
