@@ -191,6 +191,28 @@ impl Digester {
     }
 }
 
+/// The deployment's value `name`, stored as `first` if it has none yet. Every replica reads
+/// the same row; the insert that loses a race changes nothing.
+async fn deployment_value(
+    db: &Database,
+    name: &str,
+    first: Vec<u8>,
+) -> Result<Vec<u8>, StorageError> {
+    sqlx::query(
+        "INSERT INTO deployment (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(first)
+    .execute(db.pool())
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT value FROM deployment WHERE name = $1")
+            .bind(name)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
 /// What the database keeps to recognise its pepper: a key derived from it, which tells
 /// nothing about the pepper itself.
 fn pepper_check(pepper: &Pepper) -> Vec<u8> {
@@ -200,18 +222,7 @@ fn pepper_check(pepper: &Pepper) -> Vec<u8> {
 /// Records `pepper` as the deployment's on first use; afterwards, refuses any other.
 async fn same_pepper(db: &Database, pepper: &Pepper) -> Result<(), StorageError> {
     let check = pepper_check(pepper);
-    sqlx::query(
-        "INSERT INTO deployment (name, value) VALUES ('pepper_check', $1) \
-         ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(check.clone())
-    .execute(db.pool())
-    .await?;
-    let stored: Vec<u8> =
-        sqlx::query_scalar("SELECT value FROM deployment WHERE name = 'pepper_check'")
-            .fetch_one(db.pool())
-            .await?;
-    if stored == check {
+    if deployment_value(db, "pepper_check", check.clone()).await? == check {
         Ok(())
     } else {
         Err(StorageError::OtherPepper)
@@ -268,18 +279,8 @@ async fn deployment_salt(db: &Database) -> Result<[u8; SALT_BYTES], StorageError
     use rand::RngCore;
     let mut fresh = [0u8; SALT_BYTES];
     rand::rng().fill_bytes(&mut fresh);
-    sqlx::query(
-        "INSERT INTO deployment (name, value) VALUES ('digest_salt', $1) \
-         ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(fresh.to_vec())
-    .execute(db.pool())
-    .await?;
-    let stored: Vec<u8> =
-        sqlx::query_scalar("SELECT value FROM deployment WHERE name = 'digest_salt'")
-            .fetch_one(db.pool())
-            .await?;
-    stored
+    deployment_value(db, "digest_salt", fresh.to_vec())
+        .await?
         .try_into()
         .map_err(|_| StorageError::Corrupt("the deployment's digest salt has the wrong length"))
 }
