@@ -123,20 +123,29 @@ struct Plan {
 }
 
 fn csv_reader(open: &Opener, sniffed: Sniffed) -> std::io::Result<csv::Reader<impl Read + use<>>> {
-    csv_reader_counting(open, sniffed, &source::Lines::default())
+    // No line counting: `Lines` holds every line break it sees until a record's line is
+    // asked for, and a reader that never asks would hold them all (16 bytes a line: most
+    // of an import's memory at a million rows).
+    Ok(csv_builder(sniffed).from_reader(source::decode(open()?, sniffed.encoding)))
 }
 
-/// A CSV reader whose records' lines `lines` can tell.
+/// A CSV reader whose records' lines `lines` can tell (the caller asks for every record's
+/// line, which lets `lines` forget what is behind it).
 fn csv_reader_counting(
     open: &Opener,
     sniffed: Sniffed,
     lines: &source::Lines,
 ) -> std::io::Result<csv::Reader<impl Read + use<>>> {
-    Ok(csv::ReaderBuilder::new()
+    Ok(csv_builder(sniffed).from_reader(lines.track(source::decode(open()?, sniffed.encoding))))
+}
+
+fn csv_builder(sniffed: Sniffed) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
         .delimiter(sniffed.delimiter)
         .flexible(true)
-        .has_headers(true)
-        .from_reader(lines.track(source::decode(open()?, sniffed.encoding))))
+        .has_headers(true);
+    builder
 }
 
 /// Encoding, delimiter and header: what must be right before a job is worth starting.
