@@ -4,7 +4,7 @@
 
 use crate::helpers::check::{check, generous};
 use crate::helpers::lists::publish_for;
-use crate::helpers::pages::{create_incident_form, location, page};
+use crate::helpers::pages::{INCIDENT_FIELDS, create_incident_form, location, page};
 use crate::helpers::{TestApp, create_staff, signed_in, spawn_app_with, unix_now};
 use breachcheck::dataset::incident;
 use breachcheck::digest::Profile;
@@ -15,18 +15,8 @@ const EDIT: &str = "/staff/incidents/order-system/edit";
 
 /// The edit form's fields as the page fills them, with `changes` in place of their own.
 fn form_with<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut form = vec![
-        ("title_ja", "受注システムへの不正アクセス"),
-        ("title_en", "Unauthorised access to the order system"),
-        ("occurred_from", "2025-02-05"),
-        ("occurred_to", "2025-02-09"),
-        ("announced_on", "2025-02-20"),
-        ("category", "contract_name"),
-        ("category", "phone"),
-        ("free_categories", "ご利用金額 / Amounts billed"),
-        ("advice_ja", ""),
-        ("advice_en", ""),
-    ];
+    let mut form = INCIDENT_FIELDS.to_vec();
+    form.extend([("advice_ja", ""), ("advice_en", "")]);
     for (key, value) in changes {
         form.retain(|(k, _)| k != key);
         form.push((key, value));

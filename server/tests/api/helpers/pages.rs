@@ -91,21 +91,21 @@ pub async fn finished(app: &TestApp, cookie: &str, job: &str) -> ProgressView {
     }
 }
 
+/// The incident form's fields (but the slug) as the tests fill it: registering, and
+/// editing (where the page fills them from the incident).
+pub const INCIDENT_FIELDS: [(&str, &str); 8] = [
+    ("title_ja", "受注システムへの不正アクセス"),
+    ("title_en", "Unauthorised access to the order system"),
+    ("occurred_from", "2025-02-05"),
+    ("occurred_to", "2025-02-09"),
+    ("announced_on", "2025-02-20"),
+    ("category", "contract_name"),
+    ("category", "phone"),
+    ("free_categories", "ご利用金額 / Amounts billed"),
+];
+
 pub async fn create_incident_form(app: &TestApp, cookie: &str, slug: &str) -> reqwest::Response {
-    app.post_form(
-        "/staff/incidents",
-        &[
-            ("slug", slug),
-            ("title_ja", "受注システムへの不正アクセス"),
-            ("title_en", "Unauthorised access to the order system"),
-            ("occurred_from", "2025-02-05"),
-            ("occurred_to", "2025-02-09"),
-            ("announced_on", "2025-02-20"),
-            ("category", "contract_name"),
-            ("category", "phone"),
-            ("free_categories", "ご利用金額 / Amounts billed\n"),
-        ],
-        Some(cookie),
-    )
-    .await
+    let mut form = vec![("slug", slug)];
+    form.extend(INCIDENT_FIELDS);
+    app.post_form("/staff/incidents", &form, Some(cookie)).await
 }
