@@ -49,6 +49,22 @@ fn write_list(path: &Path, rows: usize) {
 
 const ROWS: [usize; 2] = [100_000, 1_000_000];
 
+/// The list sizes to run: `BREACHCHECK_BENCH_ROWS` (comma-separated) or [`ROWS`].
+fn sizes() -> Vec<usize> {
+    match std::env::var("BREACHCHECK_BENCH_ROWS") {
+        Ok(list) => list
+            .split(',')
+            .map(|n| n.trim().parse().expect("BREACHCHECK_BENCH_ROWS: numbers"))
+            .collect(),
+        Err(_) => ROWS.to_vec(),
+    }
+}
+
+/// Whether to run a back end: `BREACHCHECK_BENCH_ONLY=sqlite|postgres`, or both.
+fn runs(backend: &str) -> bool {
+    std::env::var("BREACHCHECK_BENCH_ONLY").map_or(true, |only| only == backend)
+}
+
 /// A fresh database at `url`, migrated, with one incident to import into.
 async fn prepared(url: &str) -> (Database, i64) {
     let db = Database::connect(url).await.unwrap();
@@ -71,8 +87,16 @@ async fn prepared(url: &str) -> (Database, i64) {
     (db, incident)
 }
 
-/// Imports each list into `db`; rows per second for each.
-async fn import_all(db: &Database, incident: i64, lists: &[(usize, PathBuf)]) -> Vec<f64> {
+/// What one import did: list rows per second, and the digest rows it stored with the
+/// seconds it took (the anchor loads as many).
+struct Imported {
+    rate: f64,
+    digests: u64,
+    seconds: f64,
+}
+
+/// Imports each list into `db`.
+async fn import_all(db: &Database, incident: i64, lists: &[(usize, PathBuf)]) -> Vec<Imported> {
     let pepper = Pepper::parse(b"benchmark-pepper-0123456789abcdef".to_vec()).unwrap();
     let importer = Importer {
         db: db.clone(),
@@ -82,7 +106,7 @@ async fn import_all(db: &Database, incident: i64, lists: &[(usize, PathBuf)]) ->
             .unwrap(),
         pattern: ContractPattern::default(),
     };
-    let mut rates = Vec::new();
+    let mut imported = Vec::new();
     for (rows, path) in lists {
         let file_mib = std::fs::metadata(path).unwrap().len() as f64 / 1_048_576.0;
         let start = Instant::now();
@@ -99,13 +123,19 @@ async fn import_all(db: &Database, incident: i64, lists: &[(usize, PathBuf)]) ->
         assert_eq!(report.accepted_rows, *rows as u64);
         let seconds = start.elapsed().as_secs_f64();
         let rate = *rows as f64 / seconds;
+        let digests: u64 = report.identifiers.values().sum();
         println!(
-            "{rows:>9} {seconds:>9.2} {rate:>12.0} {:>14.1}   (file {file_mib:.1} MiB)",
+            "{rows:>9} {seconds:>9.2} {rate:>12.0} {:>14.1}   (file {file_mib:.1} MiB, \
+             {digests} digests stored)",
             peak_rss_mib()
         );
-        rates.push(rate);
+        imported.push(Imported {
+            rate,
+            digests,
+            seconds,
+        });
     }
-    rates
+    imported
 }
 
 fn psql(url: &str, command: &str) {
@@ -116,9 +146,9 @@ fn psql(url: &str, command: &str) {
     assert!(status.success(), "psql: {command}");
 }
 
-/// Rows per second of `psql \copy` loading `rows` digests shaped as the import stores them
+/// Seconds `psql \copy` takes to load `rows` digest rows shaped as the import stores them
 /// into a copy of the `affected` table with its keys and indexes.
-fn copy_rate(url: &str, dir: &Path, rows: usize) -> f64 {
+fn copy_seconds(url: &str, dir: &Path, rows: u64) -> f64 {
     use sha2::Digest as _;
     let path = dir.join(format!("copy-{rows}.csv"));
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
@@ -141,15 +171,17 @@ fn copy_rate(url: &str, dir: &Path, rows: usize) -> f64 {
             path.display()
         ),
     );
-    let rate = rows as f64 / start.elapsed().as_secs_f64();
+    let seconds = start.elapsed().as_secs_f64();
     psql(url, "DROP TABLE copy_anchor");
-    rate
+    std::fs::remove_file(&path).unwrap();
+    seconds
 }
 
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let lists: Vec<(usize, PathBuf)> = ROWS
+    let sizes = sizes();
+    let lists: Vec<(usize, PathBuf)> = sizes
         .iter()
         .map(|&rows| {
             let path = dir.path().join(format!("list-{rows}.csv"));
@@ -164,12 +196,17 @@ async fn main() {
         )
     };
 
-    println!("import benchmark: hmac-sha256, file on disk\n\nSQLite");
-    heading();
-    let (db, incident) = prepared(&format!("sqlite://{}/bench.db", dir.path().display())).await;
-    import_all(&db, incident, &lists).await;
-    db.close().await;
-
+    println!("import benchmark: hmac-sha256, file on disk");
+    if runs("sqlite") {
+        println!("\nSQLite");
+        heading();
+        let (db, incident) = prepared(&format!("sqlite://{}/bench.db", dir.path().display())).await;
+        import_all(&db, incident, &lists).await;
+        db.close().await;
+    }
+    if !runs("postgres") {
+        return;
+    }
     let admin = std::env::var("BREACHCHECK_BENCH_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let name = format!("bench_import_{}", std::process::id());
@@ -181,16 +218,22 @@ async fn main() {
     println!("\nPostgreSQL");
     heading();
     let (db, incident) = prepared(&url).await;
-    let rates = import_all(&db, incident, &lists).await;
+    let imported = import_all(&db, incident, &lists).await;
     db.close().await;
     println!(
-        "\npsql \\copy of the same number of same-shaped rows into the same table and indexes"
+        "\npsql \\copy of as many same-shaped digest rows as the import stored, into the same \
+         table and indexes"
     );
-    for (&rows, rate) in ROWS.iter().zip(rates) {
-        let copy = copy_rate(&url, dir.path(), rows);
+    for (&rows, import) in sizes.iter().zip(imported) {
+        let copy = copy_seconds(&url, dir.path(), import.digests);
         println!(
-            "{rows:>9} rows: copy {copy:>9.0} rows/s, import {rate:>9.0} rows/s = {:.2} x copy",
-            rate / copy
+            "{rows:>9} list rows ({} digest rows): copy {copy:.2} s ({:.0} digest rows/s), \
+             import {:.2} s ({:.0} list rows/s) = {:.2} x copy",
+            import.digests,
+            import.digests as f64 / copy,
+            import.seconds,
+            import.rate,
+            copy / import.seconds
         );
     }
     psql(&admin, &format!("DROP DATABASE {name}"));

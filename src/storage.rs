@@ -97,6 +97,8 @@ pub enum StorageError {
     Query(#[from] sqlx::Error),
     #[error("the database holds something it should not: {0}")]
     Corrupt(&'static str),
+    #[error("only PostgreSQL can do this")]
+    NotPostgres,
     #[error(
         "this pepper is not the one this database's lists were hashed with: every replica \
          needs the deployment's pepper (to change it, see docs/DEPLOY.md)"
@@ -122,6 +124,19 @@ pub struct Database {
     /// growing steps (1 ms … 100 ms) and tries again: under a flood of lookups, each
     /// counting its limits in a write, that sleeping halved the answers per second.
     writers: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// PostgreSQL only: how to open a connection of its own outside the pool (an import's
+    /// `COPY`, which `sqlx::Any` cannot speak).
+    postgres: Option<PostgresOptions>,
+}
+
+/// Connection options, which hold the password: never printed.
+#[derive(Clone)]
+struct PostgresOptions(Arc<sqlx::postgres::PgConnectOptions>);
+
+impl std::fmt::Debug for PostgresOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PostgresOptions(..)")
+    }
 }
 
 /// How long a writer waits for its turn, as SQLite's own busy timeout.
@@ -165,10 +180,17 @@ impl Database {
             });
         let pool = options.connect(&url).await.map_err(StorageError::Connect)?;
         let writers = (backend == Backend::Sqlite).then(Arc::default);
+        let postgres = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(PostgresOptions(Arc::new(
+                url.parse().map_err(StorageError::Connect)?,
+            ))),
+        };
         Ok(Self {
             pool,
             backend,
             writers,
+            postgres,
         })
     }
 
@@ -178,6 +200,14 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// A PostgreSQL connection outside the pool, closed when dropped (an import's `COPY`
+    /// and its TEMP table). Refused on SQLite.
+    pub async fn postgres_connection(&self) -> Result<sqlx::postgres::PgConnection, StorageError> {
+        use sqlx::ConnectOptions;
+        let options = self.postgres.as_ref().ok_or(StorageError::NotPostgres)?;
+        options.0.connect().await.map_err(StorageError::Connect)
     }
 
     /// A transaction that will write. On SQLite it waits for this process's writers before

@@ -270,7 +270,7 @@ async fn two_replicas_behind_nginx_share_limits_sessions_notices_and_proofs() {
     assert_eq!(location(&proven), "/check/domain/result");
 
     // An import runs on the replica it was uploaded to; killed there, it is failed by the
-    // other, and its digests so far are removed.
+    // other, and nothing of it is left.
     let rows: String = (0..3000).map(|n| format!("ZZ{n:06}\n")).collect();
     let incident_field = incident.0.to_string();
     let started = upload(

@@ -13,6 +13,7 @@ use super::columns::{ColumnMap, Mapping};
 use super::report::ImportReport;
 use super::row::{Entries, RowOutcome, parse_row};
 use super::source::{self, Sniffed, SourceError};
+use super::staging::{Listed, Staging, Stored};
 use crate::audit::{self, Action, Actor, NewEntry};
 use crate::dataset::incident::{self, Incident, IncidentId};
 use crate::dataset::{DatasetError, DatasetId, Status};
@@ -20,9 +21,8 @@ use crate::digest::{Digest, Digester};
 use crate::hashing_pool::{Busy, HashingPool};
 use crate::identifier::{ContractPattern, Kind};
 use crate::staff::admin::Admin;
-use crate::storage::{Backend, Database, StorageError};
+use crate::storage::{Database, StorageError};
 use serde_json::json;
-use sha2::{Digest as _, Sha256};
 use sqlx::Row;
 use std::collections::HashMap;
 use std::io::Read;
@@ -351,6 +351,7 @@ impl Importer {
     ) -> Result<ImportReport, ImportError> {
         let plan = Arc::new(plan);
         let pattern = self.pattern.clone();
+        let checking = std::time::Instant::now();
         let mut report = {
             let (plan, pattern) = (plan.clone(), pattern.clone());
             blocking(move || scan(&plan, &pattern)).await?
@@ -359,9 +360,9 @@ impl Importer {
 
         let profile = self.digester.profile();
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        // Each batch is one transaction. Digests are random, so a batch of cheap ones
-        // touches pages all over the index: fewer, larger batches write each page fewer
-        // times (still a bounded amount in memory, and a heartbeat well within a second).
+        // A batch of cheap digests is hashed on one blocking thread and staged in one
+        // statement group: large enough that the per-batch costs vanish, small enough to
+        // keep memory bounded and the heartbeat well within a second.
         let rows_per_batch = if profile.is_expensive() {
             8 * workers
         } else {
@@ -372,16 +373,16 @@ impl Importer {
             let (plan, pattern) = (plan.clone(), pattern.clone());
             tokio::task::spawn_blocking(move || produce(&plan, &pattern, rows_per_batch, sender))
         };
+        let hashing = std::time::Instant::now();
+        let mut staging = Staging::open(&self.db).await?;
         let mut done = 0i64;
         let mut entries_read = 0u64;
         while let Some(batch) = batches.recv().await {
             let rows = batch.len() as i64;
             entries_read += batch.iter().map(Vec::len).sum::<usize>() as u64;
             let merged = merge(batch);
-            let mut digests = self.digest_all(merged, workers).await?;
-            // In index order: each page of the index is visited once per batch.
-            digests.sort_unstable_by_key(|(kind, digest, _)| (*kind, *digest));
-            store(&self.db, started.dataset, &digests).await?;
+            let digests = self.digest_all(merged, workers).await?;
+            staging.append(&digests).await?;
             done += rows;
             metrics::counter!("breachcheck_import_rows_total").increment(rows as u64);
             progress(&self.db, started.job, done, report.accepted_rows as i64).await?;
@@ -391,7 +392,25 @@ impl Importer {
             .map_err(|e| std::panic::resume_unwind(e.into_panic()))
             .and_then(|r| r)?;
 
-        let (identifiers, fingerprint) = summarise(&self.db, started.dataset).await?;
+        let storing = std::time::Instant::now();
+        let Stored {
+            identifiers,
+            fingerprint,
+        } = heartbeat(
+            &self.db,
+            started.job,
+            report.accepted_rows as i64,
+            staging.store(&self.db, started.dataset),
+        )
+        .await?;
+        // Where an import's time goes, for the operator sizing a big list.
+        tracing::info!(
+            job = started.job.0,
+            checking_s = (hashing - checking).as_secs_f64(),
+            hashing_s = (storing - hashing).as_secs_f64(),
+            storing_s = storing.elapsed().as_secs_f64(),
+            "import stored"
+        );
         let distinct: u64 = identifiers.values().sum();
         report.identifiers = identifiers;
         report.duplicates_merged = entries_read.saturating_sub(distinct);
@@ -474,63 +493,31 @@ fn merge(batch: Vec<Entries>) -> Vec<(Kind, String, Listed)> {
         .collect()
 }
 
-/// What the list says of one identifier: the categories of all its rows, and how many
-/// rows gave it (a domain shared by several contracts).
-#[derive(Clone, Copy, Debug, Default)]
-struct Listed {
-    categories: i64,
-    rows: i64,
-}
-
-/// Stores digests; one already stored merges its categories.
-async fn store(
+/// Runs `work` (which writes no progress of its own: the final sort and store) while
+/// keeping the job's heartbeat going, every few seconds, so that no replica takes it for
+/// dead; stops it if the job was failed meanwhile.
+async fn heartbeat<T>(
     db: &Database,
-    dataset: DatasetId,
-    digests: &[(Kind, Digest, Listed)],
-) -> Result<(), ImportError> {
-    let mut tx = db.begin_write().await?;
-    // SQLite maps each `$N` to its place by name, walking the statement's list of names
-    // for every parameter: the cost grows with the square of the parameters in one
-    // statement (a 500-row INSERT spent 43% of an import there). PostgreSQL binds by
-    // position, and fewer, larger statements save it round trips.
-    let rows_per_statement = match tx.backend() {
-        Backend::Sqlite => 40,
-        Backend::Postgres => 500,
-    };
-    for chunk in digests.chunks(rows_per_statement) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = 5 * i;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO affected (dataset_id, kind, digest, categories, rows_listed) \
-             VALUES {} ON CONFLICT (dataset_id, kind, digest) \
-             DO UPDATE SET categories = affected.categories | excluded.categories, \
-             rows_listed = affected.rows_listed + excluded.rows_listed",
-            values.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for (kind, digest, listed) in chunk {
-            query = query
-                .bind(dataset.0)
-                .bind(kind.as_str())
-                .bind(digest.0.to_vec())
-                .bind(listed.categories)
-                .bind(listed.rows);
+    job: JobId,
+    total: i64,
+    work: impl std::future::Future<Output = Result<T, ImportError>>,
+) -> Result<T, ImportError> {
+    // Both are polled together: a beat waiting for SQLite's write lock must not keep the
+    // work, which may hold that lock, from going on.
+    let beats = async {
+        let mut beat = tokio::time::interval(Duration::from_secs(5));
+        beat.tick().await; // the first tick is immediate
+        loop {
+            beat.tick().await;
+            if let Err(stopped) = progress(db, job, total, total).await {
+                return stopped;
+            }
         }
-        query.execute(&mut *tx).await?;
+    };
+    tokio::select! {
+        outcome = work => outcome,
+        stopped = beats => Err(stopped),
     }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Writes progress, which is also the job's heartbeat. A job that is no longer running
@@ -551,38 +538,6 @@ async fn progress(db: &Database, job: JobId, done: i64, total: i64) -> Result<()
         return Err(ImportError::Stopped);
     }
     Ok(())
-}
-
-/// Distinct identifiers per kind, and the fingerprint: SHA-256 over every digest, kind by
-/// kind in a fixed order, digests in byte order.
-async fn summarise(
-    db: &Database,
-    dataset: DatasetId,
-) -> Result<(std::collections::BTreeMap<Kind, u64>, [u8; 32]), ImportError> {
-    use futures_util::TryStreamExt;
-    let mut counts = std::collections::BTreeMap::new();
-    let mut hasher = Sha256::new();
-    hasher.update(b"breachcheck-dataset-v1");
-    for &kind in Kind::ALL {
-        let mut rows = sqlx::query(
-            "SELECT digest FROM affected WHERE dataset_id = $1 AND kind = $2 ORDER BY digest",
-        )
-        .bind(dataset.0)
-        .bind(kind.as_str())
-        .fetch(db.pool());
-        let mut count = 0u64;
-        hasher.update(kind.as_str().as_bytes());
-        hasher.update([0]);
-        while let Some(row) = rows.try_next().await? {
-            let digest: Vec<u8> = row.try_get(0)?;
-            hasher.update(&digest);
-            count += 1;
-        }
-        if count > 0 {
-            counts.insert(kind, count);
-        }
-    }
-    Ok((counts, hasher.finalize().into()))
 }
 
 async fn complete(

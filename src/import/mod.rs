@@ -11,6 +11,8 @@ pub mod report;
 pub mod row;
 #[cfg(feature = "server")]
 pub mod source;
+#[cfg(feature = "server")]
+mod staging;
 
 crate::codes! {
     /// Where an import job stands, spelt as `import_jobs.status` holds it.

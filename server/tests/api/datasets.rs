@@ -52,6 +52,63 @@ async fn a_utf8_file_and_the_same_in_cp932_give_the_same_fingerprint() {
     assert_eq!(a.fingerprint, b.fingerprint, "same list, same fingerprint");
 }
 
+/// An identifier given by rows far apart (in different batches of the import) is stored
+/// once, with the categories of both rows and both rows counted; the fingerprint is
+/// SHA-256 over every stored digest, kind by kind, in byte order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_identifier_listed_twice_far_apart_is_stored_once_and_fingerprinted() {
+    use sha2::Digest as _;
+    let app = spawn_app().await;
+    let admin = staff_proof(&app, "admin@example.com", Role::Admin).await;
+    let incident = new_incident(&app, &admin, "order-system-2025").await;
+    let importer = importer(&app, Profile::HmacSha256).await;
+
+    // More rows than one batch holds (8,192), the repeated contract at both ends.
+    let mut csv = String::from("契約番号,漏えい項目\nZZ999999,電話番号\n");
+    for n in 0..9_000 {
+        csv.push_str(&format!("AB{n:06},\n"));
+    }
+    csv.push_str("ZZ999999,メールアドレス\n");
+    let (dataset, report) = import(&importer, &admin, incident, csv.into_bytes()).await;
+    assert_eq!(report.accepted_rows, 9_002);
+    assert_eq!(report.identifiers[&Kind::Contract], 9_001);
+    assert_eq!(report.duplicates_merged, 1);
+
+    let rows: Vec<(String, Vec<u8>, i64, i64)> = sqlx::query_as(
+        "SELECT kind, digest, categories, rows_listed FROM affected WHERE dataset_id = $1",
+    )
+    .bind(dataset.0)
+    .fetch_all(app.database.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 9_001, "each identifier once");
+    let repeated: Vec<_> = rows.iter().filter(|row| row.3 > 1).collect();
+    assert_eq!(repeated.len(), 1);
+    // The incident's categories: contract name (bit 0), phone (1), e-mail (2).
+    assert_eq!(repeated[0].2, 0b110, "both rows' categories");
+    assert_eq!(repeated[0].3, 2, "both rows counted");
+
+    let mut digests: Vec<&Vec<u8>> = rows.iter().map(|row| &row.1).collect();
+    digests.sort();
+    let mut expected = sha2::Sha256::new();
+    expected.update(b"breachcheck-dataset-v1");
+    for kind in Kind::ALL {
+        expected.update(kind.as_str().as_bytes());
+        expected.update([0]);
+        if *kind == Kind::Contract {
+            digests.iter().for_each(|digest| expected.update(digest));
+        }
+    }
+    let stored = lifecycle::find(&app.database, dataset).await.unwrap().unwrap();
+    assert_eq!(stored.row_count, 9_001);
+    assert_eq!(
+        stored.fingerprint,
+        Some(hex::encode(expected.finalize())),
+        "the fingerprint's definition"
+    );
+    assert!(rows.iter().all(|row| row.0 == Kind::Contract.as_str()));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejected_rows_are_reported_with_their_line_numbers() {
     let app = spawn_app().await;
@@ -324,7 +381,7 @@ async fn no_contract_number_of_the_file_is_stored_in_the_database() {
 }
 
 /// The real binary imports with argon2 and is killed mid-job; the next start fails the job
-/// and removes its digests, and the list that was active stays active.
+/// and removes whatever digests it stored, and the list that was active stays active.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_import_leaves_no_half_imported_list() {
     use std::time::{Duration, Instant};
@@ -392,10 +449,21 @@ async fn a_server_killed_mid_import_leaves_no_half_imported_list() {
         .fetch_one(app.database.pool())
         .await
         .unwrap();
-    assert!(
-        stored > 0,
-        "the job had stored part of the list when it was killed"
+    assert_eq!(
+        stored, 0,
+        "digests wait in the job's own staging table until every row is hashed"
     );
+    // A process that dies later, while appending the sorted digests, leaves some in
+    // `affected`: as if it had.
+    sqlx::query(
+        "INSERT INTO affected (dataset_id, kind, digest, categories, rows_listed) \
+         VALUES ($1, 'contract', $2, 1, 1)",
+    )
+    .bind(running.0)
+    .bind(vec![7u8; 32])
+    .execute(app.database.pool())
+    .await
+    .unwrap();
 
     // Restart: a new server on the same database, which takes a silent job for dead.
     tokio::time::sleep(Duration::from_millis(1200)).await;
