@@ -18,7 +18,8 @@ help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite in data/"
 	@echo "make test   formatting, clippy, unit, integration (SQLite + PostgreSQL) and browser tests"
 	@echo "make screenshots  rewrite the README's pictures (docs/screenshot-*.png) from the release build"
-	@echo "make bench  import throughput and memory (SQLite, PostgreSQL vs psql \\copy); notice"
+	@echo "make bench  import throughput and memory (SQLite, PostgreSQL vs psql \\copy); a list of"
+	@echo "            ten million published and asked (time, query plan); notice"
 	@echo "            page and a static file vs nginx"
 	@echo "            (req/s, p99, ratio); answered lookups vs raw argon2 at 32 and 128"
 	@echo "            connections, server memory; a flood with a second client timed"
@@ -99,6 +100,8 @@ cluster-down:
 bench: setup-bench
 	@echo "==> import benchmark (release build)"
 	cargo bench -p breachcheck --bench import --features server
+	@echo "==> a list of ten million (release build): import, publication, lookups and their plan"
+	cargo bench -p server --bench big_list
 	@echo "==> pages benchmark (release build): notice page and a static file vs nginx"
 	cargo bench -p server --bench notice_page
 	@echo "==> lookups benchmark (release build): answered lookups vs raw argon2, memory"

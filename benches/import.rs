@@ -11,6 +11,9 @@
 //!
 //! Run with `make bench` (or `cargo bench -p breachcheck --bench import --features server`).
 
+#[path = "common/imports.rs"]
+mod imports;
+
 use breachcheck::digest::{Digester, Profile};
 use breachcheck::hashing_pool::HashingPool;
 use breachcheck::identifier::ContractPattern;
@@ -18,34 +21,10 @@ use breachcheck::import::columns::Mapping;
 use breachcheck::import::job::{self, Importer, Uploader};
 use breachcheck::pepper::Pepper;
 use breachcheck::storage::Database;
+use imports::{peak_rss_mib, psql, runs, write_list};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
-
-/// Peak resident set size of this process, from /proc (Linux), in MiB.
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kib| kib / 1024.0)
-}
-
-fn write_list(path: &Path, rows: usize) {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    writeln!(out, "契約番号,電話番号,会社名").unwrap();
-    for i in 0..rows {
-        writeln!(
-            out,
-            "BX{i:08},03-{:04}-{:04},株式会社サンプル{i}",
-            i / 10_000,
-            i % 10_000
-        )
-        .unwrap();
-    }
-}
 
 const ROWS: [usize; 2] = [100_000, 1_000_000];
 
@@ -58,11 +37,6 @@ fn sizes() -> Vec<usize> {
             .collect(),
         Err(_) => ROWS.to_vec(),
     }
-}
-
-/// Whether to run a back end: `BREACHCHECK_BENCH_ONLY=sqlite|postgres`, or both.
-fn runs(backend: &str) -> bool {
-    std::env::var("BREACHCHECK_BENCH_ONLY").map_or(true, |only| only == backend)
 }
 
 /// A fresh database at `url`, migrated, with one incident to import into.
@@ -136,14 +110,6 @@ async fn import_all(db: &Database, incident: i64, lists: &[(usize, PathBuf)]) ->
         });
     }
     imported
-}
-
-fn psql(url: &str, command: &str) {
-    let status = Command::new("psql")
-        .args(["-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", command])
-        .status()
-        .expect("psql runs");
-    assert!(status.success(), "psql: {command}");
 }
 
 /// Seconds `psql \copy` takes to load `rows` digest rows shaped as the import stores them

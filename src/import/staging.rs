@@ -69,6 +69,8 @@ const CREATE_SQLITE: &str = "CREATE TEMP TABLE import_staging (kind TEXT NOT NUL
      digest BLOB NOT NULL, categories BIGINT NOT NULL, rows_listed BIGINT NOT NULL)";
 const CREATE_POSTGRES: &str = "CREATE TEMP TABLE import_staging (kind TEXT NOT NULL, \
      digest BYTEA NOT NULL, categories BIGINT NOT NULL, rows_listed BIGINT NOT NULL)";
+const STAGING_COLUMNS: &str = "import_staging (kind, digest, categories, rows_listed)";
+const AFFECTED_COLUMNS: &str = "affected (dataset_id, kind, digest, categories, rows_listed)";
 const SORTED: &str = "SELECT digest, categories, rows_listed FROM import_staging \
      WHERE kind = $1 ORDER BY digest";
 
@@ -77,6 +79,11 @@ impl Staging {
         let connection = match db.backend() {
             Backend::Sqlite => {
                 let mut connection = db.pool().acquire().await?.detach();
+                // On disk (the system's temporary directory), whatever the build's default:
+                // a list of millions must not sit in memory.
+                sqlx::query("PRAGMA temp_store = FILE")
+                    .execute(&mut connection)
+                    .await?;
                 sqlx::query(CREATE_SQLITE).execute(&mut connection).await?;
                 Connection::Sqlite(connection)
             }
@@ -102,22 +109,7 @@ impl Staging {
             Connection::Sqlite(connection) => {
                 // Only the TEMP table is written: the database's write lock is not taken.
                 let mut tx = sqlx::Connection::begin(connection).await?;
-                for chunk in rows.chunks(SQLITE_ROWS_PER_STATEMENT) {
-                    let sql = sqlite_insert(
-                        "import_staging (kind, digest, categories, rows_listed)",
-                        4,
-                        chunk.len(),
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for (kind, digest, listed) in chunk {
-                        query = query
-                            .bind(kind.as_str())
-                            .bind(digest.0.to_vec())
-                            .bind(listed.categories)
-                            .bind(listed.rows);
-                    }
-                    query.execute(&mut *tx).await?;
-                }
+                sqlite_append(&mut tx, STAGING_COLUMNS, None, rows).await?;
                 tx.commit().await?;
             }
             Connection::Postgres(connection) => {
@@ -125,11 +117,7 @@ impl Staging {
                 for (kind, digest, listed) in rows {
                     copy.row(None, *kind, digest, *listed);
                 }
-                copy.send(
-                    connection,
-                    "import_staging (kind, digest, categories, rows_listed)",
-                )
-                .await?;
+                copy.send(connection, STAGING_COLUMNS).await?;
             }
         }
         Ok(())
@@ -319,23 +307,7 @@ impl<'a> Sink<'a> {
         match self {
             Sink::Sqlite { db, dataset } => {
                 let mut tx = db.begin_write().await?;
-                for chunk in rows.chunks(SQLITE_ROWS_PER_STATEMENT) {
-                    let sql = sqlite_insert(
-                        "affected (dataset_id, kind, digest, categories, rows_listed)",
-                        5,
-                        chunk.len(),
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for (kind, digest, listed) in chunk {
-                        query = query
-                            .bind(dataset.0)
-                            .bind(kind.as_str())
-                            .bind(digest.0.to_vec())
-                            .bind(listed.categories)
-                            .bind(listed.rows);
-                    }
-                    query.execute(&mut *tx).await?;
-                }
+                sqlite_append(&mut tx, AFFECTED_COLUMNS, Some(*dataset), rows).await?;
                 tx.commit().await?;
             }
             Sink::Postgres {
@@ -346,15 +318,38 @@ impl<'a> Sink<'a> {
                 for (kind, digest, listed) in rows {
                     copy.row(Some(*dataset), *kind, digest, *listed);
                 }
-                copy.send(
-                    connection,
-                    "affected (dataset_id, kind, digest, categories, rows_listed)",
-                )
-                .await?;
+                copy.send(connection, AFFECTED_COLUMNS).await?;
             }
         }
         Ok(())
     }
+}
+
+/// Appends `rows` to `target` (its columns named), each row led by `dataset` when the
+/// table has that column, a few hundred rows per statement.
+async fn sqlite_append(
+    connection: &mut AnyConnection,
+    target: &str,
+    dataset: Option<DatasetId>,
+    rows: &[(Kind, Digest, Listed)],
+) -> Result<(), ImportError> {
+    let width = if dataset.is_some() { 5 } else { 4 };
+    for chunk in rows.chunks(SQLITE_ROWS_PER_STATEMENT) {
+        let sql = sqlite_insert(target, width, chunk.len());
+        let mut query = sqlx::query(&sql);
+        for (kind, digest, listed) in chunk {
+            if let Some(dataset) = dataset {
+                query = query.bind(dataset.0);
+            }
+            query = query
+                .bind(kind.as_str())
+                .bind(digest.0.to_vec())
+                .bind(listed.categories)
+                .bind(listed.rows);
+        }
+        query.execute(&mut *connection).await?;
+    }
+    Ok(())
 }
 
 /// `INSERT INTO target VALUES (?, …), …` for `rows` rows of `width` values. SQLite only:

@@ -77,7 +77,7 @@ pub async fn admin(app: &Application, email: &str) -> SignedIn {
 }
 
 /// The incident every benchmark publishes, made once.
-async fn order_system(app: &Application, admin: &SignedIn) -> IncidentId {
+pub async fn order_system(app: &Application, admin: &SignedIn) -> IncidentId {
     let db = app.database();
     if let Some(found) = incident::find_by_slug(&db, "order-system").await.unwrap() {
         return found.id;

@@ -99,7 +99,10 @@ async fn an_identifier_listed_twice_far_apart_is_stored_once_and_fingerprinted()
             digests.iter().for_each(|digest| expected.update(digest));
         }
     }
-    let stored = lifecycle::find(&app.database, dataset).await.unwrap().unwrap();
+    let stored = lifecycle::find(&app.database, dataset)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.row_count, 9_001);
     assert_eq!(
         stored.fingerprint,
