@@ -202,5 +202,5 @@ async fn main() {
             copy / import.seconds
         );
     }
-    psql(&admin, &format!("DROP DATABASE {name}"));
+    psql(&admin, &format!("DROP DATABASE {name} WITH (FORCE)"));
 }
