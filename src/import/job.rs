@@ -3,10 +3,12 @@
 //! validate them (the report, and the total for progress), once to hash them in batches
 //! and store the digests. Plaintext identifiers exist only in the batch being hashed.
 //!
-//! A job writes its progress (and so a heartbeat) to the database after every batch. A job
-//! whose heartbeat stops (the process died) is failed by [`fail_stale`], which every
-//! replica runs at start-up and then periodically, and its draft digests are removed: a
-//! half-imported list never reaches `draft`, let alone `active`.
+//! A job beats every second while it runs (its row's `updated_at`), whatever it is doing:
+//! reading the file, hashing, or sorting and storing the digests at the end; it writes its
+//! progress after every batch. A job whose heartbeat stops (the process died) is failed by
+//! [`fail_stale`], which every replica runs at start-up and then periodically, and its
+//! draft digests are removed: a half-imported list never reaches `draft`, let alone
+//! `active`.
 
 use super::JobStatus;
 use super::columns::{ColumnMap, Mapping};
@@ -324,7 +326,7 @@ impl Importer {
         started: Started,
         plan: Plan,
     ) -> Result<ImportReport, ImportError> {
-        let outcome = self.hash_and_store(started, plan).await;
+        let outcome = beating(&self.db, started.job, self.hash_and_store(started, plan)).await;
         match &outcome {
             Ok(report) => tracing::info!(
                 job = started.job.0,
@@ -362,7 +364,7 @@ impl Importer {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         // A batch of cheap digests is hashed on one blocking thread and staged in one
         // statement group: large enough that the per-batch costs vanish, small enough to
-        // keep memory bounded and the heartbeat well within a second.
+        // keep memory bounded and progress frequent.
         let rows_per_batch = if profile.is_expensive() {
             8 * workers
         } else {
@@ -396,13 +398,7 @@ impl Importer {
         let Stored {
             identifiers,
             fingerprint,
-        } = heartbeat(
-            &self.db,
-            started.job,
-            report.accepted_rows as i64,
-            staging.store(&self.db, started.dataset),
-        )
-        .await?;
+        } = staging.store(&self.db, started.dataset).await?;
         // Where an import's time goes, for the operator sizing a big list.
         tracing::info!(
             job = started.job.0,
@@ -493,23 +489,24 @@ fn merge(batch: Vec<Entries>) -> Vec<(Kind, String, Listed)> {
         .collect()
 }
 
-/// Runs `work` (which writes no progress of its own: the final sort and store) while
-/// keeping the job's heartbeat going, every few seconds, so that no replica takes it for
-/// dead; stops it if the job was failed meanwhile.
-async fn heartbeat<T>(
+/// Runs a job's `work` while its heartbeat goes on every second, so that no replica
+/// takes it for dead however long one step takes (validating a list of tens of millions,
+/// the final sort); stops the work if the job was failed meanwhile (by a sweeper that
+/// thought it dead, which the shortest stale time a test uses, two seconds, leaves room
+/// for).
+async fn beating<T>(
     db: &Database,
     job: JobId,
-    total: i64,
     work: impl std::future::Future<Output = Result<T, ImportError>>,
 ) -> Result<T, ImportError> {
     // Both are polled together: a beat waiting for SQLite's write lock must not keep the
     // work, which may hold that lock, from going on.
     let beats = async {
-        let mut beat = tokio::time::interval(Duration::from_secs(5));
+        let mut beat = tokio::time::interval(Duration::from_secs(1));
         beat.tick().await; // the first tick is immediate
         loop {
             beat.tick().await;
-            if let Err(stopped) = progress(db, job, total, total).await {
+            if let Err(stopped) = touch(db, job).await {
                 return stopped;
             }
         }
@@ -520,8 +517,22 @@ async fn heartbeat<T>(
     }
 }
 
-/// Writes progress, which is also the job's heartbeat. A job that is no longer running
-/// (failed by a sweeper that thought it dead) stops.
+/// The heartbeat alone; a job that is no longer running stops.
+async fn touch(db: &Database, job: JobId) -> Result<(), ImportError> {
+    let updated =
+        sqlx::query("UPDATE import_jobs SET updated_at = $1 WHERE id = $2 AND status = $3")
+            .bind(crate::now_millis())
+            .bind(job.0)
+            .bind(JobStatus::Running.as_str())
+            .execute(db.pool())
+            .await?;
+    if updated.rows_affected() == 0 {
+        return Err(ImportError::Stopped);
+    }
+    Ok(())
+}
+
+/// Writes progress (and a beat). A job that is no longer running stops.
 async fn progress(db: &Database, job: JobId, done: i64, total: i64) -> Result<(), ImportError> {
     let updated = sqlx::query(
         "UPDATE import_jobs SET done_rows = $1, total_rows = $2, updated_at = $3 \

@@ -383,6 +383,65 @@ async fn no_contract_number_of_the_file_is_stored_in_the_database() {
     );
 }
 
+/// A job that goes quiet for longer than replicas wait (a file that reads slowly, a long
+/// final sort) still beats, so a sweeper that fails silent jobs leaves it alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_import_keeps_beating_and_is_not_taken_for_dead() {
+    use std::io::Read;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    /// Sleeps before its first read.
+    struct Slow(std::io::Cursor<Vec<u8>>, bool);
+    impl Read for Slow {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if !self.1 {
+                self.1 = true;
+                std::thread::sleep(Duration::from_millis(2_500));
+            }
+            self.0.read(buf)
+        }
+    }
+
+    let app = spawn_app().await;
+    let admin = staff_proof(&app, "admin@example.com", Role::Admin).await;
+    let incident = new_incident(&app, &admin, "order-system-2025").await;
+    let importer = importer(&app, Profile::HmacSha256).await;
+    let bytes = b"contract_number\nAB123456\nCD654321\n".to_vec();
+    // The encoding and header are checked before the job exists (three reads, fast);
+    // the job's own two passes (validating, hashing) each wait 2.5 s for the file.
+    let opened = Arc::new(AtomicUsize::new(0));
+    let open: job::Opener = Arc::new(move || {
+        let slow = opened.fetch_add(1, Ordering::SeqCst) >= 3;
+        Ok(Box::new(Slow(std::io::Cursor::new(bytes.clone()), !slow)) as Box<dyn Read + Send>)
+    });
+    let sweeper = {
+        let db = app.database.clone();
+        tokio::spawn(async move {
+            loop {
+                job::fail_stale(&db, Duration::from_millis(1_800))
+                    .await
+                    .unwrap();
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let uploader = Uploader::admin(&admin.as_admin().unwrap());
+    let (started, outcome) = importer
+        .run(uploader, incident, Mapping::new(), open)
+        .await
+        .unwrap();
+    sweeper.abort();
+    let report = outcome.expect("the job was not taken for dead");
+    assert_eq!(report.accepted_rows, 2);
+    let progress = job::progress_of(&app.database, started.job)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(progress.status, breachcheck::import::JobStatus::Done);
+}
+
 /// The real binary imports with argon2 and is killed mid-job; the next start fails the job
 /// and removes whatever digests it stored, and the list that was active stays active.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
