@@ -519,27 +519,27 @@ async fn beating<T>(
 
 /// The heartbeat alone; a job that is no longer running stops.
 async fn touch(db: &Database, job: JobId) -> Result<(), ImportError> {
-    let updated =
-        sqlx::query("UPDATE import_jobs SET updated_at = $1 WHERE id = $2 AND status = $3")
-            .bind(crate::now_millis())
-            .bind(job.0)
-            .bind(JobStatus::Running.as_str())
-            .execute(db.pool())
-            .await?;
-    if updated.rows_affected() == 0 {
-        return Err(ImportError::Stopped);
-    }
-    Ok(())
+    mark_running(db, job, None).await
 }
 
 /// Writes progress (and a beat). A job that is no longer running stops.
 async fn progress(db: &Database, job: JobId, done: i64, total: i64) -> Result<(), ImportError> {
+    mark_running(db, job, Some((done, total))).await
+}
+
+/// A beat, with progress when there is some to tell; [`ImportError::Stopped`] when the job
+/// is no longer running (failed by a sweeper that thought it dead).
+async fn mark_running(
+    db: &Database,
+    job: JobId,
+    progress: Option<(i64, i64)>,
+) -> Result<(), ImportError> {
     let updated = sqlx::query(
-        "UPDATE import_jobs SET done_rows = $1, total_rows = $2, updated_at = $3 \
-         WHERE id = $4 AND status = $5",
+        "UPDATE import_jobs SET done_rows = COALESCE($1, done_rows), \
+         total_rows = COALESCE($2, total_rows), updated_at = $3 WHERE id = $4 AND status = $5",
     )
-    .bind(done)
-    .bind(total)
+    .bind(progress.map(|(done, _)| done))
+    .bind(progress.map(|(_, total)| total))
     .bind(crate::now_millis())
     .bind(job.0)
     .bind(JobStatus::Running.as_str())
