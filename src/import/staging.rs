@@ -47,7 +47,8 @@ pub struct Stored {
 /// Rows per SQLite statement: each statement is a trip to the connection's thread.
 const SQLITE_ROWS_PER_STATEMENT: usize = 200;
 /// Rows appended to `affected` per SQLite transaction: other writers (a lookup counting
-/// its limits) wait for one of these at most, a few tens of milliseconds.
+/// its limits) wait for one of these at most (at the import benchmark's rate, 2M rows stored
+/// in about 11 s, some 90 ms each).
 const SQLITE_ROWS_PER_COMMIT: usize = 16_384;
 /// Rows per `COPY` into `affected` on PostgreSQL: past a few thousand, larger copies gain
 /// nothing but memory.
