@@ -24,7 +24,7 @@ async fn status(app: &TestApp, id: DatasetId) -> Status {
 /// The confirmation's text and the fields of its form, from the page a first post led to.
 async fn confirmation(app: &TestApp, cookie: &str, path: &str) -> (String, Vec<(String, String)>) {
     let (status, body) = page(app, cookie, path).await;
-    assert_eq!(status, StatusCode::OK, "{path}");
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
     let html = Html::parse_document(&body);
     let section = html
         .select(&Selector::parse("section#confirm").unwrap())

@@ -14,6 +14,10 @@ use breachcheck::dataset::Status;
 use breachcheck::import::report::ImportReport;
 use leptos::prelude::*;
 
+/// The page's count of what a confirmed step would change (see `StaffDatasetPage`).
+#[derive(Clone, Copy)]
+struct ChangeResource(Resource<Result<Option<ChangeView>, ServerFnError>>);
+
 #[component]
 fn Report(id: i64, report: ImportReport) -> impl IntoView {
     let s = use_strings();
@@ -253,15 +257,16 @@ fn ConfirmStep(
     acknowledged: bool,
 ) -> impl IntoView {
     let s = use_strings();
-    let change =
-        (step != Confirm::Approve).then(|| Resource::new_blocking(move || id, dataset_change));
+    let change = expect_context::<ChangeResource>().0;
     let lines = move || {
         Suspend::new(async move {
-            let lines = match change {
-                None => Ok(vec![s().data.confirm_approve.to_owned()]),
-                Some(change) => change
-                    .await
-                    .map(|change| change_lines(s(), step, change, has_phone)),
+            let lines = match step {
+                Confirm::Approve => Ok(vec![s().data.confirm_approve.to_owned()]),
+                // Counted for every other step this page confirms.
+                _ => match change.await {
+                    Ok(Some(change)) => Ok(change_lines(s(), step, change, has_phone)),
+                    Ok(None) | Err(_) => Err(()),
+                },
             };
             match lines {
                 Ok(lines) => lines
@@ -398,6 +403,30 @@ pub fn StaffDatasetPage() -> impl IntoView {
     let s = use_strings();
     let id = super::numeric_param("id");
     let detail = Resource::new_blocking(id, load_dataset);
+    // What a confirmed step would change, counted only when the page is asked to confirm
+    // one that changes the published lists. Made here, beside `detail`, and not in the
+    // component that shows it: a resource created inside a suspended view is created again
+    // each time Leptos walks that view while rendering on the server, and a page that did
+    // so now and then never finished rendering (503 at the request timeout, in CI).
+    let query = leptos_router::hooks::use_query_map();
+    let asked = move || {
+        query
+            .read()
+            .get("confirm")
+            .and_then(|code| Confirm::parse(&code))
+    };
+    let change = Resource::new_blocking(
+        move || (id(), asked()),
+        |(id, asked)| async move {
+            match asked {
+                Some(Confirm::Activate | Confirm::Retire | Confirm::RollBack) => {
+                    dataset_change(id).await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        },
+    );
+    provide_context(ChangeResource(change));
     let body = move || {
         Suspend::new(async move {
             match detail.await {
