@@ -99,6 +99,8 @@ pub enum StorageError {
     Corrupt(&'static str),
     #[error("only PostgreSQL can do this")]
     NotPostgres,
+    #[error("only SQLite can do this")]
+    NotSqlite,
     #[error(
         "this pepper is not the one this database's lists were hashed with: every replica \
          needs the deployment's pepper (to change it, see docs/DEPLOY.md)"
@@ -127,6 +129,9 @@ pub struct Database {
     /// PostgreSQL only: how to open a connection of its own outside the pool (an import's
     /// `COPY`, which `sqlx::Any` cannot speak).
     postgres: Option<PostgresOptions>,
+    /// SQLite only: the same, for an import's staging connection, which streams millions
+    /// of rows back (see [`Database::sqlite_connection`]).
+    sqlite: Option<Arc<sqlx::sqlite::SqliteConnectOptions>>,
 }
 
 /// Connection options, which hold the password: never printed.
@@ -186,11 +191,16 @@ impl Database {
                 url.parse().map_err(StorageError::Connect)?,
             ))),
         };
+        let sqlite = match backend {
+            Backend::Sqlite => Some(Arc::new(url.parse().map_err(StorageError::Connect)?)),
+            Backend::Postgres => None,
+        };
         Ok(Self {
             pool,
             backend,
             writers,
             postgres,
+            sqlite,
         })
     }
 
@@ -208,6 +218,25 @@ impl Database {
         use sqlx::ConnectOptions;
         let options = self.postgres.as_ref().ok_or(StorageError::NotPostgres)?;
         options.0.connect().await.map_err(StorageError::Connect)
+    }
+
+    /// SQLite only: a connection of its own, outside the pool, that buffers up to
+    /// `row_buffer` rows of a query ahead of its reader. The pool's connections buffer 50:
+    /// a reader of millions of rows then wakes the connection's thread for nearly every
+    /// row, and the two threads spend more time handing rows over than reading them.
+    pub async fn sqlite_connection(
+        &self,
+        row_buffer: usize,
+    ) -> Result<sqlx::sqlite::SqliteConnection, StorageError> {
+        use sqlx::ConnectOptions;
+        let options = self.sqlite.as_ref().ok_or(StorageError::NotSqlite)?;
+        (**options)
+            .clone()
+            .row_buffer_size(row_buffer)
+            .busy_timeout(WRITE_TURN_TIMEOUT)
+            .connect()
+            .await
+            .map_err(StorageError::Connect)
     }
 
     /// A transaction that will write. On SQLite it waits for this process's writers before

@@ -18,8 +18,9 @@ use crate::identifier::Kind;
 use crate::storage::{Backend, Database, StorageError};
 use futures_util::TryStreamExt;
 use sha2::{Digest as _, Sha256};
+use sqlx::Row;
 use sqlx::postgres::PgConnection;
-use sqlx::{AnyConnection, Row};
+use sqlx::sqlite::SqliteConnection;
 use std::collections::BTreeMap;
 
 /// What the list says of one identifier: the categories of all its rows, and how many
@@ -46,6 +47,9 @@ pub struct Stored {
 
 /// Rows per SQLite statement: each statement is a trip to the connection's thread.
 const SQLITE_ROWS_PER_STATEMENT: usize = 200;
+/// Rows of the final ordered read SQLite's thread may get ahead of its reader (about
+/// 100 bytes each).
+const STAGING_ROW_BUFFER: usize = 4_096;
 /// Rows appended to `affected` per SQLite transaction: other writers (a lookup counting
 /// its limits) wait for one of these at most (at the import benchmark's rate, 2M rows stored
 /// in about 11 s, some 90 ms each).
@@ -60,8 +64,8 @@ pub struct Staging {
 }
 
 enum Connection {
-    /// Taken out of the pool for good: dropped, it closes, and its TEMP table with it.
-    Sqlite(AnyConnection),
+    /// Not the pool's: dropped, it closes, and its TEMP table with it.
+    Sqlite(SqliteConnection),
     /// PostgreSQL's `COPY` needs its own connection type.
     Postgres(PgConnection),
 }
@@ -79,7 +83,7 @@ impl Staging {
     pub async fn open(db: &Database) -> Result<Self, ImportError> {
         let connection = match db.backend() {
             Backend::Sqlite => {
-                let mut connection = db.pool().acquire().await?.detach();
+                let mut connection = db.sqlite_connection(STAGING_ROW_BUFFER).await?;
                 // On disk (the system's temporary directory), whatever the build's default:
                 // a list of millions must not sit in memory.
                 sqlx::query("PRAGMA temp_store = FILE")
@@ -110,7 +114,7 @@ impl Staging {
             Connection::Sqlite(connection) => {
                 // Only the TEMP table is written: the database's write lock is not taken.
                 let mut tx = sqlx::Connection::begin(connection).await?;
-                sqlite_append(&mut tx, STAGING_COLUMNS, None, rows).await?;
+                sqlite_append(&mut *tx, STAGING_COLUMNS, None, rows).await?;
                 tx.commit().await?;
             }
             Connection::Postgres(connection) => {
@@ -308,7 +312,7 @@ impl<'a> Sink<'a> {
         match self {
             Sink::Sqlite { db, dataset } => {
                 let mut tx = db.begin_write().await?;
-                sqlite_append(&mut tx, AFFECTED_COLUMNS, Some(*dataset), rows).await?;
+                sqlite_append(&mut *tx, AFFECTED_COLUMNS, Some(*dataset), rows).await?;
                 tx.commit().await?;
             }
             Sink::Postgres {
@@ -328,16 +332,24 @@ impl<'a> Sink<'a> {
 
 /// Appends `rows` to `target` (its columns named), each row led by `dataset` when the
 /// table has that column, a few hundred rows per statement.
-async fn sqlite_append(
-    connection: &mut AnyConnection,
+async fn sqlite_append<C, DB>(
+    connection: &mut C,
     target: &str,
     dataset: Option<DatasetId>,
     rows: &[(Kind, Digest, Listed)],
-) -> Result<(), ImportError> {
+) -> Result<(), ImportError>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> Vec<u8>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     let width = if dataset.is_some() { 5 } else { 4 };
     for chunk in rows.chunks(SQLITE_ROWS_PER_STATEMENT) {
         let sql = sqlite_insert(target, width, chunk.len());
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query::<DB>(&sql);
         for (kind, digest, listed) in chunk {
             if let Some(dataset) = dataset {
                 query = query.bind(dataset.0);
