@@ -377,18 +377,37 @@ impl Importer {
         };
         let hashing = std::time::Instant::now();
         let mut staging = Staging::open(&self.db).await?;
-        let mut done = 0i64;
-        let mut entries_read = 0u64;
-        while let Some(batch) = batches.recv().await {
-            let rows = batch.len() as i64;
-            entries_read += batch.iter().map(Vec::len).sum::<usize>() as u64;
-            let merged = merge(batch);
-            let digests = self.digest_all(merged, workers).await?;
-            staging.append(&digests).await?;
-            done += rows;
-            metrics::counter!("breachcheck_import_rows_total").increment(rows as u64);
-            progress(&self.db, started.job, done, report.accepted_rows as i64).await?;
-        }
+        // A batch is staged (by the database's thread or process) while the next is hashed
+        // (on a blocking thread): two cores at work instead of one after the other. Both
+        // halves are polled by this one future, so a dropped import drops both.
+        let (to_stage, mut hashed) = tokio::sync::mpsc::channel(1);
+        let hash = async move {
+            let mut entries_read = 0u64;
+            while let Some(batch) = batches.recv().await {
+                let rows = batch.len() as i64;
+                entries_read += batch.iter().map(Vec::len).sum::<usize>() as u64;
+                let digests = self.digest_all(merge(batch), workers).await?;
+                if to_stage.send((digests, rows)).await.is_err() {
+                    break; // the staging half failed: its error is the one returned
+                }
+            }
+            Ok::<_, ImportError>(entries_read)
+        };
+        let total = report.accepted_rows as i64;
+        let stage = {
+            let staging = &mut staging;
+            async move {
+                let mut done = 0i64;
+                while let Some((digests, rows)) = hashed.recv().await {
+                    staging.append(&digests).await?;
+                    done += rows;
+                    metrics::counter!("breachcheck_import_rows_total").increment(rows as u64);
+                    progress(&self.db, started.job, done, total).await?;
+                }
+                Ok::<_, ImportError>(())
+            }
+        };
+        let (entries_read, ()) = tokio::try_join!(hash, stage)?;
         producer
             .await
             .map_err(|e| std::panic::resume_unwind(e.into_panic()))
