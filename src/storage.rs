@@ -32,7 +32,12 @@ pub struct WriteTx {
     // Declared before the turn: dropped (rolled back) before the next writer goes.
     tx: sqlx::Transaction<'static, sqlx::Any>,
     backend: Backend,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _turn: Option<WriteTurn>,
+}
+
+/// This process's turn at writing to SQLite; the next writer goes when it is dropped.
+pub struct WriteTurn {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl WriteTx {
@@ -244,14 +249,7 @@ impl Database {
     /// read first cannot deadlock on the upgrade (another process, the CLI, still meets
     /// them on the busy timeout).
     pub async fn begin_write(&self) -> Result<WriteTx, StorageError> {
-        let turn = match &self.writers {
-            Some(writers) => Some(
-                tokio::time::timeout(WRITE_TURN_TIMEOUT, writers.clone().lock_owned())
-                    .await
-                    .map_err(|_| StorageError::Query(sqlx::Error::PoolTimedOut))?,
-            ),
-            None => None,
-        };
+        let turn = self.write_turn().await?;
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
@@ -261,6 +259,19 @@ impl Database {
             backend: self.backend,
             _turn: turn,
         })
+    }
+
+    /// On SQLite, this process's turn at writing, in the order asked (see the `writers`
+    /// field): held by a single statement that writes without a [`WriteTx`] around it.
+    /// `None` on PostgreSQL, whose writers need no turn.
+    pub async fn write_turn(&self) -> Result<Option<WriteTurn>, StorageError> {
+        match &self.writers {
+            Some(writers) => tokio::time::timeout(WRITE_TURN_TIMEOUT, writers.clone().lock_owned())
+                .await
+                .map(|guard| Some(WriteTurn { _guard: guard }))
+                .map_err(|_| StorageError::Query(sqlx::Error::PoolTimedOut)),
+            None => Ok(None),
+        }
     }
 
     /// Applies every migration the code carries that the database lacks.

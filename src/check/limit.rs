@@ -128,8 +128,9 @@ pub async fn consume_at(
 
 /// One request counted against several limits at once: let through only if every one has
 /// room, and then counted in each; refused, it is counted in none (a visitor refused by
-/// one limit spends nothing of the others). One write transaction for all of them: under
-/// a flood, each write is a turn at the database.
+/// one limit spends nothing of the others). One write for all of them (a statement on
+/// SQLite, a transaction on PostgreSQL): under a flood, each write is a turn at the
+/// database.
 pub async fn consume_all(
     db: &Database,
     limits: &[(Scope, &str, RateLimit)],
@@ -153,50 +154,135 @@ async fn consume_all_at(
         return Ok(Verdict::Limited { retry_after });
     }
     drop(reader);
+    if db.backend() == Backend::Sqlite {
+        return count_in_one_statement(db, limits, now).await;
+    }
     // Counting and writing must be one step, or two requests could both see room for one.
-    // SQLite's write lock is taken at BEGIN IMMEDIATE; PostgreSQL locks each subject, in
-    // one order for every request so that two never wait for each other.
+    // PostgreSQL locks each subject, in one order for every request so that two never wait
+    // for each other.
     let mut tx = db.begin_write().await?;
-    if tx.backend() == Backend::Postgres {
-        let mut keys: Vec<i64> = limits
-            .iter()
-            .map(|(scope, subject, _)| lock_key(*scope, subject))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-        }
+    let mut keys: Vec<i64> = limits
+        .iter()
+        .map(|(scope, subject, _)| lock_key(*scope, subject))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
     }
     if let Some(retry_after) = refusal(&mut tx, limits, now).await? {
         // Nothing written: the transaction rolls back when dropped.
         return Ok(Verdict::Limited { retry_after });
     }
     // One statement for every limit: each statement is a round trip to the database.
-    let rows: Vec<String> = (0..limits.len())
+    let sql = format!(
+        "INSERT INTO rate_hits (scope, subject, at, expires_at) VALUES {}",
+        hit_rows(limits.len())
+    );
+    bind_hits(sqlx::query(&sql), limits, now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Verdict::Allowed)
+}
+
+/// `($1, $2, $3, $4), …`: one row of `rate_hits` per limit, bound by [`bind_hits`].
+fn hit_rows(limits: usize) -> String {
+    (0..limits)
         .map(|i| {
             let n = 4 * i;
             format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
         })
-        .collect();
-    let sql = format!(
-        "INSERT INTO rate_hits (scope, subject, at, expires_at) VALUES {}",
-        rows.join(", ")
-    );
-    let mut insert = sqlx::query(&sql);
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// The values of [`hit_rows`]: each limit's scope, subject, now and when the hit expires.
+fn bind_hits<'q>(
+    mut query: AnyQuery<'q>,
+    limits: &[(Scope, &'q str, RateLimit)],
+    now: i64,
+) -> AnyQuery<'q> {
     for (scope, subject, limit) in limits {
-        insert = insert
+        query = query
             .bind(scope.name())
             .bind(*subject)
             .bind(now)
             .bind(now.saturating_add(millis(limit.window)));
     }
-    insert.execute(&mut *tx).await?;
-    tx.commit().await?;
-    Ok(Verdict::Allowed)
+    query
+}
+
+/// The values of each limit's [`used_up_since`]: its scope, subject, window start and
+/// `max` - 1.
+fn bind_room<'q>(
+    mut query: AnyQuery<'q>,
+    limits: &[(Scope, &'q str, RateLimit)],
+    now: i64,
+) -> AnyQuery<'q> {
+    for (scope, subject, limit) in limits {
+        query = query
+            .bind(scope.name())
+            .bind(*subject)
+            .bind(now - millis(limit.window))
+            .bind(i64::from(limit.max) - 1);
+    }
+    query
+}
+
+/// SQLite: the count and the rows in one statement, `INSERT ... SELECT ... WHERE` every
+/// limit has room. A statement that writes holds SQLite's write lock from its first step,
+/// so no writer comes between the count and the rows, as `BEGIN IMMEDIATE` ensures for a
+/// transaction; and it is one round trip to the connection's thread where that
+/// transaction took four.
+async fn count_in_one_statement(
+    db: &Database,
+    limits: &[(Scope, &str, RateLimit)],
+    now: i64,
+) -> Result<Verdict, StorageError> {
+    let first = 4 * limits.len();
+    let room: Vec<String> = (0..limits.len())
+        .map(|i| format!("{} IS NULL", used_up_since(first + 4 * i)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO rate_hits (scope, subject, at, expires_at) \
+         SELECT column1, column2, column3, column4 FROM (VALUES {}) WHERE {}",
+        hit_rows(limits.len()),
+        room.join(" AND ")
+    );
+    let insert = bind_room(bind_hits(sqlx::query(&sql), limits, now), limits, now);
+    let turn = db.write_turn().await?;
+    let inserted = insert.execute(db.pool()).await?.rows_affected();
+    drop(turn);
+    if inserted > 0 {
+        return Ok(Verdict::Allowed);
+    }
+    // Used up since the read before: for how long. (Room found again could only be rows
+    // swept meanwhile; then "try again in a second" is still true.)
+    let mut reader = db.pool().acquire().await?;
+    let retry_after = refusal(&mut reader, limits, now)
+        .await?
+        .unwrap_or(Duration::from_secs(1));
+    Ok(Verdict::Limited { retry_after })
+}
+
+/// The `at` of the `max`-th newest hit of one limit within its window, if there is one
+/// (then the limit is used up): a scalar subquery whose four parameters (scope, subject,
+/// window start, `max` - 1) are numbered from `$first + 1`.
+fn used_up_since(first: usize) -> String {
+    format!(
+        "(SELECT at FROM rate_hits WHERE scope = ${} AND subject = ${} AND at > ${} \
+         ORDER BY at DESC LIMIT 1 OFFSET ${})",
+        first + 1,
+        first + 2,
+        first + 3,
+        first + 4
+    )
 }
 
 /// How long until every limit has room again, if one has none now.
@@ -209,29 +295,11 @@ async fn refusal(
     // that limit is used up. One row with a column per limit, in one round trip: not the
     // `max` hits themselves (a global limit of a thousand a minute would otherwise send a
     // thousand rows to every lookup, twice).
-    let columns: Vec<String> = (0..limits.len())
-        .map(|i| {
-            let n = 4 * i;
-            format!(
-                "(SELECT at FROM rate_hits WHERE scope = ${} AND subject = ${} AND at > ${} \
-                 ORDER BY at DESC LIMIT 1 OFFSET ${})",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4
-            )
-        })
-        .collect();
+    let columns: Vec<String> = (0..limits.len()).map(|i| used_up_since(4 * i)).collect();
     let sql = format!("SELECT {}", columns.join(", "));
-    let mut query = sqlx::query(&sql);
-    for (scope, subject, limit) in limits {
-        query = query
-            .bind(scope.name())
-            .bind(*subject)
-            .bind(now - millis(limit.window))
-            .bind(i64::from(limit.max) - 1);
-    }
-    let row = query.fetch_one(&mut *connection).await?;
+    let row = bind_room(sqlx::query(&sql), limits, now)
+        .fetch_one(&mut *connection)
+        .await?;
     let mut refused: Option<Duration> = None;
     for (i, (scope, _, limit)) in limits.iter().enumerate() {
         let Some(oldest) = row.try_get::<Option<i64>, _>(i)? else {
