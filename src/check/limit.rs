@@ -182,14 +182,14 @@ async fn consume_all_at(
         "INSERT INTO rate_hits (scope, subject, at, expires_at) VALUES {}",
         hit_rows(limits.len())
     );
-    bind_hits(sqlx::query(&sql), limits, now)
+    bind_per_limit(sqlx::query(&sql), limits, hit(now))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     Ok(Verdict::Allowed)
 }
 
-/// `($1, $2, $3, $4), …`: one row of `rate_hits` per limit, bound by [`bind_hits`].
+/// `($1, $2, $3, $4), …`: one row of `rate_hits` per limit, its numbers from [`hit`].
 fn hit_rows(limits: usize) -> String {
     (0..limits)
         .map(|i| {
@@ -202,35 +202,30 @@ fn hit_rows(limits: usize) -> String {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// The values of [`hit_rows`]: each limit's scope, subject, now and when the hit expires.
-fn bind_hits<'q>(
-    mut query: AnyQuery<'q>,
-    limits: &[(Scope, &'q str, RateLimit)],
-    now: i64,
-) -> AnyQuery<'q> {
-    for (scope, subject, limit) in limits {
-        query = query
-            .bind(scope.name())
-            .bind(*subject)
-            .bind(now)
-            .bind(now.saturating_add(millis(limit.window)));
-    }
-    query
+/// The numbers of a limit's row of [`hit_rows`]: now, and when the hit expires.
+fn hit(now: i64) -> impl Fn(RateLimit) -> (i64, i64) {
+    move |limit| (now, now.saturating_add(millis(limit.window)))
 }
 
-/// The values of each limit's [`used_up_since`]: its scope, subject, window start and
-/// `max` - 1.
-fn bind_room<'q>(
+/// The numbers of a limit's [`used_up_since`]: its window's start, and `max` - 1.
+fn room(now: i64) -> impl Fn(RateLimit) -> (i64, i64) {
+    move |limit| (now - millis(limit.window), i64::from(limit.max) - 1)
+}
+
+/// Binds, for each limit in turn, its scope, its subject and the two numbers `numbers`
+/// gives for it.
+fn bind_per_limit<'q>(
     mut query: AnyQuery<'q>,
     limits: &[(Scope, &'q str, RateLimit)],
-    now: i64,
+    numbers: impl Fn(RateLimit) -> (i64, i64),
 ) -> AnyQuery<'q> {
     for (scope, subject, limit) in limits {
+        let (first, second) = numbers(*limit);
         query = query
             .bind(scope.name())
             .bind(*subject)
-            .bind(now - millis(limit.window))
-            .bind(i64::from(limit.max) - 1);
+            .bind(first)
+            .bind(second);
     }
     query
 }
@@ -246,16 +241,17 @@ async fn count_in_one_statement(
     now: i64,
 ) -> Result<Verdict, StorageError> {
     let first = 4 * limits.len();
-    let room: Vec<String> = (0..limits.len())
+    let all_have_room: Vec<String> = (0..limits.len())
         .map(|i| format!("{} IS NULL", used_up_since(first + 4 * i)))
         .collect();
     let sql = format!(
         "INSERT INTO rate_hits (scope, subject, at, expires_at) \
          SELECT column1, column2, column3, column4 FROM (VALUES {}) WHERE {}",
         hit_rows(limits.len()),
-        room.join(" AND ")
+        all_have_room.join(" AND ")
     );
-    let insert = bind_room(bind_hits(sqlx::query(&sql), limits, now), limits, now);
+    let insert = bind_per_limit(sqlx::query(&sql), limits, hit(now));
+    let insert = bind_per_limit(insert, limits, room(now));
     let turn = db.write_turn().await?;
     let inserted = insert.execute(db.pool()).await?.rows_affected();
     drop(turn);
@@ -273,7 +269,7 @@ async fn count_in_one_statement(
 
 /// The `at` of the `max`-th newest hit of one limit within its window, if there is one
 /// (then the limit is used up): a scalar subquery whose four parameters (scope, subject,
-/// window start, `max` - 1) are numbered from `$first + 1`.
+/// and the two numbers of [`room`]) are numbered from `$first + 1`.
 fn used_up_since(first: usize) -> String {
     format!(
         "(SELECT at FROM rate_hits WHERE scope = ${} AND subject = ${} AND at > ${} \
@@ -297,7 +293,7 @@ async fn refusal(
     // thousand rows to every lookup, twice).
     let columns: Vec<String> = (0..limits.len()).map(|i| used_up_since(4 * i)).collect();
     let sql = format!("SELECT {}", columns.join(", "));
-    let row = bind_room(sqlx::query(&sql), limits, now)
+    let row = bind_per_limit(sqlx::query(&sql), limits, room(now))
         .fetch_one(&mut *connection)
         .await?;
     let mut refused: Option<Duration> = None;
