@@ -14,6 +14,11 @@ use breachcheck::dataset::Status;
 use breachcheck::import::report::ImportReport;
 use leptos::prelude::*;
 
+/// The step the page is asked to confirm (`?confirm=`), if it names one.
+fn confirm_asked(query: &leptos_router::params::ParamsMap) -> Option<Confirm> {
+    query.get("confirm").and_then(|code| Confirm::parse(&code))
+}
+
 /// The page's count of what a confirmed step would change (see `StaffDatasetPage`).
 #[derive(Clone, Copy)]
 struct ChangeResource(Resource<Result<Option<ChangeView>, ServerFnError>>);
@@ -302,10 +307,7 @@ fn Actions(detail: DatasetDetail) -> impl IntoView {
     let id = detail.row.id;
     // The step this page is asked to confirm, if it is the one the list's status allows.
     let query = leptos_router::hooks::use_query_map();
-    let asked = query
-        .read_untracked()
-        .get("confirm")
-        .and_then(|code| Confirm::parse(&code));
+    let asked = query.with_untracked(confirm_asked);
     let acknowledged = query
         .read_untracked()
         .get("acknowledge_rejected")
@@ -406,17 +408,11 @@ pub fn StaffDatasetPage() -> impl IntoView {
     // What a confirmed step would change, counted only when the page is asked to confirm
     // one that changes the published lists. Made here, beside `detail`, and not in the
     // component that shows it: a resource created inside a suspended view is created again
-    // each time Leptos walks that view while rendering on the server, and a page that did
-    // so now and then never finished rendering (503 at the request timeout, in CI).
+    // each time Leptos walks that view while rendering on the server, a pattern known to
+    // leave such a render unfinished (CI once saw this page time out with a 503).
     let query = leptos_router::hooks::use_query_map();
-    let asked = move || {
-        query
-            .read()
-            .get("confirm")
-            .and_then(|code| Confirm::parse(&code))
-    };
     let change = Resource::new_blocking(
-        move || (id(), asked()),
+        move || (id(), query.with(confirm_asked)),
         |(id, asked)| async move {
             match asked {
                 Some(Confirm::Activate | Confirm::Retire | Confirm::RollBack) => {
