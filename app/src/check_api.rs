@@ -240,13 +240,13 @@ mod source {
             if let Some(read) = self.0.get(&id) {
                 return Ok(read.clone());
             }
-            let read = match incident::find(db, id).await.map_err(storage)? {
-                Some(incident) => {
-                    let notice = notice_of(db, &incident).await?;
-                    Some((incident, notice))
-                }
-                None => None,
-            };
+            let read = incident::find_with_notice(db, id)
+                .await
+                .map_err(storage)?
+                .map(|(incident, published)| {
+                    let notice = published.then(|| format!("/incidents/{}", incident.slug));
+                    (incident, notice)
+                });
             self.0.insert(id, read.clone());
             Ok(read)
         }
@@ -328,20 +328,6 @@ mod source {
     }
 
     /// Where the incident's notice is, if it is published.
-    async fn notice_of(
-        db: &Database,
-        incident: &incident::Incident,
-    ) -> Result<Option<String>, StorageError> {
-        use breachcheck::notice::store::{NoticeError, state};
-        match state(db, incident.id).await {
-            Ok(state) => Ok(state
-                .published_revision
-                .map(|_| format!("/incidents/{}", incident.slug))),
-            Err(NoticeError::Storage(error)) => Err(error),
-            Err(_) => Err(StorageError::Corrupt("a notice could not be read")),
-        }
-    }
-
     fn storage(error: breachcheck::dataset::DatasetError) -> StorageError {
         match error {
             breachcheck::dataset::DatasetError::Storage(error) => error,

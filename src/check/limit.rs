@@ -2,8 +2,9 @@
 //! over a sliding window: a request is let through only if fewer than `max` were let
 //! through in the `window` before it, whenever it arrives (a fixed window let twice the
 //! limit through across its edge). Each request let through is one row, kept until it
-//! leaves its window; refused requests write nothing, so a flood costs reads, and the rows
-//! of one subject never outnumber its limit.
+//! leaves its window; refused requests write nothing, so a flood costs reads. Each
+//! subject's rows are numbered in order, so whether a limit is used up is found by index
+//! seeks, at the same cost for a limit of three and of a thousand (see `used_up_since`).
 
 use crate::identifier::Kind;
 use crate::now_millis;
@@ -111,7 +112,7 @@ pub async fn consume(
     subject: &str,
     limit: RateLimit,
 ) -> Result<Verdict, StorageError> {
-    consume_at(db, scope, subject, limit, now_millis()).await
+    consume_all_at(db, &[(scope, subject, limit)], now_millis).await
 }
 
 /// [`consume`] at a given time, in milliseconds since the epoch: tests use it to stand at
@@ -123,25 +124,27 @@ pub async fn consume_at(
     limit: RateLimit,
     now: i64,
 ) -> Result<Verdict, StorageError> {
-    consume_all_at(db, &[(scope, subject, limit)], now).await
+    consume_all_at(db, &[(scope, subject, limit)], move || now).await
 }
 
 /// One request counted against several limits at once: let through only if every one has
 /// room, and then counted in each; refused, it is counted in none (a visitor refused by
-/// one limit spends nothing of the others). One write for all of them (a statement on
-/// SQLite, a transaction on PostgreSQL): under a flood, each write is a turn at the
-/// database.
+/// one limit spends nothing of the others). One statement writes for all of them: under a
+/// flood, each write is a turn at the database.
 pub async fn consume_all(
     db: &Database,
     limits: &[(Scope, &str, RateLimit)],
 ) -> Result<Verdict, StorageError> {
-    consume_all_at(db, limits, now_millis()).await
+    consume_all_at(db, limits, now_millis).await
 }
 
+/// `clock` is read twice: for the read that refuses early, and again once this request
+/// has its turn to write, so that each subject's hits are numbered in the order of their
+/// times (see [`used_up_since`]).
 async fn consume_all_at(
     db: &Database,
     limits: &[(Scope, &str, RateLimit)],
-    now: i64,
+    clock: impl Fn() -> i64,
 ) -> Result<Verdict, StorageError> {
     if limits.is_empty() {
         return Ok(Verdict::Allowed);
@@ -150,59 +153,95 @@ async fn consume_all_at(
     // one address is refused at the cost of a query, and does not queue before the writes
     // of everyone else. (Room seen here is checked again below, where it counts.)
     let mut reader = db.pool().acquire().await?;
-    if let Some(retry_after) = refusal(&mut reader, limits, now).await? {
+    if let Some(retry_after) = refusal(&mut reader, limits, clock()).await? {
         return Ok(Verdict::Limited { retry_after });
     }
     drop(reader);
-    if db.backend() == Backend::Sqlite {
-        return count_in_one_statement(db, limits, now).await;
-    }
+    let sql = count_if_room(limits.len());
+    let counting = |now: i64| {
+        let insert = bind_per_limit(sqlx::query(&sql), limits, hit(now));
+        bind_per_limit(insert, limits, room(now))
+    };
     // Counting and writing must be one step, or two requests could both see room for one.
-    // PostgreSQL locks each subject, in one order for every request so that two never wait
-    // for each other.
-    let mut tx = db.begin_write().await?;
-    let mut keys: Vec<i64> = limits
-        .iter()
-        .map(|(scope, subject, _)| lock_key(*scope, subject))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
+    let inserted = if db.backend() == Backend::Sqlite {
+        // A statement that writes holds SQLite's write lock from its first step, so no
+        // writer comes between the count and the rows.
+        let turn = db.write_turn().await?;
+        let inserted = counting(clock()).execute(db.pool()).await?.rows_affected();
+        drop(turn);
+        inserted
+    } else {
+        // PostgreSQL locks each subject, in one order for every request so that two never
+        // wait for each other.
+        let mut tx = db.begin_write().await?;
+        let mut keys: Vec<i64> = limits
+            .iter()
+            .map(|(scope, subject, _)| lock_key(*scope, subject))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let inserted = counting(clock()).execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        inserted
+    };
+    if inserted > 0 {
+        return Ok(Verdict::Allowed);
     }
-    if let Some(retry_after) = refusal(&mut tx, limits, now).await? {
-        // Nothing written: the transaction rolls back when dropped.
-        return Ok(Verdict::Limited { retry_after });
-    }
-    // One statement for every limit: each statement is a round trip to the database.
-    let sql = format!(
-        "INSERT INTO rate_hits (scope, subject, at, expires_at) VALUES {}",
-        hit_rows(limits.len())
-    );
-    bind_per_limit(sqlx::query(&sql), limits, hit(now))
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Verdict::Allowed)
+    // Used up since the read before: for how long. (Room found again could only be rows
+    // swept meanwhile; then "try again in a second" is still true.)
+    let mut reader = db.pool().acquire().await?;
+    let retry_after = refusal(&mut reader, limits, clock())
+        .await?
+        .unwrap_or(Duration::from_secs(1));
+    Ok(Verdict::Limited { retry_after })
 }
 
-/// `($1, $2, $3, $4), …`: one row of `rate_hits` per limit, its numbers from [`hit`].
-fn hit_rows(limits: usize) -> String {
-    (0..limits)
+/// `INSERT ... SELECT ... WHERE` every limit has room: one row of `rate_hits` per limit,
+/// numbered after its subject's newest, or none at all. Its parameters: four per limit
+/// for the rows (scope, subject and the numbers of [`hit`]), then four per limit for the
+/// condition (scope, subject and the numbers of [`room`]).
+fn count_if_room(limits: usize) -> String {
+    let rows: Vec<String> = (0..limits)
         .map(|i| {
             let n = 4 * i;
-            format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
+            let (scope, subject) = (n + 1, n + 2);
+            format!(
+                "(${scope}, ${subject}, {} + 1, ${}, ${})",
+                newest_number(scope, subject),
+                n + 3,
+                n + 4
+            )
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    let first = 4 * limits;
+    let all_have_room: Vec<String> = (0..limits)
+        .map(|i| format!("{} IS NULL", used_up_since(first + 4 * i)))
+        .collect();
+    format!(
+        "INSERT INTO rate_hits (scope, subject, seq, at, expires_at) \
+         SELECT column1, column2, column3, column4, column5 FROM (VALUES {}) AS hit WHERE {}",
+        rows.join(", "),
+        all_have_room.join(" AND ")
+    )
+}
+
+/// The number of a subject's newest hit, 0 when it has none: an index seek.
+fn newest_number(scope: usize, subject: usize) -> String {
+    format!(
+        "COALESCE((SELECT seq FROM rate_hits WHERE scope = ${scope} AND subject = ${subject} \
+         ORDER BY seq DESC LIMIT 1), 0)"
+    )
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// The numbers of a limit's row of [`hit_rows`]: now, and when the hit expires.
+/// The numbers of a limit's row of [`count_if_room`]: now, and when the hit expires.
 fn hit(now: i64) -> impl Fn(RateLimit) -> (i64, i64) {
     move |limit| (now, now.saturating_add(millis(limit.window)))
 }
@@ -230,54 +269,20 @@ fn bind_per_limit<'q>(
     query
 }
 
-/// SQLite: the count and the rows in one statement, `INSERT ... SELECT ... WHERE` every
-/// limit has room. A statement that writes holds SQLite's write lock from its first step,
-/// so no writer comes between the count and the rows, as `BEGIN IMMEDIATE` ensures for a
-/// transaction; and it is one round trip to the connection's thread where that
-/// transaction took four.
-async fn count_in_one_statement(
-    db: &Database,
-    limits: &[(Scope, &str, RateLimit)],
-    now: i64,
-) -> Result<Verdict, StorageError> {
-    let first = 4 * limits.len();
-    let all_have_room: Vec<String> = (0..limits.len())
-        .map(|i| format!("{} IS NULL", used_up_since(first + 4 * i)))
-        .collect();
-    let sql = format!(
-        "INSERT INTO rate_hits (scope, subject, at, expires_at) \
-         SELECT column1, column2, column3, column4 FROM (VALUES {}) WHERE {}",
-        hit_rows(limits.len()),
-        all_have_room.join(" AND ")
-    );
-    let insert = bind_per_limit(sqlx::query(&sql), limits, hit(now));
-    let insert = bind_per_limit(insert, limits, room(now));
-    let turn = db.write_turn().await?;
-    let inserted = insert.execute(db.pool()).await?.rows_affected();
-    drop(turn);
-    if inserted > 0 {
-        return Ok(Verdict::Allowed);
-    }
-    // Used up since the read before: for how long. (Room found again could only be rows
-    // swept meanwhile; then "try again in a second" is still true.)
-    let mut reader = db.pool().acquire().await?;
-    let retry_after = refusal(&mut reader, limits, now)
-        .await?
-        .unwrap_or(Duration::from_secs(1));
-    Ok(Verdict::Limited { retry_after })
-}
-
-/// The `at` of the `max`-th newest hit of one limit within its window, if there is one
-/// (then the limit is used up): a scalar subquery whose four parameters (scope, subject,
-/// and the two numbers of [`room`]) are numbered from `$first + 1`.
+/// The `at` of the `max`-th newest hit of one limit, if it is within the window (then the
+/// limit is used up): a scalar subquery whose four parameters (scope, subject, and the two
+/// numbers of [`room`]) are numbered from `$first + 1`.
+///
+/// Hits are numbered without gaps in the order they were counted, and each is counted
+/// with the time read once it had its turn to write, so the `max`-th newest is the one
+/// numbered `max - 1` before the newest: two index seeks, whatever the limit. (A hit
+/// swept away had left its window, and a missing row means room, as it should.)
 fn used_up_since(first: usize) -> String {
+    let (scope, subject, since, back) = (first + 1, first + 2, first + 3, first + 4);
     format!(
-        "(SELECT at FROM rate_hits WHERE scope = ${} AND subject = ${} AND at > ${} \
-         ORDER BY at DESC LIMIT 1 OFFSET ${})",
-        first + 1,
-        first + 2,
-        first + 3,
-        first + 4
+        "(SELECT at FROM rate_hits WHERE scope = ${scope} AND subject = ${subject} \
+         AND seq = {} - ${back} AND at > ${since})",
+        newest_number(scope, subject)
     )
 }
 
@@ -288,9 +293,7 @@ async fn refusal(
     now: i64,
 ) -> Result<Option<Duration>, StorageError> {
     // For each limit, the `max`-th newest hit within its window, if there is one: then
-    // that limit is used up. One row with a column per limit, in one round trip: not the
-    // `max` hits themselves (a global limit of a thousand a minute would otherwise send a
-    // thousand rows to every lookup, twice).
+    // that limit is used up. One row with a column per limit, in one round trip.
     let columns: Vec<String> = (0..limits.len()).map(|i| used_up_since(4 * i)).collect();
     let sql = format!("SELECT {}", columns.join(", "));
     let row = bind_per_limit(sqlx::query(&sql), limits, room(now))

@@ -304,6 +304,28 @@ pub async fn find(db: &Database, id: IncidentId) -> Result<Option<Incident>, Dat
     row.as_ref().map(from_row).transpose()
 }
 
+/// An incident and whether its notice is published, in one read: an answer shows each of
+/// its incidents with a link to the notice where there is one, and every lookup answers.
+pub async fn find_with_notice(
+    db: &Database,
+    id: IncidentId,
+) -> Result<Option<(Incident, bool)>, DatasetError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, (SELECT published_revision FROM notices \
+         WHERE notices.incident_id = incidents.id) AS notice_published \
+         FROM incidents WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await
+    .map_err(storage)?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let published: Option<i64> = row.try_get("notice_published").map_err(storage)?;
+    Ok(Some((from_row(&row)?, published.is_some())))
+}
+
 pub async fn find_by_slug(db: &Database, slug: &str) -> Result<Option<Incident>, DatasetError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM incidents WHERE slug = $1"))
         .bind(slug.trim().to_lowercase())

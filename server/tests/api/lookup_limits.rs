@@ -201,3 +201,81 @@ async fn a_request_refused_by_one_limit_is_counted_in_none() {
         "the refused requests spent nothing of the address's limit"
     );
 }
+
+/// Migration 0014 numbers each subject's hits: the hits counted before it still count
+/// after it, and the next is numbered after them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hits_counted_before_the_numbering_still_count() {
+    use breachcheck::storage::Backend;
+    let app = spawn_app().await;
+    let pool = app.database.pool();
+    // Back to the table as migration 0010 left it, with three hits of one subject.
+    sqlx::raw_sql(
+        "DROP TABLE rate_hits; \
+         CREATE TABLE rate_hits (scope TEXT NOT NULL, subject TEXT NOT NULL, \
+         at BIGINT NOT NULL, expires_at BIGINT NOT NULL); \
+         CREATE INDEX rate_hits_subject ON rate_hits (scope, subject, at); \
+         CREATE INDEX rate_hits_expiry ON rate_hits (expires_at)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let now = 1_800_000_000_000_i64;
+    for (subject, at) in [
+        ("kept", now - 3_000),
+        ("kept", now - 1_000),
+        ("kept", now - 2_000),
+    ] {
+        sqlx::query(
+            "INSERT INTO rate_hits (scope, subject, at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind("identifier")
+        .bind(subject)
+        .bind(at)
+        .bind(at + 600_000)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let migration = match app.database.backend() {
+        Backend::Sqlite => include_str!("../../../migrations/sqlite/0014_numbered_limits.sql"),
+        Backend::Postgres => include_str!("../../../migrations/postgres/0014_numbered_limits.sql"),
+    };
+    sqlx::raw_sql(migration).execute(pool).await.unwrap();
+
+    let numbered: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT seq, at FROM rate_hits WHERE subject = 'kept' ORDER BY seq")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        numbered,
+        vec![(1, now - 3_000), (2, now - 2_000), (3, now - 1_000)],
+        "numbered oldest first"
+    );
+    let three = RateLimit {
+        max: 3,
+        window: Duration::from_secs(600),
+    };
+    let four = RateLimit { max: 4, ..three };
+    assert!(
+        matches!(
+            limit::consume_at(&app.database, Scope::Identifier, "kept", three, now)
+                .await
+                .unwrap(),
+            Verdict::Limited { .. }
+        ),
+        "the three hits from before the numbering use up a limit of three"
+    );
+    assert_eq!(
+        limit::consume_at(&app.database, Scope::Identifier, "kept", four, now)
+            .await
+            .unwrap(),
+        Verdict::Allowed
+    );
+    let newest: i64 = sqlx::query_scalar("SELECT MAX(seq) FROM rate_hits WHERE subject = 'kept'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(newest, 4);
+}
