@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Leptos reads this at compile time; keeping it identical for every cargo call avoids
-# rebuilding between clippy, tests and cargo-leptos.
+# rebuilding between clippy, tests and the release build.
 export LEPTOS_OUTPUT_NAME := breachcheck
 # One-shot builds gain nothing from incremental caches, which grow by gigabytes.
 export CARGO_INCREMENTAL := 0
@@ -36,9 +36,7 @@ setup-bench:
 	@scripts/setup.sh --bench
 
 build: setup
-	@echo "==> building the release site (server + wasm)"
-	# --precompress writes a brotli and a gzip copy beside each file of the site.
-	cargo leptos build --release --precompress
+	@scripts/build-site.sh
 
 run: build
 	@echo "==> serving on http://127.0.0.1:3000 (Ctrl-C stops)"

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x target/release/breachcheck ] || ! compgen -G 'target/site/pkg/breachcheck.*.wasm' >/dev/null; then
-  echo "no release build: run 'cargo leptos build --release --precompress' first (make test does)" >&2
+  echo "no release build: run 'make build' first (make test does)" >&2
   exit 1
 fi
 # The browser's bundle, brotli-compressed, may not grow past its budget of 300 KB (today
@@ -11,7 +11,7 @@ fi
 BUNDLE_BUDGET_BYTES=300000
 bundle=$(compgen -G 'target/site/pkg/breachcheck.*.wasm.br' | head -n 1 || true)
 if [ -z "$bundle" ]; then
-  echo "no brotli copy of the bundle: build with 'cargo leptos build --release --precompress'" >&2
+  echo "no brotli copy of the bundle: build with 'make build'" >&2
   exit 1
 fi
 bundle_bytes=$(stat -c %s "$bundle")

@@ -8,7 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CARGO_LEPTOS_VERSION=0.3.10
 say() { printf '==> %s\n' "$*"; }
 # Times each install: `begin "what"` ... `took`.
 begin() { say "$*"; step_started=$SECONDS; }
@@ -42,15 +41,13 @@ else
   took
 fi
 
-if cargo leptos --version 2>/dev/null | grep -q " ${CARGO_LEPTOS_VERSION}\$"; then
-  say "cargo-leptos ${CARGO_LEPTOS_VERSION}: present"
+# cargo-leptos is not needed to build or test (scripts/build-site.sh does its release
+# build); it is worth installing only for `cargo leptos watch` (see the README).
+if command -v brotli >/dev/null; then
+  say "brotli: present"
 else
-  # 0.3.11 needs a newer rustc than this machine has.
-  # A build tool needs no link-time optimisation: without it (and with parallel code
-  # generation) the install skips a final link of several minutes on one core.
-  begin "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (10 to 20 minutes on 2 cores)"
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install cargo-leptos --version "${CARGO_LEPTOS_VERSION}" --locked
+  begin "installing Debian's brotli (the site's files are compressed ahead of time)"
+  apt_install brotli
   took
 fi
 

@@ -1,7 +1,7 @@
 //! The files of the built site (`target/site`): the wasm bundle, its JavaScript, the CSS,
-//! the icon. A release build (`cargo leptos build --release --precompress`, with
-//! `hash-files` in the workspace's Leptos metadata) names the bundle, its script and the
-//! CSS after their content and writes a brotli and a gzip copy beside each file: they are
+//! the icon. A release build (`make build`, which runs `scripts/build-site.sh`; or
+//! `cargo leptos build --release --precompress`, with `hash-files` in the workspace's
+//! Leptos metadata) names the bundle, its script and the CSS after their content and writes a brotli and a gzip copy beside each file: they are
 //! served as they lie, never compressed per request, and cached by browsers for a year,
 //! since a new build has new names. Without hashed names (a debug build, the tests) the
 //! browser revalidates them instead.
@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The list of hashed names cargo-leptos writes beside the server's executable, where
+/// The list of hashed names the release build writes beside the server's executable, where
 /// Leptos reads it to name the files in each page.
 const HASH_FILE: &str = "hash.txt";
 

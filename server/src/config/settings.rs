@@ -127,7 +127,7 @@ settings! {
     #[serde(skip)]
     pepper: SecretString = secret("BREACHCHECK_PEPPER");
     pepper_file: PathBuf = verbatim("BREACHCHECK_PEPPER_FILE");
-    /// cargo-leptos tells the server where it put the site as `LEPTOS_SITE_ROOT`.
+    /// `cargo leptos watch` tells the server where it put the site as `LEPTOS_SITE_ROOT`.
     site_root: PathBuf = verbatim("BREACHCHECK_SITE_ROOT" | "LEPTOS_SITE_ROOT");
     request_timeout_secs: u64 = parsed("BREACHCHECK_REQUEST_TIMEOUT_SECS", "a whole number of seconds");
     body_limit_bytes: usize = parsed("BREACHCHECK_BODY_LIMIT_BYTES", "a whole number of bytes");
