@@ -21,6 +21,10 @@ PKG=$SITE/pkg
 FRONT=target/front
 HASH_FILE=target/release/hash.txt
 
+# Where scripts/setup.sh puts the tools (wasm-bindgen, binaryen's wasm-opt), as the
+# Makefile does.
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
 say() { printf '==> %s\n' "$*"; }
 begin() { say "$*"; step_started=$SECONDS; }
 took() { printf '    (%d s)\n' "$((SECONDS - step_started))"; }
@@ -48,6 +52,8 @@ took
 begin "writing $SITE: the bundle's script (wasm-bindgen), the optimised bundle (wasm-opt), CSS, icon"
 rm -rf "$SITE"
 mkdir -p "$PKG"
+# It warns that the bundle has no `target_features` section: the bundle's profile strips
+# symbols (as it did under cargo-leptos), and wasm-opt below is told the features instead.
 wasm-bindgen --target=web --out-name=$NAME --out-dir="$PKG" --no-typescript \
   "$FRONT/wasm32-unknown-unknown/wasm-release/app.wasm"
 # Leptos's hydration script asks for `<name>.wasm`, not wasm-bindgen's `<name>_bg.wasm`.

@@ -9,6 +9,7 @@
 
 mod common;
 
+use breachcheck::digest::Profile;
 use common::PEPPER;
 use common::load::{COUNT_STATUSES, Wrk};
 use server::config::{Config, Settings};
@@ -145,7 +146,7 @@ async fn main() {
         .await
         .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
-    common::publish_list(&app, 20).await;
+    common::publish_list(&app, 20, Profile::ARGON2ID).await;
     common::publish_notice(&app).await;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {

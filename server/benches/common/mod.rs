@@ -103,7 +103,7 @@ pub async fn order_system(app: &Application, admin: &SignedIn) -> IncidentId {
 
 /// Publishes a list of `listed` contract numbers (`AB000000`, `AB000001`, …) hashed with
 /// argon2id, the default profile, so that a lookup costs one hash.
-pub async fn publish_list(app: &Application, listed: usize) {
+pub async fn publish_list(app: &Application, listed: usize, profile: Profile) {
     let db = app.database();
     let uploader = admin(app, "uploader@example.com").await;
     let approver = admin(app, "approver@example.com").await;
@@ -112,7 +112,7 @@ pub async fn publish_list(app: &Application, listed: usize) {
     let importer = Importer {
         db: db.clone(),
         pool: app.hashing_pool(),
-        digester: Digester::for_deployment(&db, Profile::ARGON2ID, pepper)
+        digester: Digester::for_deployment(&db, profile, pepper)
             .await
             .unwrap(),
         pattern: ContractPattern::default(),
