@@ -327,7 +327,6 @@ mod source {
         Ok(out)
     }
 
-    /// Where the incident's notice is, if it is published.
     fn storage(error: breachcheck::dataset::DatasetError) -> StorageError {
         match error {
             breachcheck::dataset::DatasetError::Storage(error) => error,
