@@ -276,7 +276,12 @@ fn bind_per_limit<'q>(
 /// Hits are numbered without gaps in the order they were counted, and each is counted
 /// with the time read once it had its turn to write, so the `max`-th newest is the one
 /// numbered `max - 1` before the newest: two index seeks, whatever the limit. (A hit
-/// swept away had left its window, and a missing row means room, as it should.)
+/// swept away had left its window, and a missing row means room, as it should.) One case
+/// bends the order: on SQLite, a request dropped while its statement waits on the
+/// connection's thread gives up its turn before the statement runs, so the next writer may
+/// be numbered first with a time a few milliseconds later. The count stays exact (each
+/// statement checks and writes under SQLite's own lock); only a window's edge may move by
+/// that much.
 fn used_up_since(first: usize) -> String {
     let (scope, subject, since, back) = (first + 1, first + 2, first + 3, first + 4);
     format!(
