@@ -61,9 +61,14 @@ if wasm-bindgen --version 2>/dev/null | grep -q " ${bindgen_version}\b"; then
   say "wasm-bindgen CLI ${bindgen_version}: present"
 else
   # Without --locked: with it, 0.2.130 fails to resolve webpki-roots.
-  begin "installing wasm-bindgen CLI ${bindgen_version} (about 2 minutes)"
+  # Only the `wasm-bindgen` binary, without the TLS stack its test runner downloads with
+  # (default features), and optimised at level 1: it runs for seconds on one file per
+  # build, and a fully optimised build of it was most of a newcomer's wait for it.
+  begin "installing wasm-bindgen CLI ${bindgen_version} (1 to 4 minutes)"
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install wasm-bindgen-cli --version "${bindgen_version}"
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install wasm-bindgen-cli --version "${bindgen_version}" \
+    --no-default-features --bin wasm-bindgen
   took
 fi
 

@@ -8,6 +8,7 @@
 //! What a page shows may depend only on its path and language: the render sees no cookie
 //! but the language and no session, so nobody's state ends up in another's page.
 
+use crate::plain::Plain;
 use crate::routes::AppState;
 use app::i18n::LocaleText;
 use app::i18n::{LOCALE_COOKIE, Locale};
@@ -23,6 +24,7 @@ use leptos::nonce::Nonce;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 mod gzip;
 
@@ -55,14 +57,17 @@ pub struct PageCache {
     notices: PublishedNotices,
     render: Renderer,
     pages: Arc<Mutex<Pages>>,
+    /// The request timeout: these routes are outside the router's (see `routes::router`).
+    timeout: Duration,
 }
 
 impl PageCache {
-    pub fn new(notices: PublishedNotices, render: Renderer) -> Self {
+    pub fn new(notices: PublishedNotices, render: Renderer, timeout: Duration) -> Self {
         Self {
             notices,
             render,
             pages: Arc::default(),
+            timeout,
         }
     }
 
@@ -96,33 +101,49 @@ impl PageCache {
     }
 }
 
+/// The handler of the cached routes, which are routed outside the layers that read a
+/// session, a body or a place among the expensive requests (see `routes::router`). The
+/// request timeout stays: a timer is set only once something waits (a render, a reload of
+/// the notices), never for a page already in memory.
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     let cache = &state.page_cache;
-    let headers = request.headers();
-    let locale = locale_of(headers);
-    let path = request.uri().path().to_owned();
-    let version = match cache.notices.current().await {
-        Ok(snapshot) => snapshot.version,
-        Err(error) => {
-            tracing::error!(%error, "no published notices to render from");
-            return unavailable();
+    let page = cache.page(request.headers(), request.uri().path());
+    match tokio::time::timeout(cache.timeout, page).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            Plain::TookTooLong.into_response()
         }
-    };
-    let key = (path, locale);
-    if let Some(page) = cache.cached(version, &key) {
-        metrics::counter!("breachcheck_page_cache_total", "result" => "hit").increment(1);
-        return answer(&page, headers);
     }
-    metrics::counter!("breachcheck_page_cache_total", "result" => "miss").increment(1);
-    let rendered = cache.render(&key.0, locale).await;
-    match keepable(rendered).await {
-        Ok(page) => {
-            let page = Arc::new(page);
-            let response = answer(&page, headers);
-            cache.keep(version, key, page);
-            response
+}
+
+impl PageCache {
+    /// The page at `path` in the visitor's language: from memory, or rendered and kept.
+    async fn page(&self, headers: &HeaderMap, path: &str) -> Response {
+        let version = match self.notices.current().await {
+            Ok(snapshot) => snapshot.version,
+            Err(error) => {
+                tracing::error!(%error, "no published notices to render from");
+                return unavailable();
+            }
+        };
+        let locale = locale_of(headers);
+        let key = (path.to_owned(), locale);
+        if let Some(page) = self.cached(version, &key) {
+            metrics::counter!("breachcheck_page_cache_total", "result" => "hit").increment(1);
+            return answer(&page, headers);
         }
-        Err(response) => response,
+        metrics::counter!("breachcheck_page_cache_total", "result" => "miss").increment(1);
+        let rendered = self.render(path, locale).await;
+        match keepable(rendered).await {
+            Ok(page) => {
+                let page = Arc::new(page);
+                let response = answer(&page, headers);
+                self.keep(version, key, page);
+                response
+            }
+            Err(response) => response,
+        }
     }
 }
 
@@ -131,7 +152,7 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 }
 
 fn unavailable() -> Response {
-    crate::plain::Plain::Unavailable.into_response()
+    Plain::Unavailable.into_response()
 }
 
 /// A rendered page as a cache entry, or the response itself when it is not one to keep

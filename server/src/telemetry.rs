@@ -8,11 +8,20 @@ use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(environment: Environment) {
+    init_with_writer(environment, std::io::stderr);
+}
+
+/// As [`init`], writing the lines to `writer`: the benchmarks log as a deployment does, to
+/// a sink, so that what they measure includes what logging costs.
+pub fn init_with_writer<W>(environment: Environment, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     // `try_init`: a second call (tests) keeps the first subscriber.
     let _ = if environment.is_production() {
         builder

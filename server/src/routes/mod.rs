@@ -206,7 +206,7 @@ pub fn router(
         datasets: config.datasets.clone(),
         check,
         pages: pages.clone(),
-        page_cache: PageCache::new(notices.clone(), render),
+        page_cache: PageCache::new(notices.clone(), render, config.request_timeout),
         notices,
         domains,
     }));
@@ -219,6 +219,23 @@ pub fn router(
         .precompressed_gzip()
         .append_index_html_on_directories(false)
         .not_found_service(not_found.into_service());
+    let site_files = tower::ServiceBuilder::new()
+        // A bundle whose names carry its content is answered from memory.
+        .layer(axum::middleware::from_fn_with_state(
+            if hashed_assets {
+                crate::static_files::Bundle::load(&config.site_root)
+            } else {
+                crate::static_files::Bundle::default()
+            },
+            crate::static_files::serve_bundle,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            hashed_assets,
+            crate::static_files::cache_policy,
+        ))
+        // Only for a file that has no compressed copy beside it.
+        .layer(CompressionLayer::new())
+        .service(site_files);
 
     let everything_else = Router::new()
         .route("/healthz", get(health::healthz))
@@ -232,8 +249,6 @@ pub fn router(
             "/check/domain/confirm/{link}",
             get(domain::confirm_page).post(domain::confirm),
         )
-        .route("/", get(page_cache::serve))
-        .route("/incidents/{slug}", get(page_cache::serve))
         .route("/feed.atom", get(feed::atom))
         .route("/api/v1/incidents", get(api::incidents))
         .route("/api/v1/incidents/{slug}", get(api::incident))
@@ -245,25 +260,7 @@ pub fn router(
         .route("/staff/stats.csv", get(stats::csv))
         .merge(staff_forms())
         .leptos_routes_with_context(&state, uncached_pages(), context, app_shell)
-        .fallback_service(
-            tower::ServiceBuilder::new()
-                // A bundle whose names carry its content is answered from memory.
-                .layer(axum::middleware::from_fn_with_state(
-                    if hashed_assets {
-                        crate::static_files::Bundle::load(&config.site_root)
-                    } else {
-                        crate::static_files::Bundle::default()
-                    },
-                    crate::static_files::serve_bundle,
-                ))
-                .layer(axum::middleware::from_fn_with_state(
-                    hashed_assets,
-                    crate::static_files::cache_policy,
-                ))
-                // Only for a file that has no compressed copy beside it.
-                .layer(CompressionLayer::new())
-                .service(site_files),
-        );
+        .fallback_service(site_files.clone());
     // The notice editor's requests may be larger than the rest; `read_body` holds the
     // rest to the configured limit.
     let everything_else = with_limits(
@@ -308,6 +305,14 @@ pub fn router(
             state.clone(),
             staff_auth::authenticate,
         ))
+        // What everyone reads on announcement day, added after the layers above so that none
+        // of them runs for these: the cached pages (see `page_cache::serve`) and the site's
+        // files, which need no session, no body and no place among the expensive requests.
+        // A flood of them, with a session cookie or not, reaches neither the database nor
+        // those requests' places.
+        .route("/", get(page_cache::serve))
+        .route("/incidents/{slug}", get(page_cache::serve))
+        .route_service("/pkg/{file}", site_files)
         .with_state(state.clone());
     (router, state)
 }

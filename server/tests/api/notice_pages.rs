@@ -372,6 +372,56 @@ async fn cached_pages_go_gzipped_to_browsers_that_take_it_each_with_its_own_nonc
     assert_eq!(refused, None);
 }
 
+/// A page in the cache is answered from memory alone, and a file of the site from disk. Staff
+/// reading them send their session cookie, and anyone can send one: it must not cost a
+/// session lookup per request (a flood of them would be a flood of queries), so they are
+/// served even with the database gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_page_asks_nothing_of_the_database_even_with_a_session_cookie() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(
+        site.path().join("pkg/breachcheck.css"),
+        "body { color: black; }",
+    )
+    .unwrap();
+    let root = site.path().to_owned();
+    let editor = Editor::new(|s| {
+        s.notice_refresh_ms = Some(3_600_000);
+        s.site_root = Some(root);
+    })
+    .await;
+    let app = &editor.app;
+    editor
+        .save(&fields("Order system", "The text of the notice."))
+        .await;
+    editor.publish().await;
+    let cookie = format!("breachcheck_lang=en; {}", editor.cookie);
+    for path in ["/", "/incidents/order-system"] {
+        let response = app.get_with(path, "cookie", &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+
+    app.database.close().await;
+    for path in ["/", "/incidents/order-system"] {
+        let response = app.get_with(path, "cookie", &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(
+            response.text().await.unwrap().contains("Order system"),
+            "{path} shows the notice"
+        );
+    }
+    // The site's files too.
+    let css = app
+        .get_with("/pkg/breachcheck.css", "cookie", &cookie)
+        .await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert_eq!(css.text().await.unwrap(), "body { color: black; }");
+    // The database is gone indeed: a page that needs the session cannot have it.
+    let staff = app.get_with("/staff", "cookie", &cookie).await;
+    assert_eq!(staff.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notice_pages_are_cached_with_an_etag_and_refreshed_after_an_update() {
     const REFRESH_MS: u64 = 300;
