@@ -10,7 +10,7 @@ export LEPTOS_OUTPUT_NAME := breachcheck
 export CARGO_INCREMENTAL := 0
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help setup setup-test setup-bench build run test fmt-check clippy unit-test integration-test \
+.PHONY: help setup setup-test setup-bench build run test tree-before fmt-check clippy unit-test integration-test \
         integration-test-sqlite integration-test-postgres e2e bench screenshots cluster \
         cluster-down
 
@@ -42,8 +42,21 @@ run: build
 	@echo "==> serving on http://127.0.0.1:3000 (Ctrl-C stops)"
 	BREACHCHECK_SITE_ROOT=target/site ./target/release/breachcheck serve
 
-test: setup-test fmt-check clippy unit-test integration-test build e2e
+test: tree-before setup-test fmt-check clippy unit-test integration-test build e2e
+	@echo "==> the work tree is as make test found it"
+	@if [ -f $(TREE_BEFORE) ] && [ "$$($(TREE_STATE))" != "$$(cat $(TREE_BEFORE))" ]; then \
+	  echo "make test changed the work tree (git status now):"; git status --short; exit 1; fi
 	@echo "==> all tests passed"
+
+# What `git status` and `git diff` say, as one hash: `make test` must leave both as it found
+# them (nothing written into the tree but ignored build output), whatever was there before.
+TREE_STATE := { git status --porcelain=v1 --untracked-files=all; git diff --binary; } | sha256sum
+TREE_BEFORE := target/tree-before-test
+
+tree-before:
+	@mkdir -p target; rm -f $(TREE_BEFORE)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(TREE_STATE) > $(TREE_BEFORE); \
+	else echo "==> not a git checkout: the work tree is not compared after the tests"; fi
 
 fmt-check:
 	@echo "==> cargo fmt --check"
