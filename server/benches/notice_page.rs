@@ -86,7 +86,7 @@ async fn compare(name: &str, ours: &str, nginx: &str) {
         of(|(o, _)| o.p99_ms),
         of(|(_, n)| n.requests_per_sec),
         of(|(_, n)| n.p99_ms),
-        median(ratios.clone()),
+        median(ratios),
     );
 }
 
