@@ -9,6 +9,11 @@
 //! process's memory is the server's; wrk still shares the cores, as the raw rate's threads
 //! do not.
 //!
+//! Each round also says where the process's CPU went (the kernel's per-thread scheduler
+//! figures): how much of the round each hashing thread ran and how much it waited for a
+//! core, and the CPU time of every other thread per answer. The hash costs the same in the
+//! server as alone; what the hashing threads do not get is the ratio's shortfall.
+//!
 //! Last, the same lookups against a list hashed with HMAC: everything a lookup does but its
 //! hash, as a share of one argon2 hash. That share is what keeps the ratio from 1, and
 //! unlike the ratio it does not move with the machine's argon2 speed.
@@ -64,7 +69,8 @@ fn raw_argon2_rate(threads: usize) -> f64 {
 
 /// `connections` clients posting lookups as fast as answers come, for `DURATION`, with
 /// the server's peak resident memory meanwhile.
-async fn round(base: &str, connections: usize) -> (WrkFigures, f64) {
+async fn round(base: &str, connections: usize) -> (WrkFigures, f64, ThreadTimes) {
+    let threads_before = ThreadTimes::now();
     let sampling = Arc::new(AtomicBool::new(true));
     let sampler = tokio::spawn({
         let sampling = sampling.clone();
@@ -89,7 +95,78 @@ async fn round(base: &str, connections: usize) -> (WrkFigures, f64) {
     .run()
     .await;
     sampling.store(false, Ordering::SeqCst);
-    (figures, sampler.await.unwrap())
+    let threads = ThreadTimes::now().since(&threads_before);
+    (figures, sampler.await.unwrap(), threads)
+}
+
+/// Where this process's CPU time went, by kind of thread, from the kernel's per-thread
+/// scheduler figures (`/proc/self/task/*/schedstat`): time on a core, and time runnable but
+/// waiting for one. The ratio to the raw rate is what the hashing threads get of the cores;
+/// this says what took the rest.
+#[derive(Clone, Copy, Debug, Default)]
+struct ThreadTimes {
+    wall: Option<Instant>,
+    seconds: f64,
+    /// (on a core, waiting for a core), in seconds: hashing workers, then all other threads.
+    hashing: (f64, f64),
+    rest: (f64, f64),
+    hashing_threads: usize,
+}
+
+impl ThreadTimes {
+    fn now() -> Self {
+        let mut times = Self {
+            wall: Some(Instant::now()),
+            ..Self::default()
+        };
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return times;
+        };
+        for task in tasks.flatten() {
+            let read = |file: &str| std::fs::read_to_string(task.path().join(file));
+            let (Ok(name), Ok(stat)) = (read("comm"), read("schedstat")) else {
+                continue;
+            };
+            let mut fields = stat
+                .split_whitespace()
+                .map(|f| f.parse::<f64>().unwrap_or(0.0));
+            let (run, wait) = (fields.next().unwrap_or(0.0), fields.next().unwrap_or(0.0));
+            let (run, wait) = (run / 1e9, wait / 1e9);
+            if name.starts_with("hashing-") {
+                times.hashing.0 += run;
+                times.hashing.1 += wait;
+                times.hashing_threads += 1;
+            } else {
+                times.rest.0 += run;
+                times.rest.1 += wait;
+            }
+        }
+        times
+    }
+
+    /// The time spent between `earlier` and this (threads started in between count whole).
+    fn since(&self, earlier: &Self) -> Self {
+        let seconds = match (self.wall, earlier.wall) {
+            (Some(now), Some(then)) => now.duration_since(then).as_secs_f64(),
+            _ => 0.0,
+        };
+        Self {
+            wall: None,
+            seconds,
+            hashing: (
+                self.hashing.0 - earlier.hashing.0,
+                self.hashing.1 - earlier.hashing.1,
+            ),
+            rest: (self.rest.0 - earlier.rest.0, self.rest.1 - earlier.rest.1),
+            hashing_threads: self.hashing_threads,
+        }
+    }
+
+    /// Per hashing thread, the share of the round it ran and the share it waited for a core.
+    fn hashing_shares(&self) -> (f64, f64) {
+        let span = self.seconds * self.hashing_threads.max(1) as f64;
+        (self.hashing.0 / span, self.hashing.1 / span)
+    }
 }
 
 /// The raw rate, measured in a process of its own: its threads' memory must not count as
@@ -129,9 +206,9 @@ async fn main() {
     let mut peak: f64 = 0.0;
     let mut rounds = Vec::new();
     for connections in [32, 128] {
-        let (figures, round_peak) = round(&base, connections).await;
+        let (figures, round_peak, threads) = round(&base, connections).await;
         peak = peak.max(round_peak);
-        rounds.push((connections, figures));
+        rounds.push((connections, figures, threads));
     }
     let raw_after = raw_argon2_rate_apart(workers);
     let raw = (raw_before + raw_after) / 2.0;
@@ -140,7 +217,7 @@ async fn main() {
          ({raw_before:.1} before the rounds, {raw_after:.1} after; alone, {} s each)\n",
         DURATION.as_secs()
     );
-    for (connections, figures) in rounds {
+    for (connections, figures, threads) in rounds {
         let seconds = DURATION.as_secs_f64();
         let answered = figures.script_value("200") / seconds;
         let busy = figures.script_value("503") / seconds;
@@ -151,6 +228,15 @@ async fn main() {
             answered / raw,
             figures.p50_ms,
             figures.p99_ms,
+        );
+        let (ran, waited) = threads.hashing_shares();
+        let answers = figures.requests.max(1) as f64;
+        println!(
+            "      each hashing thread ran {:.0}% of the round and waited for a core {:.0}%; \
+             the server's other threads ran {:.2} ms per answer",
+            100.0 * ran,
+            100.0 * waited,
+            1000.0 * threads.rest.0 / answers,
         );
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -167,7 +253,7 @@ async fn main() {
     let (app, stop) = start(dir.path(), Profile::HmacSha256).await;
     let base = format!("http://127.0.0.1:{}", app.port);
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let (figures, _) = round(&base, 32).await;
+    let (figures, _, _) = round(&base, 32).await;
     let _ = stop.send(());
     let answered = figures.script_value("200") / DURATION.as_secs_f64();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
