@@ -11,8 +11,8 @@
 //!
 //! Each round also says where the process's CPU went (the kernel's per-thread scheduler
 //! figures): how much of the round each hashing thread ran and how much it waited for a
-//! core, and the CPU time of every other thread per answer. The hash costs the same in the
-//! server as alone; what the hashing threads do not get is the ratio's shortfall.
+//! core, the CPU time of a hash in the server next to a hash alone, and the CPU time of
+//! every other thread per answer.
 //!
 //! Last, the same lookups against a list hashed with HMAC: everything a lookup does but its
 //! hash, as a share of one argon2 hash. That share is what keeps the ratio from 1, and
@@ -231,11 +231,15 @@ async fn main() {
         );
         let (ran, waited) = threads.hashing_shares();
         let answers = figures.requests.max(1) as f64;
+        let hashed = figures.script_value("200").max(1.0);
         println!(
             "      each hashing thread ran {:.0}% of the round and waited for a core {:.0}%; \
-             the server's other threads ran {:.2} ms per answer",
+             a hash took {:.1} ms of CPU ({:.1} ms alone); the server's other threads ran \
+             {:.2} ms per answer",
             100.0 * ran,
             100.0 * waited,
+            1000.0 * threads.hashing.0 / hashed,
+            workers as f64 * 1000.0 / raw,
             1000.0 * threads.rest.0 / answers,
         );
     }
