@@ -257,12 +257,18 @@ fn request_span(request: &Request<Body>) -> tracing::Span {
 
 async fn timed_out(error: BoxError) -> axum::response::Response {
     if error.is::<tower::timeout::error::Elapsed>() {
-        tracing::warn!("request timed out");
-        Plain::TookTooLong.into_response()
+        took_too_long()
     } else {
         tracing::error!(%error, "unhandled middleware error");
         Plain::ServerError.into_response()
     }
+}
+
+/// The answer to a request that ran out of time, wherever its timeout is set (here for the
+/// router, in `page_cache` for the routes outside it).
+pub fn took_too_long() -> axum::response::Response {
+    tracing::warn!("request timed out");
+    Plain::TookTooLong.into_response()
 }
 
 fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {

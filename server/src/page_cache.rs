@@ -108,13 +108,9 @@ impl PageCache {
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     let cache = &state.page_cache;
     let page = cache.page(request.headers(), request.uri().path());
-    match tokio::time::timeout(cache.timeout, page).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!("request timed out");
-            Plain::TookTooLong.into_response()
-        }
-    }
+    tokio::time::timeout(cache.timeout, page)
+        .await
+        .unwrap_or_else(|_| crate::middleware::took_too_long())
 }
 
 impl PageCache {

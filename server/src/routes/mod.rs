@@ -308,8 +308,8 @@ pub fn router(
         // What everyone reads on announcement day, added after the layers above so that none
         // of them runs for these: the cached pages (see `page_cache::serve`) and the site's
         // files, which need no session, no body and no place among the expensive requests.
-        // A flood of them, with a session cookie or not, reaches neither the database nor
-        // those requests' places.
+        // A request answered from memory or from disk, with a session cookie or not, makes no
+        // database query and takes none of those requests' places.
         .route("/", get(page_cache::serve))
         .route("/incidents/{slug}", get(page_cache::serve))
         .route_service("/pkg/{file}", site_files)
